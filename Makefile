@@ -1,0 +1,36 @@
+# bordermap: two commands on a fresh machine.
+#   make map    sets up .venv/ and renders the default map into maps/
+#   make test   sets up .venv/ and runs the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: map test setup layers bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,dask]"
+	touch $(STAMP)
+
+map: $(STAMP)
+	$(BIN)/bordermap map --overwrite
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+layers: $(STAMP)
+	$(BIN)/python -m geo.layers.build
+
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check geo tests benchmarks
+	$(BIN)/ruff format --check geo tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -1,0 +1,1 @@
+"""The ``bordermap`` command line: one click group, one module per command."""

@@ -1,0 +1,194 @@
+"""The embedded geography: valid, in EPSG:4326, and true to the ground."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from geo import layers
+from geo.errors import LayerError
+from geo.geodesy import WGS84, geodesic_km, line_length_km
+
+
+
+def _site(name: str) -> shapely.Point:
+    table = layers.places()
+    return table.loc[table["name"] == name].geometry.iloc[0]
+
+
+@pytest.mark.parametrize(
+    "loader", [layers.countries, layers.borders, layers.provinces, layers.places, layers.events]
+)
+def test_layers_are_valid_epsg4326(loader):
+    frame = loader()
+    assert frame.crs.to_epsg() == 4326
+    assert len(frame) > 0
+    assert frame.geometry.is_valid.all()
+    assert not frame.geometry.is_empty.any()
+    minx, miny, maxx, maxy = frame.total_bounds
+    assert -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def test_theatre_countries_are_covered():
+    assert sorted(layers.countries()["iso3"]) == ["AFG", "IRN", "IRQ", "PAK", "SYR"]
+    assert set(layers.provinces()["adm0_a3"]) == {"AFG", "IRN", "IRQ", "PAK", "SYR"}
+
+
+def test_all_shared_borders_among_the_five_exist():
+    assert layers.pairs() == ["AFG-IRN", "AFG-PAK", "IRN-IRQ", "IRN-PAK", "IRQ-SYR"]
+    assert (layers.borders().geom_type == "LineString").all()
+
+
+def test_irn_pak_length_within_three_percent_of_944():
+    line = layers.border("IRN", "PAK").geometry.iloc[0]
+    km = line_length_km(line)
+    assert km == pytest.approx(944, rel=0.03)
+    assert layers.border("IRN", "PAK")["length_km"].iloc[0] == pytest.approx(km, abs=0.01)
+
+
+def test_irn_pak_endpoints_at_gwatar_bay_and_tripoint():
+    line = layers.border("IRN", "PAK").geometry.iloc[0]
+    (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
+    bay, tri = _site("Gwatar Bay"), _site("Kuh-i-Malik Siah")
+    assert geodesic_km(x0, y0, bay.x, bay.y) < 2
+    assert geodesic_km(x1, y1, tri.x, tri.y) < 2
+
+
+def test_tripoint_is_where_three_borders_meet():
+    ends = {
+        pair: {layers.border(pair).geometry.iloc[0].coords[i] for i in (0, -1)}
+        for pair in ("IRN-PAK", "AFG-IRN", "AFG-PAK")
+    }
+    tri = _site("Kuh-i-Malik Siah")
+    for pair, points in ends.items():
+        nearest = min(geodesic_km(x, y, tri.x, tri.y) for x, y in points)
+        assert nearest < 2, pair
+
+
+def test_border_orientation_puts_first_country_on_the_left():
+    for a, b in (("IRN", "PAK"), ("PAK", "IRN"), ("IRQ", "SYR")):
+        row = layers.border(a, b).iloc[0]
+        assert (row["left_iso3"], row["right_iso3"]) == (a, b)
+        left = shapely.offset_curve(row.geometry, 0.02)
+        country = layers.countries([a]).geometry.iloc[0]
+        share = shapely.length(shapely.intersection(left, country)) / shapely.length(left)
+        assert share > 0.9, (a, b, share)
+
+
+def test_border_pair_spellings_and_reverse():
+    fwd = layers.border("IRN-PAK").geometry.iloc[0]
+    rev = layers.border("pak", "irn").geometry.iloc[0]
+    assert list(fwd.coords) == list(rev.coords)[::-1]
+
+
+def test_unknown_pair_lists_the_pairs_that_exist():
+    with pytest.raises(LayerError) as err:
+        layers.border("PAK", "SYR")
+    assert "IRN-PAK" in str(err.value) and "AFG-PAK" in str(err.value)
+
+
+def test_unknown_country_lists_codes():
+    with pytest.raises(LayerError, match="AFG, IRN, IRQ, PAK, SYR"):
+        layers.provinces(["XXX"])
+
+
+@pytest.mark.parametrize(
+    ("place", "province", "iso3"),
+    [
+        ("Saravan", "Sistan and Baluchestan", "IRN"),
+        ("Chabahar", "Sistan and Baluchestan", "IRN"),
+        ("Panjgur", "Balochistan", "PAK"),
+        ("Gwadar Port", "Balochistan", "PAK"),
+    ],
+)
+def test_towns_lie_in_their_province(place, province, iso3):
+    point = _site(place)
+    provs = layers.provinces()
+    hit = provs[provs.contains(point)]
+    assert list(hit["name_en"]) == [province]
+    assert hit["adm0_a3"].iloc[0] == iso3
+    assert layers.countries([iso3]).contains(point).iloc[0]
+
+
+def _piece_areas_km2(geom) -> np.ndarray:
+    """Geodesic area of each polygon piece (edges under 1 km, so lon/lat ~ geodesic)."""
+    return np.array(
+        [abs(WGS84.geometry_area_perimeter(g)[0]) / 1e6 for g in shapely.get_parts(geom)]
+    )
+
+
+@pytest.mark.parametrize("iso3", ["AFG", "IRN", "IRQ", "PAK", "SYR"])
+def test_provinces_tile_their_country(iso3):
+    country = layers.countries([iso3]).geometry.iloc[0]
+    provs = layers.provinces([iso3]).geometry.to_numpy()
+    union = shapely.union_all(provs)
+    gaps = _piece_areas_km2(shapely.difference(country, union))
+    outside = _piece_areas_km2(shapely.difference(union, country))
+    assert gaps.max(initial=0) < 0.01 and outside.max(initial=0) < 0.01
+    overlaps = [
+        shapely.intersection(a, b)
+        for i, a in enumerate(provs)
+        for b in provs[i + 1 :]
+        if shapely.intersects(a, b)
+    ]
+    areas = np.concatenate([_piece_areas_km2(g) for g in overlaps] or [np.zeros(0)])
+    assert areas.max(initial=0) < 0.01
+
+
+def test_layer_edges_are_under_one_km():
+    outlines = [*layers.countries().boundary, *layers.borders().geometry]
+    longest = 0.0
+    for line in shapely.get_parts(shapely.get_parts(outlines)):
+        xy = shapely.get_coordinates(line)
+        longest = max(longest, geodesic_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).max())
+    assert 0.5 < longest <= 1.0
+
+
+def test_random_points_get_a_province_of_their_own_country():
+    rng = np.random.default_rng(7)
+    countries = layers.countries()
+    xmin, ymin, xmax, ymax = countries.total_bounds
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(rng.uniform(xmin, xmax, 4000), rng.uniform(ymin, ymax, 4000)),
+        crs="EPSG:4326",
+    )
+    in_country = gpd.sjoin(pts, countries[["iso3", "geometry"]], predicate="within")
+    in_prov = gpd.sjoin(pts, layers.provinces()[["adm0_a3", "geometry"]], predicate="within")
+    assert len(in_country) > 1000
+    assert set(in_country.index) == set(in_prov.index)
+    joined = in_country[["iso3"]].join(in_prov[["adm0_a3"]])
+    assert (joined["iso3"] == joined["adm0_a3"]).all()
+
+
+def test_seed_events_have_the_required_columns_and_codes():
+    ev = layers.events()
+    required = {
+        "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+        "actor2", "attacker_iso3", "country", "admin1", "location", "latitude", "longitude",
+        "geo_precision", "fatalities", "source", "notes",
+    }
+    assert required <= set(ev.columns)
+    assert ev["event_id"].is_unique
+    assert ev["geo_precision"].isin([1, 2, 3]).all()
+    assert (ev["source"].str.len() > 0).all()
+    days = ev.set_index("location")["event_date"].dt.strftime("%Y-%m-%d")
+    assert days["Saravan"] == "2024-01-18"
+    assert days["Panjgur (Koh-e-Sabz)"] == "2024-01-16"
+    fat = ev.set_index("location")["fatalities"]
+    assert fat["Saravan"] == 9 and fat["Panjgur (Koh-e-Sabz)"] == 2
+
+
+def test_seed_events_lie_in_the_country_they_name():
+    ev = layers.events()
+    joined = gpd.sjoin(ev, layers.countries()[["iso3", "geometry"]].rename(
+        columns={"iso3": "in_iso3"}), predicate="within")
+    assert len(joined) == len(ev)
+    assert (joined["iso3"] == joined["in_iso3"]).all()
+
+
+def test_summary_reports_border_lengths():
+    rec = {r["layer"]: r for r in layers.summary()}
+    assert rec["borders"]["lengths_km"]["IRN-PAK"] == pytest.approx(944, rel=0.03)
+    assert rec["places"]["licence"] == "CC-BY-4.0"
