@@ -1,0 +1,470 @@
+"""Proximity of events to a border: distance, nearest point, side, province, zone.
+
+Every distance is an exact geodesic on the WGS84 ellipsoid (see
+:mod:`geo.nearest`); nothing is measured in a projected CRS.
+
+Examples
+--------
+>>> import geo
+>>> out = geo.analyze(geo.events())
+>>> row = out.set_index("location").loc["Saravan"]
+>>> row["side"], row["admin1"], bool(40 < row["border_distance_km"] < 50)
+('IRN', 'Sistan and Baluchestan', True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import layers
+from geo.errors import InputError
+from geo.geodesy import geodesic_km
+from geo.nearest import line_index
+from geo.precision import precision_extent
+from geo.zones import DEFAULT_ZONES_KM, assign_zone, parse_zones
+
+__all__ = [
+    "ANALYSIS_COLUMNS",
+    "analyze",
+    "distance_to_line_km",
+    "locate",
+    "nearest_lines",
+    "site_column",
+    "site_distances",
+    "strike_pairs",
+    "summarize",
+]
+
+ANALYSIS_COLUMNS = [
+    "border_distance_km",
+    "border_distance_min_km",
+    "border_distance_max_km",
+    "uncertainty_km",
+    "distance_basis",
+    "nearest_lon",
+    "nearest_lat",
+    "bearing_to_border_deg",
+    "line_side",
+    "side",
+    "admin1",
+    "admin1_iso3",
+    "zone",
+    "zone_min_km",
+    "zone_max_km",
+    "incursion_km",
+    "incursion_border",
+]
+
+
+def distance_to_line_km(lon, lat, line: shapely.Geometry):
+    """Exact geodesic distance from points to a line, with the nearest point.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Degrees, EPSG:4326.
+    line : shapely LineString or MultiLineString
+        EPSG:4326; edges are read as geodesics.
+
+    Returns
+    -------
+    distance_km, nearest_lon, nearest_lat, bearing_deg : numpy.ndarray
+        ``bearing_deg`` is the azimuth from the point to its nearest point,
+        clockwise from north in [0, 360).
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> d, x, y, b = distance_to_line_km([0.0], [1.0], LineString([(-1, 0), (1, 0)]))
+    >>> round(float(d[0]), 3), round(float(x[0]), 6), round(float(b[0]))
+    (110.574, 0.0, 180)
+    """
+    res = line_index(line).nearest(lon, lat)
+    return res.distance_km, res.nearest_lon, res.nearest_lat, res.bearing_deg
+
+
+def locate(lon: np.ndarray, lat: np.ndarray, polygons: gpd.GeoDataFrame, column: str) -> np.ndarray:
+    """Value of ``column`` of the polygon containing each point (None outside all).
+
+    Loops over polygons, not points: each polygon is prepared once and tested
+    against the points inside its bounding box.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+    polygons : GeoDataFrame
+        Non-overlapping polygons in EPSG:4326.
+    column : str
+
+    Returns
+    -------
+    numpy.ndarray of object
+    """
+    out = np.full(len(lon), None, dtype=object)
+    for value, geom in zip(polygons[column].to_numpy(), polygons.geometry.to_numpy(), strict=True):
+        minx, miny, maxx, maxy = geom.bounds
+        cand = np.flatnonzero((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
+        if cand.size == 0:
+            continue
+        shapely.prepare(geom)
+        hit = cand[shapely.contains_xy(geom, lon[cand], lat[cand])]
+        out[hit] = value
+    return out
+
+
+def _points(events: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(events, gpd.GeoDataFrame):
+        raise InputError("events", None, None, "needs a GeoDataFrame of points")
+    if events.crs is None:
+        raise InputError("events", None, "geometry", "has no CRS; set EPSG:4326")
+    if not events.crs.equals("EPSG:4326"):
+        events = events.to_crs("EPSG:4326")
+    geoms = events.geometry.to_numpy()
+    kinds = shapely.get_type_id(geoms)
+    bad = np.flatnonzero((kinds != 0) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    if bad.size:
+        raise InputError("events", int(bad[0]) + 1, "geometry", "is not a point")
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
+def _border_frame(border: gpd.GeoDataFrame | None, pair: str) -> gpd.GeoDataFrame:
+    if border is None:
+        return layers.border(pair)
+    if border.crs is None:
+        raise InputError("border", None, "geometry", "has no CRS; set EPSG:4326")
+    border = border.to_crs("EPSG:4326")
+    geoms = border.geometry.to_numpy()
+    kinds = set(shapely.get_type_id(geoms).tolist())
+    if kinds & {3, 6}:  # polygons: their outlines are the border
+        geoms = shapely.boundary(geoms)
+    line = shapely.line_merge(shapely.union_all(geoms))
+    if line.is_empty or shapely.get_type_id(line) not in (1, 5):
+        raise InputError("border", None, "geometry", "holds no line or polygon")
+    return gpd.GeoDataFrame({"pair": ["custom"]}, geometry=[line], crs="EPSG:4326")
+
+
+def _area_intervals(
+    border_line, areas: np.ndarray, names: np.ndarray, polygons: gpd.GeoDataFrame, key: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Min and max distance to the border over the province/country each event names."""
+    lo = np.full(len(names), np.nan)
+    hi = np.full(len(names), np.nan)
+    table = polygons.set_index(key).geometry
+    for name in pd.unique(names[areas != ""]):
+        if name is None or name not in table.index:
+            continue
+        geom = table.loc[name]
+        geom = geom.iloc[0] if isinstance(geom, gpd.GeoSeries) else geom
+        xy = shapely.get_coordinates(geom)
+        d = distance_to_line_km(xy[:, 0], xy[:, 1], border_line)[0]
+        touches = shapely.intersects(geom, border_line) or d.min() < 1e-3
+        rows = names == name
+        lo[rows] = 0.0 if touches else d.min()
+        hi[rows] = d.max()
+    return lo, hi
+
+
+def analyze(
+    events: gpd.GeoDataFrame,
+    border: gpd.GeoDataFrame | None = None,
+    *,
+    pair: str = "IRN-PAK",
+    zones_km: Sequence[float] = DEFAULT_ZONES_KM,
+    provinces: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Proximity analysis of every event against a border.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        Points (EPSG:4326, or any CRS that can be transformed to it). Used if
+        present: ``geo_precision`` / ``where_prec`` (uncertainty),
+        ``attacker_iso3`` (depth of cross-border strikes).
+    border : GeoDataFrame, optional
+        A user line or polygon layer; polygons count by their outline. Sides
+        are then ``left`` and ``right`` of the line's direction.
+    pair : str
+        Embedded border, used when ``border`` is None; sides are then ISO3.
+    zones_km : sequence of float
+        Zone edges in km.
+    provinces : GeoDataFrame, optional
+        Admin-1 polygons with ``name_en`` and ``adm0_a3`` (embedded by default).
+
+    Returns
+    -------
+    GeoDataFrame
+        The events (same rows, order and index, original columns) plus
+        :data:`ANALYSIS_COLUMNS`: ``border_distance_km`` and its interval
+        ``border_distance_min_km``/``border_distance_max_km`` from the
+        precision code (over the whole province when only the province is
+        known; ``distance_basis`` says which: ``point``, ``circle``,
+        ``province``, ``country``), ``nearest_lon``/``nearest_lat``,
+        ``bearing_to_border_deg``, ``line_side`` (left/right of the line),
+        ``side`` (ISO3 of the country the event lies in for an embedded pair,
+        else left/right), ``admin1``/``admin1_iso3`` (the province the point
+        lies in; a stated ``admin1`` column is kept as ``admin1_source``), ``zone`` with
+        ``zone_min_km``/``zone_max_km``, and ``incursion_km``: for a strike
+        whose ``attacker_iso3`` differs from the country it lies in, its depth
+        from the border those two countries share (``incursion_border``).
+    """
+    lon, lat = _points(events)
+    zones_km = parse_zones(list(zones_km))
+    line_row = _border_frame(border, pair)
+    line = line_row.geometry.iloc[0]
+    res = line_index(line).nearest(lon, lat)
+    provs = provinces if provinces is not None else layers.provinces()
+    admin1 = locate(lon, lat, provs, "name_en")
+    admin1_iso3 = locate(lon, lat, provs, "adm0_a3")
+
+    embedded = border is None
+    line_side = np.where(res.left, "left", "right").astype(object)
+    line_side[np.isnan(res.distance_km)] = None
+    side = admin1_iso3.copy() if embedded else line_side.copy()
+    if embedded:
+        names = {"left": line_row["left_iso3"].iloc[0], "right": line_row["right_iso3"].iloc[0]}
+        at_sea = pd.isna(side) & (res.distance_km <= max(zones_km))
+        side[at_sea] = np.where(res.left[at_sea], names["left"], names["right"])
+
+    radius, area = precision_extent(events)
+    dist = res.distance_km
+    lo = np.maximum(dist - radius, 0.0)
+    hi = dist + radius
+    for kind, polygons, key, own in (
+        ("province", provs, "name_en", events.get("admin1")),
+        ("country", layers.countries(), "iso3", events.get("iso3")),
+    ):
+        rows = area == kind
+        if rows.any():
+            named = np.asarray(own, dtype=object) if own is not None else np.full(len(dist), None)
+            located = admin1 if kind == "province" else admin1_iso3
+            names = np.where(pd.isna(named) | (named == ""), located, named)
+            a_lo, a_hi = _area_intervals(line, np.where(rows, kind, ""), names, polygons, key)
+            lo = np.where(rows, a_lo, lo)
+            hi = np.where(rows, a_hi, hi)
+    basis = np.where(area != "", area, np.where(radius > 0, "circle", "point")).astype(object)
+
+    out = events.copy()
+    if "admin1" in out:  # keep the province the source stated beside the computed one
+        out = out.rename(columns={"admin1": "admin1_source"})
+    out["border_distance_km"] = dist
+    out["border_distance_min_km"] = lo
+    out["border_distance_max_km"] = hi
+    out["uncertainty_km"] = radius
+    out["distance_basis"] = basis
+    out["nearest_lon"] = res.nearest_lon
+    out["nearest_lat"] = res.nearest_lat
+    out["bearing_to_border_deg"] = res.bearing_deg
+    out["line_side"] = line_side
+    out["side"] = side
+    out["admin1"] = admin1
+    out["admin1_iso3"] = admin1_iso3
+    zones = assign_zone(dist, zones_km)
+    for col in zones.columns:
+        out[col] = pd.Series(zones[col].array, index=out.index)
+    depth, via = _incursion(out, lon, lat, line_row if embedded else None, dist)
+    out["incursion_km"] = depth
+    out["incursion_border"] = via
+    out.attrs["border_line"] = line
+    out.attrs["border_pair"] = line_row["pair"].iloc[0]
+    return out
+
+
+def _incursion(out, lon, lat, line_row, dist):
+    """Depth of each cross-border strike from the border its two countries share."""
+    depth = np.full(len(out), np.nan)
+    via = np.full(len(out), None, dtype=object)
+    if "attacker_iso3" not in out:
+        return depth, via
+    attacker = out["attacker_iso3"].astype("string").str.upper().fillna("").to_numpy(dtype=object)
+    side = out["side"].astype("string").fillna("")
+    struck = side.where(side.str.len() == 3, "").to_numpy(dtype=object)
+    cross = (attacker != "") & (struck != "") & (attacker != struck)
+    if not cross.any():
+        return depth, via
+    pairs = pd.Series(attacker[cross] + "-" + struck[cross], index=np.flatnonzero(cross))
+    known = set(layers.pairs())
+    for name, rows in pairs.groupby(pairs).groups.items():
+        a, b = name.split("-")
+        key = "-".join(sorted((a, b)))
+        if key not in known:
+            continue
+        rows = np.asarray(rows)
+        this = line_row is not None and key == "-".join(
+            sorted((line_row["left_iso3"].iloc[0], line_row["right_iso3"].iloc[0]))
+        )
+        if this:
+            depth[rows] = dist[rows]
+        else:
+            other = layers.border(a, b).geometry.iloc[0]
+            depth[rows] = distance_to_line_km(lon[rows], lat[rows], other)[0]
+        via[rows] = key
+    return depth, via
+
+
+def nearest_lines(analyzed: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lines from each analysed event to its nearest border point.
+
+    Parameters
+    ----------
+    analyzed : GeoDataFrame
+        Output of :func:`analyze`.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``event_id`` (when present), ``border_distance_km``, ``side``, and a
+        two-point LineString per event that has a distance.
+    """
+    have = analyzed["border_distance_km"].notna().to_numpy()
+    sub = analyzed[have]
+    start = np.column_stack([sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy()])
+    end = np.column_stack([sub["nearest_lon"].to_numpy(), sub["nearest_lat"].to_numpy()])
+    coords = np.stack([start, end], axis=1)
+    lines = shapely.linestrings(coords)
+    cols = [c for c in ("event_id", "border_distance_km", "side") if c in sub]
+    return gpd.GeoDataFrame(sub[cols].reset_index(drop=True), geometry=lines, crs="EPSG:4326")
+
+
+def summarize(
+    analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
+) -> pd.DataFrame:
+    """Count events and fatalities per group.
+
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Output of :func:`analyze`.
+    by : str or iterable of str
+        Grouping columns, e.g. ``"zone"``, ``("zone", "side")``, ``"admin1"``.
+
+    Returns
+    -------
+    DataFrame
+        The grouping columns, ``events``, ``fatalities`` (0 where the column
+        is missing); empty groups of ordered zones are kept.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in analyzed]
+    if missing:
+        raise InputError("summary", None, missing[0], f"no such column; have {list(analyzed)}")
+    frame = pd.DataFrame({k: analyzed[k] for k in keys})
+    frame["events"] = 1
+    frame["fatalities"] = (
+        pd.to_numeric(analyzed["fatalities"], errors="coerce").fillna(0).astype("int64")
+        if "fatalities" in analyzed
+        else 0
+    )
+    table = frame.groupby(keys, observed=True, dropna=False)[["events", "fatalities"]].sum()
+    return table.reset_index()
+
+
+def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
+    """Tit-for-tat pairs: a cross-border strike and the first strike back.
+
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Output of :func:`analyze`, with ``event_date`` and ``attacker_iso3``.
+    max_days : int
+        Longest gap between a strike and the reply.
+
+    Returns
+    -------
+    DataFrame
+        ``first_event_id, second_event_id, first_attacker, second_attacker,
+        first_location, second_location, days_between, distance_km``.
+    """
+    cols = ["first_event_id", "second_event_id", "first_attacker", "second_attacker",
+            "first_location", "second_location", "days_between", "distance_km"]
+    need = {"event_date", "attacker_iso3", "side", "incursion_km"}
+    if not need <= set(analyzed.columns):
+        return pd.DataFrame(columns=cols)
+    strikes = analyzed[analyzed["incursion_km"].notna()].copy()
+    if strikes.empty:
+        return pd.DataFrame(columns=cols)
+    strikes["_date"] = pd.to_datetime(strikes["event_date"], errors="coerce")
+    strikes["_id"] = strikes["event_id"] if "event_id" in strikes else strikes.index
+    strikes["_loc"] = strikes["location"] if "location" in strikes else ""
+    strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
+    strikes["_a"] = strikes["attacker_iso3"].astype(str).str.upper()
+    strikes["_s"] = strikes["side"].astype(str)
+    base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]]
+    merged = base.merge(base, left_on=["_a", "_s"], right_on=["_s", "_a"], suffixes=("1", "2"))
+    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
+    merged = merged[(merged["days_between"] >= 0) & (merged["days_between"] <= max_days)]
+    merged = merged.sort_values(["_date1", "days_between"]).drop_duplicates("_id1")
+    out = pd.DataFrame(
+        {
+            "first_event_id": merged["_id1"].to_numpy(),
+            "second_event_id": merged["_id2"].to_numpy(),
+            "first_attacker": merged["_a1"].to_numpy(),
+            "second_attacker": merged["_a2"].to_numpy(),
+            "first_location": merged["_loc1"].to_numpy(),
+            "second_location": merged["_loc2"].to_numpy(),
+            "days_between": merged["days_between"].to_numpy(dtype="int64"),
+            "distance_km": geodesic_km(merged["_x1"], merged["_y1"], merged["_x2"], merged["_y2"]),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _site_points(sites: Iterable) -> dict[str, tuple[float, float]]:
+    places = layers.places()
+    names = places["name"].str.casefold()
+    alts = places["alt_names"].str.casefold().str.split("|")
+    found = {}
+    for site in sites:
+        if not isinstance(site, str):
+            name, x, y = site
+            found[str(name)] = (float(x), float(y))
+            continue
+        key = site.casefold()
+        hit = places[(names == key) | alts.apply(lambda a, k=key: k in a)]
+        if hit.empty:
+            raise InputError("sites", None, None, f"{site!r} not found in the embedded gazetteer")
+        curated = hit[hit["source"] == "curated"]
+        geom = (curated if not curated.empty else hit).geometry.iloc[0]
+        found[site] = (geom.x, geom.y)
+    return found
+
+
+def site_column(name: str) -> str:
+    """Column name for the distance to a site.
+
+    Examples
+    --------
+    >>> site_column("Gwadar Port")
+    'dist_gwadar_port_km'
+    """
+    slug = "".join(c if c.isalnum() else "_" for c in name.casefold()).strip("_")
+    return f"dist_{slug}_km"
+
+
+def site_distances(
+    analyzed: gpd.GeoDataFrame, sites: Iterable = ("Chabahar", "Gwadar Port")
+) -> pd.DataFrame:
+    """Geodesic distance from every event to named sites.
+
+    Parameters
+    ----------
+    analyzed : GeoDataFrame
+        Events (analysed or not), points in EPSG:4326.
+    sites : iterable
+        Gazetteer names (or alternate spellings), or ``(name, lon, lat)`` tuples.
+
+    Returns
+    -------
+    DataFrame
+        One column per site, named by :func:`site_column`, same index as ``analyzed``.
+    """
+    lon, lat = _points(analyzed)
+    table = {
+        site_column(name): geodesic_km(lon, lat, x, y)
+        for name, (x, y) in _site_points(sites).items()
+    }
+    return pd.DataFrame(table, index=analyzed.index)
