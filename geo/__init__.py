@@ -3,7 +3,8 @@
 The public surface is small; every name is importable from ``geo`` directly:
 
 - layer loaders: :func:`countries`, :func:`border`, :func:`borders`,
-  :func:`provinces`, :func:`places`, :func:`events`;
+  :func:`provinces`, :func:`places`, :func:`seed_events` (the same as
+  ``geo.layers.events``; ``geo.events`` is the event-file module);
 - :func:`read_events` reads an ACLED, UCDP, GeoParquet or plain CSV event file;
 - :func:`geocode` / :func:`place` resolve place names offline;
 - :func:`analyze` computes proximity (distance, nearest border point, side,
@@ -28,7 +29,7 @@ _LAZY = {
     "borders": "geo.layers",
     "provinces": "geo.layers",
     "places": "geo.layers",
-    "events": "geo.layers",
+    "seed_events": ("geo.layers", "events"),
     "read_events": "geo.events",
     "geocode": "geo.gazetteer",
     "place": "geo.gazetteer",
@@ -43,7 +44,9 @@ __all__ = ["__version__", *sorted(_LAZY)]
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        target = _LAZY[name]
+        module, attr = target if isinstance(target, tuple) else (target, name)
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
 
 

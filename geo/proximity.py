@@ -6,7 +6,7 @@ Every distance is an exact geodesic on the WGS84 ellipsoid (see
 Examples
 --------
 >>> import geo
->>> out = geo.analyze(geo.events())
+>>> out = geo.analyze(geo.seed_events())
 >>> row = out.set_index("location").loc["Saravan"]
 >>> row["side"], row["admin1"], bool(40 < row["border_distance_km"] < 50)
 ('IRN', 'Sistan and Baluchestan', True)
@@ -23,7 +23,7 @@ import shapely
 
 from geo import layers
 from geo.errors import InputError
-from geo.geodesy import geodesic_km
+from geo.geodesy import geodesic_km, line_length_km
 from geo.nearest import line_index
 from geo.precision import precision_extent
 from geo.zones import DEFAULT_ZONES_KM, assign_zone, parse_zones
@@ -31,6 +31,7 @@ from geo.zones import DEFAULT_ZONES_KM, assign_zone, parse_zones
 __all__ = [
     "ANALYSIS_COLUMNS",
     "analyze",
+    "containing_polygon",
     "distance_to_line_km",
     "locate",
     "nearest_lines",
@@ -91,9 +92,6 @@ def distance_to_line_km(lon, lat, line: shapely.Geometry):
 def locate(lon: np.ndarray, lat: np.ndarray, polygons: gpd.GeoDataFrame, column: str) -> np.ndarray:
     """Value of ``column`` of the polygon containing each point (None outside all).
 
-    Loops over polygons, not points: each polygon is prepared once and tested
-    against the points inside its bounding box.
-
     Parameters
     ----------
     lon, lat : numpy.ndarray
@@ -105,15 +103,25 @@ def locate(lon: np.ndarray, lat: np.ndarray, polygons: gpd.GeoDataFrame, column:
     -------
     numpy.ndarray of object
     """
-    out = np.full(len(lon), None, dtype=object)
-    for value, geom in zip(polygons[column].to_numpy(), polygons.geometry.to_numpy(), strict=True):
+    found = containing_polygon(lon, lat, polygons.geometry.to_numpy())
+    values = np.append(polygons[column].to_numpy(dtype=object), None)
+    return values[found]
+
+
+def containing_polygon(lon: np.ndarray, lat: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Position of the polygon containing each point, or ``len(geoms)`` outside all.
+
+    Loops over polygons, not points: each polygon is prepared once and tested
+    against the points inside its bounding box.
+    """
+    out = np.full(len(lon), len(geoms))
+    for i, geom in enumerate(geoms):
         minx, miny, maxx, maxy = geom.bounds
         cand = np.flatnonzero((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
         if cand.size == 0:
             continue
         shapely.prepare(geom)
-        hit = cand[shapely.contains_xy(geom, lon[cand], lat[cand])]
-        out[hit] = value
+        out[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = i
     return out
 
 
@@ -212,14 +220,19 @@ def analyze(
         whose ``attacker_iso3`` differs from the country it lies in, its depth
         from the border those two countries share (``incursion_border``).
     """
+    if hasattr(events, "map_partitions"):  # a dask-geopandas frame: lazy, per partition
+        from geo.distributed import analyze as analyze_partitions
+
+        return analyze_partitions(events, border, pair=pair, zones_km=zones_km, provinces=provinces)
     lon, lat = _points(events)
     zones_km = parse_zones(list(zones_km))
     line_row = _border_frame(border, pair)
     line = line_row.geometry.iloc[0]
     res = line_index(line).nearest(lon, lat)
     provs = provinces if provinces is not None else layers.provinces()
-    admin1 = locate(lon, lat, provs, "name_en")
-    admin1_iso3 = locate(lon, lat, provs, "adm0_a3")
+    found = containing_polygon(lon, lat, provs.geometry.to_numpy())
+    admin1 = np.append(provs["name_en"].to_numpy(dtype=object), None)[found]
+    admin1_iso3 = np.append(provs["adm0_a3"].to_numpy(dtype=object), None)[found]
 
     embedded = border is None
     line_side = np.where(res.left, "left", "right").astype(object)
@@ -240,9 +253,10 @@ def analyze(
     ):
         rows = area == kind
         if rows.any():
-            named = np.asarray(own, dtype=object) if own is not None else np.full(len(dist), None)
             located = admin1 if kind == "province" else admin1_iso3
-            names = np.where(pd.isna(named) | (named == ""), located, named)
+            named = pd.Series(own if own is not None else None, index=events.index, dtype=object)
+            known = named.isin(polygons[key]).to_numpy()
+            names = np.where(known, named.to_numpy(dtype=object), located)
             a_lo, a_hi = _area_intervals(line, np.where(rows, kind, ""), names, polygons, key)
             lo = np.where(rows, a_lo, lo)
             hi = np.where(rows, a_hi, hi)
@@ -269,8 +283,9 @@ def analyze(
     depth, via = _incursion(out, lon, lat, line_row if embedded else None, dist)
     out["incursion_km"] = depth
     out["incursion_border"] = via
-    out.attrs["border_line"] = line
-    out.attrs["border_pair"] = line_row["pair"].iloc[0]
+    # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
+    out.attrs["border_pair"] = str(line_row["pair"].iloc[0])
+    out.attrs["border_length_km"] = float(line_length_km(line))
     return out
 
 

@@ -211,3 +211,10 @@ def test_result_types_are_plain_numpy():
     out = analyze(layers.events())
     assert out["border_distance_km"].dtype == np.float64
     assert isinstance(out["zone"].dtype, pd.CategoricalDtype)
+
+
+def test_province_interval_falls_back_to_the_located_province_for_unknown_names():
+    ev = _points([(65.0, 28.0)], geo_precision=[3], admin1=["Baluchistan (old spelling)"])
+    out = analyze(ev).iloc[0]
+    assert out["border_distance_min_km"] == 0.0 and out["border_distance_max_km"] > 500
+    assert out["admin1_source"] == "Baluchistan (old spelling)"

@@ -155,12 +155,12 @@ class _Writer:
         self.summaries: dict[tuple[str, ...], list[pd.DataFrame]] = {}
         self.strikes: list[gpd.GeoDataFrame] = []
         self.rows = 0
-        self.line = None
+        self.km = float("nan")
 
     def add(self, analyzed: gpd.GeoDataFrame) -> None:
         from geo.proximity import summarize
 
-        self.line = analyzed.attrs.get("border_line", self.line)
+        self.km = analyzed.attrs.get("border_length_km", self.km)
         self.rows += len(analyzed)
         if self.fmt == "table":
             if sum(len(h) for h in self.head) < _TABLE_ROWS:
@@ -188,22 +188,19 @@ class _Writer:
         self.first = False if self.fmt == "csv" else self.first
 
     def close(self) -> None:
-        from geo.geodesy import line_length_km
-
         if self.fmt == "json":
             self.sink.write("[]\n" if self.first else "\n]\n")
         elif self.fmt == "geojson":
             self.sink.write('{"type":"FeatureCollection","features":[]}\n' if self.first
                             else "\n]}\n")
         elif self.fmt == "table":
-            km = line_length_km(self.line) if self.line is not None else float("nan")
             head = pd.concat(self.head) if self.head else None
             summaries = {
                 k: pd.concat(v).groupby(list(k), observed=True, dropna=False).sum().reset_index()
                 for k, v in self.summaries.items()
             }
             strikes = pd.concat(self.strikes) if self.strikes else None
-            self.sink.write(render_table(head, self.label, km, self.rows, summaries, strikes))
+            self.sink.write(render_table(head, self.label, self.km, self.rows, summaries, strikes))
 
 
 @click.command()

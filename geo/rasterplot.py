@@ -1,0 +1,81 @@
+"""Quick-look PNG of a bordermap GeoTIFF, with the border and country outlines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from geo.atomic import atomic_path
+
+__all__ = ["preview_png"]
+
+
+def preview_png(
+    tif: Path | str,
+    png: Path | str,
+    *,
+    pair: str | None = "IRN-PAK",
+    band: int = 1,
+    contours: tuple[float, ...] = (),
+    title: str | None = None,
+) -> Path:
+    """Render band ``band`` of ``tif`` to ``png`` with matplotlib (atomically).
+
+    Parameters
+    ----------
+    tif : path-like
+        A GeoTIFF in EPSG:4326.
+    png : path-like
+        Output picture.
+    pair : str or None
+        Border to draw on top (and its two countries' outlines).
+    band : int
+        1-based band number.
+    contours : tuple of float
+        Levels to draw as labelled contour lines (in the band's unit).
+    title : str, optional
+        Defaults to the band description.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import rasterio
+
+    with rasterio.open(tif) as ds:
+        values = ds.read(band, masked=True).astype("float64").filled(np.nan)
+        w, s, e, n = ds.bounds
+        unit = ds.units[band - 1] or ""
+        desc = ds.descriptions[band - 1] or ""
+    fig, ax = plt.subplots(figsize=(6.4, 6.4 * (n - s) / (e - w) * 0.9 + 0.8), dpi=110)
+    im = ax.imshow(
+        values, extent=(w, e, s, n), origin="upper", cmap="magma_r", interpolation="nearest"
+    )
+    if contours:
+        lon = np.linspace(w, e, values.shape[1])
+        lat = np.linspace(n, s, values.shape[0])
+        cs = ax.contour(lon, lat, values, levels=list(contours), colors="#2b2b2b", linewidths=0.6)
+        ax.clabel(cs, fmt=lambda v: f"{v:g} {unit}", fontsize=7)
+    if pair:
+        from geo import layers as lay
+
+        line = lay.border(pair)
+        lay.countries().boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.5)
+        line.plot(ax=ax, color="#00a0b0", linewidth=1.4)
+    ax.set_xlim(w, e)
+    ax.set_ylim(s, n)
+    ax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title(title or desc, fontsize=9)
+    fig.colorbar(im, ax=ax, shrink=0.8, label=unit)
+    fig.tight_layout()
+    with atomic_path(png, suffix=".png") as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return Path(png)

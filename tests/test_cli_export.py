@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+
+from geo.cli.main import cli
+from geo.export import LAYER_NAMES
+from geo.gpkgmeta import read_provenance
+
+
+def _layers(path: Path) -> list[str]:
+    return [name for name, _ in pyogrio.list_layers(path)]
+
+
+def test_export_writes_every_layer(runner, tmp_path):
+    out = tmp_path / "results.gpkg"
+    result = runner.invoke(cli, ["export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _layers(out) == [*LAYER_NAMES, "layer_styles"]
+    assert "priogrid:" in result.stderr and f"wrote {out}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_export_refuses_an_existing_file_in_one_line(runner, tmp_path):
+    out = tmp_path / "results.gpkg"
+    out.write_bytes(b"keep me")
+    result = runner.invoke(cli, ["export", "--out", str(out), "--layers", "borders"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
+    assert out.read_bytes() == b"keep me"
+    result = runner.invoke(cli, ["export", "--out", str(out), "--layers", "borders", "--overwrite"])
+    assert result.exit_code == 0, result.output
+    assert _layers(out) == ["borders", "layer_styles"]
+
+
+def test_update_adds_and_replaces_named_layers(runner, tmp_path):
+    out = tmp_path / "results.gpkg"
+    assert (
+        runner.invoke(cli, ["export", "-q", "--out", str(out), "--layers", "events"]).exit_code == 0
+    )
+    result = runner.invoke(
+        cli,
+        ["export", "--out", str(out), "--update", "--layers", "zones,borders", "--pair", "AFG-IRN"],
+    )
+    assert result.exit_code == 0, result.output
+    assert set(_layers(out)) == {"events", "zones", "borders", "layer_styles"}
+    con = sqlite3.connect(out)
+    sides = {s for (s,) in con.execute("SELECT DISTINCT side FROM zones")}
+    events_pair = {s for (s,) in con.execute("SELECT DISTINCT side FROM events")}
+    con.close()
+    assert sides == {"AFG", "IRN"}
+    assert "IRN" in events_pair  # events still measured against IRN-PAK from the first run
+    assert [d["border_pair"] for d in read_provenance(out)] == ["IRN-PAK", "AFG-IRN"]
+
+
+def test_usage_errors_exit_2_without_traceback(runner, tmp_path):
+    out = tmp_path / "r.gpkg"
+    cases = [
+        (["--layers", "events,rivers"], "unknown layer(s) rivers; choose from events"),
+        (["--update", "--layers", "zones"], "does not exist; --update needs a GeoPackage"),
+        (["--pair", "PAK-SYR"], "PAK and SYR share no embedded border"),
+        (["--format", "geojson", "--layers", "zones"], "writes the events layer only"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(cli, ["export", "--out", str(out), *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_event_file_errors_name_the_file(runner, tmp_path):
+    bad = tmp_path / "events.csv"
+    bad.write_text("event_id,latitude,longitude\nA,91,62\n")
+    result = runner.invoke(
+        cli, ["export", "--out", str(tmp_path / "r.gpkg"), "--events", str(bad), "--strict"]
+    )
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("e.parquet", None), ("e.fgb", None), ("e.json", "geojson")]
+)
+def test_events_alone_by_suffix_or_format(runner, tmp_path, name, fmt):
+    out = tmp_path / name
+    args = ["export", "--out", str(out)] + (["--format", fmt] if fmt else [])
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    back = gpd.read_parquet(out) if name.endswith("parquet") else gpd.read_file(out)
+    assert len(back) == 6 and "border_distance_km" in back
+
+
+def test_user_events_are_exported(runner, tmp_path):
+    src = tmp_path / "mine.csv"
+    src.write_text(
+        "event_id,event_date,latitude,longitude,fatalities\n"
+        "X1,2024-02-01,27.37,62.33,3\nX2,2024-02-02,26.96,64.09,0\n"
+    )
+    out = tmp_path / "mine.gpkg"
+    result = runner.invoke(
+        cli, ["export", "--out", str(out), "--events", str(src), "--layers", "events,priogrid"]
+    )
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(out)
+    rows = con.execute(
+        "SELECT event_id, event_date, fatalities FROM events ORDER BY fid"
+    ).fetchall()
+    cell = con.execute("SELECT events, fatalities FROM priogrid WHERE gid = 168965").fetchall()
+    con.close()
+    assert rows == [("X1", "2024-02-01", 3), ("X2", "2024-02-02", 0)]
+    assert cell == [(1, 3)]
+    doc = read_provenance(out)[0]
+    assert doc["layers"]["events"]["source"] == f"user file {src}"
+
+
+def test_entry_point_runs_export(tmp_path):
+    exe = Path(sys.executable).with_name("bordermap")
+    out = tmp_path / "real.gpkg"
+    proc = subprocess.run(
+        [str(exe), "export", "--out", str(out), "--layers", "events,borders"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert _layers(out) == ["events", "borders", "layer_styles"]
+    assert read_provenance(out)[0]["command_line"].startswith("bordermap export --out")

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+
+import numpy as np
+import pytest
+import rasterio
+import shapely
+from geographiclib.geodesic import Geodesic
+from pyproj import Geod
+from rio_cogeo.cogeo import cog_validate
+
+from geo import layers
+from geo.errors import InputError, OutputExistsError
+from geo.priogrid import gid
+from geo.raster import (
+    NODATA,
+    Band,
+    Grid,
+    density_km2,
+    density_raster,
+    distance_raster,
+    priogrid_raster,
+    theatre_bounds,
+    write_cog,
+)
+
+GEOD = Geodesic.WGS84
+
+
+def _golden_min(f, a: float, b: float, iters: int = 60) -> float:
+    g = (math.sqrt(5) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(iters):
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = f(d)
+    return min(fc, fd, f(a), f(b))
+
+
+def exact_km(lon: float, lat: float, line) -> float:
+    """Brute force with GeographicLib: every vertex, then the geodesic edges near the best."""
+    best = math.inf
+    for part in shapely.get_parts(line):
+        xy = np.asarray(part.coords)
+        d = np.array([GEOD.Inverse(lat, lon, y, x)["s12"] for x, y in xy])
+        # edges are under 1 km, so the nearest edge has a vertex within 1 km of the best vertex
+        for i in np.flatnonzero(d <= d.min() + 1000.0):
+            for j in (i - 1, i):
+                if j < 0 or j + 1 >= len(xy):
+                    continue
+                (x1, y1), (x2, y2) = xy[j], xy[j + 1]
+                edge = GEOD.InverseLine(y1, x1, y2, x2)
+
+                def dist(s, edge=edge):
+                    p = edge.Position(s)
+                    return GEOD.Inverse(lat, lon, p["lat2"], p["lon2"])["s12"]
+
+                best = min(best, _golden_min(dist, 0.0, edge.s13))
+    return best / 1000.0
+
+
+@pytest.fixture(scope="module")
+def distance_tif(tmp_path_factory):
+    path = tmp_path_factory.mktemp("raster") / "distance.tif"
+    return distance_raster(path, res=0.05, command="bordermap raster --kind distance")
+
+
+def test_grid_snaps_outwards_to_the_resolution():
+    g = Grid.covering((58.8729, 23.1744, 65.3333, 31.8585), 0.01)
+    assert (g.west, g.south, g.east, g.north) == (58.87, 23.17, 65.34, 31.86)
+    assert (g.width, g.height) == (647, 869)
+    lon, lat = g.centres()
+    assert lon[0] == pytest.approx(58.875) and lat[0] == pytest.approx(31.855)
+    with pytest.raises(InputError, match="west < east"):
+        Grid.covering((63, 25, 60, 30), 0.1)
+    with pytest.raises(InputError, match="positive"):
+        Grid.covering((60, 25, 63, 30), 0)
+
+
+def test_distance_raster_is_a_valid_cog_with_units(distance_tif):
+    valid, errors, warnings = cog_validate(str(distance_tif), strict=True)
+    assert valid, (errors, warnings)
+    with rasterio.open(distance_tif) as ds:
+        assert ds.crs.to_epsg() == 4326
+        assert ds.nodata == NODATA
+        assert ds.units == ("km",)
+        assert ds.descriptions[0] == "geodesic distance to the IRN-PAK border"
+        assert ds.tags()["BORDER_PAIR"] == "IRN-PAK"
+        assert ds.tags()["COMMAND_LINE"] == "bordermap raster --kind distance"
+        w, s, e, n = theatre_bounds("IRN-PAK")
+        assert ds.bounds.left <= w and ds.bounds.top >= n
+        assert ds.bounds.right >= e and ds.bounds.bottom <= s
+        assert ds.res == pytest.approx((0.05, 0.05))
+
+
+def test_distance_raster_matches_exact_geodesics(distance_tif):
+    line = layers.border("IRN-PAK").geometry.iloc[0]
+    with rasterio.open(distance_tif) as ds:
+        values = ds.read(1)
+        transform = ds.transform
+    rng = np.random.default_rng(6)
+    rows = rng.integers(0, values.shape[0], 16)
+    cols = rng.integers(0, values.shape[1], 16)
+    # and the cells nearest the border, where a relative error is hardest to keep
+    near = np.argsort(values, axis=None)[:4]
+    rows = np.concatenate([rows, near // values.shape[1]])
+    cols = np.concatenate([cols, near % values.shape[1]])
+    for r, c in zip(rows, cols, strict=True):
+        lon, lat = rasterio.transform.xy(transform, r, c)
+        want = exact_km(lon, lat, line)
+        assert values[r, c] == pytest.approx(want, rel=1e-3, abs=1e-3), (lon, lat)
+
+
+def test_signed_distance_by_side(tmp_path):
+    out = distance_raster(tmp_path / "s.tif", res=0.1, signed=True)
+    with rasterio.open(out) as ds:
+        band = ds.read(1, masked=True)
+        assert "positive in IRN, negative in PAK" in ds.descriptions[0]
+        zahedan, panjgur, sea = (
+            ds.index(x, y) for x, y in ((60.86, 29.5), (64.09, 26.96), (61.0, 23.5))
+        )
+    assert band[zahedan] > 0
+    assert band[panjgur] < 0
+    assert band.mask[sea]
+
+
+def _row_areas_km2(grid: Grid) -> np.ndarray:
+    geod = Geod(ellps="WGS84")
+    _, lat = grid.centres()
+    h = grid.res / 2
+    areas = []
+    for y in lat:
+        xs = [grid.west, grid.west + grid.res, grid.west + grid.res, grid.west]
+        ys = [y - h, y - h, y + h, y + h]
+        areas.append(abs(geod.polygon_area_perimeter(xs, ys)[0]) / 1e6)
+    return np.array(areas)
+
+
+@pytest.mark.parametrize("lat0", [27.0, 60.0])
+def test_density_integrates_to_the_event_count(lat0):
+    grid = Grid.covering((58.0, lat0 - 3, 66.0, lat0 + 3), 0.02)
+    lon = np.array([62.0, 62.4])
+    lat = np.array([lat0, lat0 + 0.5])
+    dens = density_km2(grid, lon, lat, bandwidth_km=25)
+    total = (dens * _row_areas_km2(grid)[:, None]).sum()
+    # a kernel in degrees rather than km would be off by cos(latitude) (50 % at 60N)
+    assert total == pytest.approx(2.0, rel=0.01)
+    weighted = density_km2(grid, lon, lat, bandwidth_km=25, weights=[3, 0])
+    assert (weighted * _row_areas_km2(grid)[:, None]).sum() == pytest.approx(3.0, rel=0.01)
+
+
+def test_density_kernel_uses_geodesic_distance():
+    grid = Grid.covering((8.0, 58.0, 12.0, 62.0), 0.05)
+    dens = density_km2(grid, [10.0], [60.0], bandwidth_km=25)
+    lon, lat = grid.mesh()
+    mass = 1 - math.exp(-8)
+    rng = np.random.default_rng(1)
+    for r, c in zip(rng.integers(0, grid.height, 12), rng.integers(0, grid.width, 12), strict=True):
+        d = GEOD.Inverse(60.0, 10.0, lat[r, c], lon[r, c])["s12"] / 1000
+        want = math.exp(-0.5 * (d / 25) ** 2) / (2 * math.pi * 25**2 * mass) if d <= 100 else 0
+        assert dens[r, c] == pytest.approx(want, rel=1e-9, abs=1e-15)
+
+
+def test_density_raster_file(tmp_path):
+    out = density_raster(tmp_path / "d.tif", layers.events(), bandwidth_km=25, res=0.05)
+    assert cog_validate(str(out), strict=True)[0]
+    with rasterio.open(out) as ds:
+        assert ds.units == ("events/1000 km2",)
+        assert "bandwidth 25 km" in ds.descriptions[0]
+        band = ds.read(1)
+        peak = ds.index(62.3342, 27.3707)  # Saravan
+    assert band[peak] == pytest.approx(band.max(), rel=0.2)
+    assert band[peak] > 0.2  # 1000 / (2 pi 25^2) = 0.25 per 1000 km2 at one event's centre
+    with pytest.raises(InputError, match="bandwidth"):
+        density_raster(tmp_path / "e.tif", layers.events(), bandwidth_km=0)
+    with pytest.raises(OutputExistsError):
+        density_raster(out, layers.events())
+
+
+def test_priogrid_raster(tmp_path):
+    out, cells = priogrid_raster(tmp_path / "p.tif", layers.events())
+    assert cog_validate(str(out), strict=True)[0]
+    with rasterio.open(out) as ds:
+        assert ds.count == 4
+        assert ds.descriptions[:3] == ("PRIO-GRID gid", "events in cell", "fatalities in cell")
+        assert ds.units[3] == "km"
+        assert ds.res == (0.5, 0.5)
+        gids, events, fatalities, bdist = ds.read()
+        lon, lat = ds.xy(*np.indices(gids.shape).reshape(2, -1))
+    np.testing.assert_array_equal(gids.ravel(), gid(lon, lat))
+    assert events.sum() == len(layers.events()) == cells["events"].sum()
+    r, c = rasterio.transform.rowcol(ds.transform, 62.3342, 27.3707)
+    assert (gids[r, c], events[r, c], fatalities[r, c]) == (168965, 1, 9)
+    assert bdist[r, c] == pytest.approx(cells.set_index("gid").loc[168965, "bdist"])
+
+
+def test_write_cog_refuses_to_replace(tmp_path):
+    grid = Grid.covering((0, 0, 1, 1), 0.5)
+    band = Band(np.array([[1.0, np.nan], [2.0, 3.0]]), "test", "m")
+    out = write_cog(tmp_path / "t.tif", [band], grid)
+    with rasterio.open(out) as ds:
+        assert ds.read(1, masked=True).mask.tolist() == [[False, True], [False, False]]
+    with pytest.raises(OutputExistsError):
+        write_cog(out, [band], grid)
+
+
+@pytest.mark.gdalbin
+def test_gdalinfo_sees_a_cog_with_units(distance_tif):
+    proc = subprocess.run(["gdalinfo", "-json", str(distance_tif)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout)
+    assert info["metadata"]["IMAGE_STRUCTURE"]["LAYOUT"] == "COG"
+    band = info["bands"][0]
+    assert band["description"] == "geodesic distance to the IRN-PAK border"
+    assert band["unit"] == "km" and band["noDataValue"] == NODATA
+    assert 'ID["EPSG",4326]' in info["coordinateSystem"]["wkt"]
