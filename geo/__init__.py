@@ -36,7 +36,7 @@ _LAZY = {
     "analyze": "geo.proximity",
     "render_map": "geo.mapping",
     "export_gpkg": "geo.export",
-    "plot": "geo.plot",
+    "plot": "geo.figure",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]

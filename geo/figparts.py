@@ -1,0 +1,447 @@
+"""Parts of a static map figure: shapes, labels, legends, scale bar, north arrow, inset.
+
+Everything here draws into matplotlib axes whose data coordinates are metres
+of a projected CRS (see :mod:`geo.cartography`); :mod:`geo.figure` assembles
+the parts into a figure.
+
+Examples
+--------
+>>> marker_size([0, 9, 100]).round(1).tolist()
+[36.0, 282.2, 1024.0]
+>>> ramp("#000000", "#ffffff", 3)[1]
+(0.5, 0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.path import Path as MplPath
+from pyproj import CRS
+
+from geo import cartography
+
+__all__ = [
+    "ATTACKERS",
+    "BORDER",
+    "HALO",
+    "LAND",
+    "OTHER",
+    "SEA",
+    "SIDE_RAMPS",
+    "SIZE_SAMPLES",
+    "attacker_colours",
+    "event_text",
+    "fit_extent",
+    "inset",
+    "legends",
+    "lines",
+    "marker_size",
+    "north_arrow",
+    "polygon_path",
+    "polygons",
+    "prepare",
+    "ramp",
+    "scale_bar",
+]
+
+SEA = "#d3dbe3"
+LAND = {"pair": "#f6f3ec", "other": "#e4e1d9"}
+BORDER = "#1d1d1d"
+ATTACKERS = {"IRN": "#d62728", "PAK": "#1668b0"}
+OTHER = "#6f6f6f"
+PALETTE = ("#2a9d3a", "#e07b00", "#8c564b", "#c4469c", "#12a3b4")
+# one graded ramp per side, nearest band darkest
+SIDE_RAMPS = (("#5b4a91", "#e6e0f2"), ("#1f7f74", "#dcefeb"))
+SIZE_SAMPLES = (0, 10, 50)
+HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+
+
+def ramp(near: str, far: str, n: int) -> list[tuple[float, float, float]]:
+    """``n`` RGB colours from ``near`` to ``far``, evenly spaced."""
+    a, b = np.array(mpl.colors.to_rgb(near)), np.array(mpl.colors.to_rgb(far))
+    steps = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
+    return [tuple(float(v) for v in a + (b - a) * t) for t in steps]
+
+
+def polygon_path(geom: shapely.Geometry) -> MplPath | None:
+    """One compound path of a (multi)polygon, holes included."""
+    verts, codes = [], []
+    for poly in shapely.get_parts(geom):
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            verts.append(xy)
+            codes.append([MplPath.MOVETO] + [MplPath.LINETO] * (len(xy) - 2) + [MplPath.CLOSEPOLY])
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def polygons(ax: Axes, geoms, **kwargs) -> PathCollection:
+    """Add (multi)polygons as one collection; ``kwargs`` go to PathCollection."""
+    paths = [p for p in (polygon_path(g) for g in geoms) if p is not None]
+    return ax.add_collection(PathCollection(paths, **kwargs), autolim=False)
+
+
+def lines(ax: Axes, geoms, **kwargs) -> LineCollection:
+    """Add lines (and polygon outlines) as one collection; ``kwargs`` go to LineCollection."""
+    segs = []
+    for g in geoms:
+        for part in shapely.get_parts(g):
+            if part.geom_type == "LineString" and not part.is_empty:
+                segs.append(np.asarray(part.coords))
+            elif part.geom_type == "Polygon":
+                segs.extend(np.asarray(r.coords) for r in (part.exterior, *part.interiors))
+    return ax.add_collection(LineCollection(segs, **kwargs), autolim=False)
+
+
+def fit_extent(
+    ax: Axes, box: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """Grow ``box`` to the axes' shape so one map metre is as wide as it is tall."""
+    x0, y0, x1, y1 = box
+    fig_w, fig_h = ax.figure.get_size_inches()
+    pos = ax.get_position()
+    aspect = (pos.height * fig_h) / (pos.width * fig_w)
+    w, h = x1 - x0, y1 - y0
+    if h / w < aspect:
+        h = w * aspect
+    else:
+        w = h / aspect
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def prepare(frame: gpd.GeoDataFrame, crs: CRS, clip, tolerance: float) -> np.ndarray:
+    """Project, clip to ``clip`` (xmin, ymin, xmax, ymax) and simplify to ``tolerance`` metres."""
+    geoms = cartography.project(frame.geometry.to_numpy(), crs)
+    geoms = shapely.clip_by_rect(geoms, *clip)
+    return shapely.simplify(geoms, tolerance, preserve_topology=True)
+
+
+def attacker_colours(codes: pd.Series) -> dict[str, str]:
+    """Colour per attacker code: fixed for IRN and PAK, a palette for others, grey for none."""
+    colours = dict(ATTACKERS)
+    extra = [c for c in pd.unique(codes) if c and c not in colours]
+    for i, code in enumerate(sorted(extra)):
+        colours[code] = PALETTE[i % len(PALETTE)]
+    colours[""] = OTHER
+    return colours
+
+
+def marker_size(fatalities) -> np.ndarray:
+    """Marker area in pt^2: area grows with fatalities (diameter 6 pt up to 32 pt)."""
+    f = np.nan_to_num(np.asarray(fatalities, dtype="float64"), nan=0.0).clip(min=0)
+    return np.minimum(6.0 + 3.6 * np.sqrt(f), 32.0) ** 2
+
+
+def event_text(row: pd.Series) -> str:
+    """Caption under an event: date, toll (or kind of event) and distance to the border."""
+    date = pd.Timestamp(row["event_date"]) if "event_date" in row else pd.NaT
+    when = "" if pd.isna(date) else f"{date.day} {date:%b}"
+    dead = pd.to_numeric(pd.Series([row.get("fatalities")]), errors="coerce").iloc[0]
+    if pd.notna(dead) and dead > 0:
+        what = f"{int(dead)} killed"
+    else:
+        what = str(row.get("sub_event_type", ""))
+        what = str(row.get("event_type", "")) if what in ("", "Other", "nan", "<NA>") else what
+        what = "" if what in ("nan", "<NA>") else what.lower()
+    away = f"{row['border_distance_km']:.0f} km from the border"
+    return "\n".join(t for t in (" · ".join(t for t in (when, what) if t), away) if t)
+
+
+def scale_bar(
+    ax: Axes, crs: CRS, extent: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """Draw a geodesic scale bar in the lower left corner.
+
+    Returns
+    -------
+    tuple of float
+        ``x0, x1, y, km``: the bar's ends in map metres and the length it stands for.
+    """
+    x0, x1, y0, y1 = extent
+    km = cartography.nice_length_km((x1 - x0) / 1000.0)
+    bx, by = x0 + 0.045 * (x1 - x0), y0 + 0.035 * (y1 - y0)
+    ends = [bx] + [cartography.scale_bar(crs, bx, by, km * f) for f in (0.25, 0.5, 1.0)]
+    thick = 0.006 * (y1 - y0)
+    for i, (a, b) in enumerate(itertools.pairwise(ends)):
+        ax.add_patch(
+            mpl.patches.Rectangle(
+                (a, by),
+                b - a,
+                thick,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=20,
+            )
+        )
+    ax.add_line(Line2D([ends[0], ends[-1]], [by, by], linewidth=0, gid="scale-bar"))
+    for x, value in zip((ends[0], ends[2], ends[3]), (0, km / 2, km), strict=True):
+        ax.text(
+            x,
+            by + 1.8 * thick,
+            f"{value:g}",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            zorder=20,
+            path_effects=HALO,
+        )
+    ax.annotate(
+        "km",
+        (ends[-1], by + thick / 2),
+        xytext=(4, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=7.5,
+        zorder=20,
+        path_effects=HALO,
+    )
+    return (ends[0], ends[-1], by, km)
+
+
+def north_arrow(
+    ax: Axes, crs: CRS, extent: tuple[float, float, float, float]
+) -> tuple[float, float, float]:
+    """Draw an arrow to true north where it stands, above the scale bar.
+
+    Returns
+    -------
+    tuple of float
+        ``x, y, angle_deg``: the arrow's foot and north there, clockwise from map up.
+    """
+    x0, x1, y0, y1 = extent
+    fx, fy = x0 + 0.06 * (x1 - x0), y0 + 0.10 * (y1 - y0)
+    lon, lat = cartography.project(shapely.Point(fx, fy), crs, inverse=True).coords[0]
+    angle = cartography.north_angle_deg(crs, lon, lat)
+    length = 0.055 * (y1 - y0)
+    dx, dy = length * np.sin(np.radians(angle)), length * np.cos(np.radians(angle))
+    arrow = ax.annotate(
+        "",
+        xy=(fx + dx, fy + dy),
+        xytext=(fx, fy),
+        zorder=20,
+        arrowprops={
+            "arrowstyle": "-|>,head_width=0.35,head_length=0.8",
+            "color": "black",
+            "linewidth": 1.6,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+        gid="north-arrow",
+    )
+    arrow.arrow_patch.set_gid("north-arrow-shape")
+    ax.text(
+        fx + 1.3 * dx,
+        fy + 1.3 * dy,
+        "N",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        zorder=20,
+        path_effects=HALO,
+    )
+    return (fx, fy, angle)
+
+
+def inset(
+    host: Axes,
+    rect: list[float],
+    crs: CRS,
+    extent: tuple[float, float, float, float],
+    countries: gpd.GeoDataFrame,
+    pair: tuple[str, str],
+    far: gpd.GeoDataFrame,
+    colours: dict[str, str],
+    far_km: float,
+) -> Axes:
+    """Draw a locator map of all ``countries`` with the main map's outline and ``far`` events.
+
+    Parameters
+    ----------
+    host : matplotlib.axes.Axes
+        Axes to place the inset in, at ``rect`` (axes fraction).
+    rect : list of float
+        ``x, y, width, height``.
+    crs, extent
+        Projection and ``xmin, xmax, ymin, ymax`` of the main map.
+    countries : GeoDataFrame
+        ``iso3``, ``name``, polygons in EPSG:4326.
+    pair : tuple of str
+        The border's two countries, drawn lighter.
+    far : GeoDataFrame
+        Events left off the main map, EPSG:4326, with a ``_label`` column.
+    colours : dict
+        Attacker code to colour.
+    far_km : float
+        Distance beyond which events were left off, for the caption.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lon0, lat0, lon1, lat1 = countries.total_bounds
+    main_crs, crs = crs, cartography.theatre_crs(lon0, lat0, lon1, lat1)
+    locator = host.inset_axes(rect, zorder=30)
+    locator.set_facecolor(SEA)
+    geoms = shapely.simplify(cartography.project(countries.geometry.to_numpy(), crs), 3000.0)
+    mine = countries["iso3"].isin(pair).to_numpy()
+    polygons(locator, geoms[mine], facecolor=LAND["pair"], edgecolor="#7a7a7a", linewidth=0.4)
+    polygons(locator, geoms[~mine], facecolor=LAND["other"], edgecolor="#7a7a7a", linewidth=0.4)
+    x0, x1, y0, y1 = extent
+    frame = shapely.segmentize(shapely.box(x0, y0, x1, y1), 10_000.0)
+    frame = cartography.project(cartography.project(frame, main_crs, inverse=True), crs)
+    lines(locator, [frame], colors="black", linewidths=0.9)
+    bx0, by0, bx1, by1 = shapely.bounds(geoms).T
+    box = (bx0.min(), by0.min(), bx1.max(), by1.max())
+    ex0, ex1, ey0, ey1 = fit_extent(locator, box)
+    locator.set_xlim(ex0, ex1)
+    locator.set_ylim(ey0, ey1)
+    locator.set_aspect("equal", adjustable="box")
+    locator.set_xticks([])
+    locator.set_yticks([])
+    for (lon, lat), name in zip(
+        countries.geometry.representative_point().map(lambda p: p.coords[0]),
+        countries["name"],
+        strict=True,
+    ):
+        xy = cartography.project(shapely.Point(lon, lat), crs).coords[0]
+        locator.text(*xy, name.upper(), fontsize=5, ha="center", va="center", color="#555555")
+    if len(far):
+        pts = cartography.project(far.geometry.to_numpy(), crs)
+        att = (
+            far["attacker_iso3"].fillna("").astype(str).str.upper()
+            if "attacker_iso3" in far
+            else pd.Series([""] * len(far))
+        )
+        locator.scatter(
+            shapely.get_x(pts),
+            shapely.get_y(pts),
+            s=marker_size(far.get("fatalities", 0)) / 9,
+            c=[colours.get(a, OTHER) for a in att],
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=5,
+        )
+        for x, y, name in zip(shapely.get_x(pts), shapely.get_y(pts), far["_label"], strict=True):
+            locator.annotate(
+                name,
+                (x, y),
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontsize=5.5,
+                path_effects=HALO,
+            )
+    for spine in locator.spines.values():
+        spine.set_linewidth(0.8)
+    caption = "Box: the main map" + (f"; dots: events beyond {far_km:g} km" if len(far) else "")
+    locator.set_title(caption, fontsize=6.5, loc="left", pad=3, color="#444444")
+    return locator
+
+
+def legends(
+    host: Axes,
+    panel: bool,
+    names: dict[str, str],
+    pair: tuple[str, str],
+    swatches: list[dict[str, tuple]],
+    colours: dict[str, str],
+    shown: list[str],
+) -> None:
+    """Key to lines, zones (one swatch per side) and attackers; a second one to sizes.
+
+    In a side ``panel`` they stack under the inset; on the map they sit at its
+    left edge and lower right corner.
+    """
+    a, b = pair
+    handles = [
+        Line2D([], [], color=BORDER, linewidth=2.0),
+        Line2D([], [], color="#8f8f8f", linewidth=0.6, linestyle=(0, (3, 2))),
+    ]
+    labels = [f"{names.get(a, a)}\u2013{names.get(b, b)} border", "Province boundary"]
+    if shown:
+        handles.append(Line2D([], [], color="#333333", linewidth=0.8, linestyle=(0, (2, 1.5))))
+        labels.append("To the nearest border point")
+    for zone in swatches[0]:
+        pair_patches = tuple(
+            mpl.patches.Patch(facecolor=side.get(zone, "none"), alpha=0.75, edgecolor="none")
+            for side in swatches
+        )
+        handles.append(pair_patches)
+        labels.append(f"{zone} from the border")
+    for code in sorted(shown, key=lambda c: (c == "", c)):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=7,
+                markerfacecolor=colours[code],
+                markeredgecolor="white",
+            )
+        )
+        labels.append(f"Attacker: {names.get(code, code)}" if code else "No attacker coded")
+    key = host.legend(
+        handles,
+        labels,
+        loc="upper left" if panel else "center left",
+        bbox_to_anchor=(0.0, 0.6) if panel else (0.012, 0.5),
+        fontsize=7,
+        frameon=not panel,
+        framealpha=0.92,
+        borderpad=0.8,
+        labelspacing=0.75,
+        handlelength=2.6,
+        title=f"Zones: {names.get(a, a)} side | {names.get(b, b)} side",
+        title_fontsize=7,
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.15)},
+    )
+    key.set_zorder(25)
+    host.add_artist(key)
+    sizes = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=float(np.sqrt(marker_size([n])[0])),
+            markerfacecolor="none",
+            markeredgecolor="#444444",
+        )
+        for n in SIZE_SAMPLES
+    ]
+    size_key = host.legend(
+        sizes,
+        [f"{n}" for n in SIZE_SAMPLES],
+        loc="lower left" if panel else "lower right",
+        ncol=len(SIZE_SAMPLES),
+        frameon=not panel,
+        bbox_to_anchor=(0.0, 0.24) if panel else None,
+        fontsize=7,
+        title="Killed (marker area)",
+        title_fontsize=7,
+        framealpha=0.92,
+        borderpad=1.0,
+        columnspacing=0.8,
+        handletextpad=0.2,
+        handlelength=4.6,
+        labelspacing=1.6,
+    )
+    size_key.set_zorder(25)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.image as mpimg
+
+from geo.cli.main import cli
+
+BORDERMAP = Path(sys.executable).with_name("bordermap")
+EVENTS_CSV = """event_id,event_date,latitude,longitude,location,fatalities,attacker_iso3
+T1,2024-01-20,26.35,61.95,Mand,3,IRN
+T2,2024-01-21,26.00,63.05,Turbat,0,
+T3,2024-01-22,95.00,63.05,Nowhere,0,
+"""
+
+
+def _size(path: Path) -> tuple[int, int]:
+    height, width = mpimg.imread(path).shape[:2]
+    return width, height
+
+
+def test_plot_writes_a_png_of_the_requested_dpi(runner, tmp_path):
+    out = tmp_path / "fig.png"
+    result = runner.invoke(cli, ["plot", "--out", str(out), "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    assert _size(out) == (400, 336)  # 10 x 8.4 inches
+    assert f"wrote {out}" in result.stderr and result.stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["fig.png"]  # no temporary left behind
+
+
+def test_plot_writes_svg_with_the_title(runner, tmp_path):
+    out = tmp_path / "fig.svg"
+    result = runner.invoke(cli, ["plot", "-q", "--out", str(out), "--title", "Strikes & drills"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    text = out.read_text()
+    assert text.startswith("<?xml") and ">Strikes &amp; drills<" in text
+
+
+def test_plot_refuses_an_existing_file_without_overwrite(runner, tmp_path):
+    out = tmp_path / "fig.png"
+    out.write_bytes(b"keep me")
+    result = runner.invoke(cli, ["plot", "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
+    assert out.read_bytes() == b"keep me"
+    result = runner.invoke(cli, ["plot", "-q", "--out", str(out), "--overwrite", "--dpi", "20"])
+    assert result.exit_code == 0, result.output
+    assert _size(out) == (200, 168)
+
+
+def test_plot_rejects_other_formats_and_pairs_in_one_line(runner, tmp_path):
+    result = runner.invoke(cli, ["plot", "--out", str(tmp_path / "fig.pdf")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("write a .png or .svg file, not '.pdf'")
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(cli, ["plot", "--out", str(tmp_path / "f.png"), "--dpi", "0"])
+    assert result.exit_code == 2 and "--dpi" in result.stderr
+    result = runner.invoke(cli, ["plot", "--out", str(tmp_path / "f.png"), "--pair", "IRN-SYR"])
+    assert result.exit_code == 2
+    assert "pairs that do: AFG-IRN" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_reads_an_event_file_and_reports_rejects(runner, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(EVENTS_CSV)
+    out = tmp_path / "fig.png"
+    result = runner.invoke(cli, ["plot", "--events", str(events), "--out", str(out), "--dpi", "20"])
+    assert result.exit_code == 0, result.output
+    assert "3 rows read, 2 kept, 1 rejected" in result.stderr
+    assert _size(out) == (200, 168)
+
+
+def test_bordermap_plot_runs_as_a_real_process(tmp_path):
+    out = tmp_path / "fig.svg"
+    done = subprocess.run(
+        [str(BORDERMAP), "plot", "--out", str(out), "--pair", "AFG-PAK"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Afghanistan\u2013Pakistan border" in out.read_text()
+    again = subprocess.run(
+        [str(BORDERMAP), "plot", "--out", str(out)], capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"

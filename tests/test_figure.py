@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import geopandas as gpd
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+from pyproj import Geod
+
+import geo
+from geo import cartography
+from geo.errors import InputError, LayerError, OutputExistsError
+from geo.figure import figure_format, plot, save_figure
+
+WGS84 = Geod(ellps="WGS84")
+
+
+@pytest.fixture(scope="module")
+def fig() -> Figure:
+    return plot()
+
+
+def _lonlat(crs, x, y):
+    return cartography.project(shapely.Point(x, y), crs, inverse=True).coords[0]
+
+
+def test_png_has_the_pixel_size_of_dpi_times_inches_and_is_not_blank(fig, tmp_path):
+    out = save_figure(fig, tmp_path / "fig.png", dpi=60)
+    image = mpimg.imread(out)
+    width, height = fig.get_size_inches() * 60
+    assert image.shape[:2] == (round(height), round(width))
+    rgb = image[..., :3].reshape(-1, 3)
+    assert rgb.std() > 0.1
+    assert len(np.unique((rgb * 255).astype(np.uint8), axis=0)) > 200
+    # the Iranian strike (red) and the Pakistani strike (blue) are both drawn
+    red = (rgb[:, 0] > 0.75) & (rgb[:, 1] < 0.25) & (rgb[:, 2] < 0.25)
+    blue = (rgb[:, 0] < 0.2) & (rgb[:, 1] > 0.3) & (rgb[:, 1] < 0.5) & (rgb[:, 2] > 0.6)
+    assert red.sum() > 20 and blue.sum() > 20
+
+
+def test_svg_is_vector_with_text_and_named_parts(fig, tmp_path):
+    out = save_figure(fig, tmp_path / "fig.svg")
+    root = ET.parse(out).getroot()
+    width, height = fig.get_size_inches() * 72
+    assert root.get("width") == f"{width:g}pt" and root.get("height") == f"{height:g}pt"
+    text = out.read_text()
+    for part in ('id="scale-bar"', 'id="north-arrow-shape"', 'id="events"'):
+        assert part in text
+    # title and legend stay text (labels on the map are haloed, so drawn as paths)
+    for label in (
+        "Events along the Iran\u2013Pakistan border, January 2024",
+        "Attacker: Pakistan",
+        "Iran\u2013Pakistan border",
+        "Killed (marker area)",
+    ):
+        assert f">{label}<" in text
+
+
+def test_projection_is_a_local_conformal_conic_not_lon_lat(fig):
+    info = fig.bordermap
+    assert info.crs.is_projected and not info.crs.is_geographic
+    assert info.crs.coordinate_operation.method_name == "Lambert Conic Conformal (2SP)"
+    params = {p.name: p.value for p in info.crs.coordinate_operation.params}
+    border = geo.border("IRN", "PAK")
+    lon0, lat0, lon1, lat1 = border.total_bounds
+    assert (
+        lat0
+        < params["Latitude of 1st standard parallel"]
+        < params["Latitude of 2nd standard parallel"]
+        < lat1
+    )
+    assert lon0 < params["Longitude of false origin"] < lon1
+    x0, x1, y0, y1 = info.extent
+    assert 5e5 < x1 - x0 < 1.5e6 and 5e5 < y1 - y0 < 1.5e6  # metres, not degrees
+    axes = fig.axes[0]
+    assert axes.get_xlim() == pytest.approx((x0, x1)) and axes.get_ylim() == pytest.approx((y0, y1))
+
+
+def test_view_is_the_pair_theatre_and_far_events_go_to_the_inset(fig):
+    info = fig.bordermap
+    assert info.near == ["Panjgur", "Saravan", "Chabahar"]
+    assert info.far == ["Kerman", "Erbil", "Idlib"]
+    x0, x1, y0, y1 = info.extent
+    corners = [_lonlat(info.crs, x, y) for x in (x0, x1) for y in (y0, y1)]
+    lons = [c[0] for c in corners]
+    assert 57 < min(lons) and max(lons) < 67  # not stretched to Syria
+
+
+def test_scale_bar_is_its_stated_length_on_the_ellipsoid(fig):
+    info = fig.bordermap
+    x0, x1, y, km = info.scale_bar
+    assert km == 100.0
+    (lon0, lat0), (lon1, lat1) = _lonlat(info.crs, x0, y), _lonlat(info.crs, x1, y)
+    metres = WGS84.inv(lon0, lat0, lon1, lat1)[2]
+    assert metres == pytest.approx(km * 1000, rel=1e-4)
+    bar = next(line for line in fig.axes[0].lines if line.get_gid() == "scale-bar")
+    assert bar.get_xdata() == pytest.approx([x0, x1])
+
+
+def test_scale_bar_differs_from_nominal_scale_away_from_the_standard_parallels():
+    crs = cartography.theatre_crs(60.0, 10.0, 70.0, 40.0)
+    tr_y = cartography.project(shapely.Point(65.0, 25.0), crs).y
+    edge_y = cartography.project(shapely.Point(65.0, 11.0), crs).y
+    centre = cartography.scale_bar(crs, 0.0, tr_y, 100.0)
+    edge = cartography.scale_bar(crs, 0.0, edge_y, 100.0)
+    # a conic compresses between its standard parallels and stretches outside them
+    assert centre < 100_000 < edge
+    lon0, lat0 = _lonlat(crs, 0.0, edge_y)
+    lon1, lat1 = _lonlat(crs, edge, edge_y)
+    assert WGS84.inv(lon0, lat0, lon1, lat1)[2] == pytest.approx(100_000, rel=1e-6)
+
+
+def test_north_arrow_points_to_true_north_where_it_stands(fig):
+    info = fig.bordermap
+    fx, fy, angle = info.north
+    lon, lat = _lonlat(info.crs, fx, fy)
+    lon_n, lat_n, _ = WGS84.fwd(lon, lat, 0.0, 50_000.0)
+    north = cartography.project(shapely.Point(lon_n, lat_n), info.crs)
+    expected = np.degrees(np.arctan2(north.x - fx, north.y - fy))
+    assert angle == pytest.approx(expected, abs=0.05)
+    arrow = next(a for a in fig.axes[0].texts if a.get_gid() == "north-arrow")
+    (hx, hy), (tx, ty) = arrow.xy, arrow.xyann
+    drawn = np.degrees(np.arctan2(hx - tx, hy - ty))
+    assert drawn == pytest.approx(angle, abs=1e-6)
+    # the arrow stands west of the central meridian, where north leans east
+    assert angle > 0.5
+
+
+def test_north_tilts_by_the_meridian_convergence():
+    crs = cartography.theatre_crs(55.0, 24.0, 75.0, 36.0)
+    west, east = (cartography.north_angle_deg(crs, lon, 30.0) for lon in (57.0, 73.0))
+    assert west > 3 and east < -3 and west == pytest.approx(-east, rel=1e-3)
+    assert cartography.north_angle_deg(crs, 65.0, 30.0) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_markers_grow_with_fatalities_and_take_the_attacker_colour(fig):
+    dots = next(c for c in fig.axes[0].collections if c.get_gid() == "events")
+    sizes = dots.get_sizes()
+    colours = [tuple(np.round(c[:3], 3)) for c in dots.get_facecolors()]
+    # Panjgur (2 killed, Iran), Saravan (9, Pakistan), Chabahar (0, Iran)
+    assert sizes[2] < sizes[0] < sizes[1]
+    red, blue = (0.839, 0.153, 0.157), (0.086, 0.408, 0.69)
+    assert colours == [red, blue, red]
+
+
+def test_draws_into_given_axes_with_custom_events_and_title():
+    events = gpd.GeoDataFrame(
+        {"location": ["Mand", "Turbat"], "fatalities": [3, 0], "attacker_iso3": ["IRN", None]},
+        geometry=gpd.points_from_xy([61.95, 63.05], [26.35, 26.0]),
+        crs="EPSG:4326",
+    )
+    host = Figure(figsize=(6, 6))
+    ax = host.add_subplot()
+    out = plot(events, title="Two test events", ax=ax)
+    assert out is host
+    assert ax.get_title(loc="left") == "Two test events"
+    assert out.bordermap.near == ["Mand", "Turbat"] and out.bordermap.far == []
+
+
+def test_events_in_another_crs_are_transformed():
+    events = geo.seed_events().to_crs("EPSG:3857")
+    assert plot(events).bordermap.near == ["Panjgur", "Saravan", "Chabahar"]
+
+
+def test_bad_inputs_raise_one_line_errors(tmp_path):
+    with pytest.raises(LayerError, match="pairs that do: AFG-IRN"):
+        plot(pair="IRN-SYR")
+    naive = gpd.GeoDataFrame(geometry=gpd.points_from_xy([62.0], [27.0]))
+    with pytest.raises(InputError, match="no CRS"):
+        plot(naive)
+    with pytest.raises(InputError, match=r"not '\.pdf'"):
+        figure_format(tmp_path / "fig.pdf")
+    existing = tmp_path / "fig.png"
+    existing.write_bytes(b"keep")
+    with pytest.raises(OutputExistsError):
+        save_figure(Figure(), existing)
+    assert existing.read_bytes() == b"keep"
+    with pytest.raises(InputError, match="--dpi"):
+        save_figure(Figure(), tmp_path / "new.png", dpi=0)
+    assert not (tmp_path / "new.png").exists()
+
+
+@given(st.text(max_size=20), st.text(max_size=6))
+def test_figure_format_is_png_svg_or_an_input_error(stem, suffix):
+    name = f"{stem}.{suffix}"
+    try:
+        fmt = figure_format(name)
+    except InputError as exc:
+        assert "write a .png or .svg file" in str(exc)
+    else:
+        assert fmt in ("png", "svg")
+
+
+def test_an_event_without_location_or_toll_still_draws():
+    bare = gpd.GeoDataFrame(geometry=gpd.points_from_xy([62.0], [27.0]), crs="EPSG:4326")
+    fig = plot(bare)
+    assert fig.bordermap.near == [""] and fig.bordermap.far == []
+    assert fig.axes[0].get_title(loc="left") == "Events along the Iran\u2013Pakistan border"
