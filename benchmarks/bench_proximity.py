@@ -34,9 +34,13 @@ def synthetic_events(n: int, seed: int = 0) -> gpd.GeoDataFrame:
     lon = rng.uniform(57.0, 68.0, n)
     lat = rng.uniform(24.0, 32.0, n)
     return gpd.GeoDataFrame(
-        {"event_id": np.arange(n), "geo_precision": rng.integers(1, 3, n),
-         "fatalities": rng.integers(0, 5, n)},
-        geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326",
+        {
+            "event_id": np.arange(n),
+            "geo_precision": rng.integers(1, 3, n),
+            "fatalities": rng.integers(0, 5, n),
+        },
+        geometry=gpd.points_from_xy(lon, lat),
+        crs="EPSG:4326",
     )
 
 
@@ -84,24 +88,30 @@ def main() -> None:
         exact = analyze(events)["border_distance_km"].to_numpy()
         planar = baseline(events)[0]
         rel = np.abs(planar - exact) / np.maximum(exact, 1e-9)
-        rows.append({
-            "events": n,
-            "bordermap_s": round(ours, 3),
-            "baseline_s": round(theirs, 3),
-            "speedup": round(theirs / ours, 2),
-            "events_per_s": round(n / ours),
-            "peak_rss_mb": round(peak_rss_mb(n), 1),
-            "baseline_median_rel_err_pct": round(100 * float(np.median(rel)), 3),
-            "baseline_max_abs_err_km": round(float(np.max(np.abs(planar - exact))), 3),
-        })
+        rows.append(
+            {
+                "events": n,
+                "bordermap_s": round(ours, 3),
+                "baseline_s": round(theirs, 3),
+                "speedup": round(theirs / ours, 2),
+                "events_per_s": round(n / ours),
+                "peak_rss_mb": round(peak_rss_mb(n), 1),
+                "baseline_median_rel_err_pct": round(100 * float(np.median(rel)), 3),
+                "baseline_max_abs_err_km": round(float(np.max(np.abs(planar - exact))), 3),
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
-    print("\n| events | bordermap s | baseline s | speed-up | events/s | peak RSS MB | "
-          "baseline median error % | baseline max error km |")
+    print(
+        "\n| events | bordermap s | baseline s | speed-up | events/s | peak RSS MB | "
+        "baseline median error % | baseline max error km |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['events']:,} | {r['bordermap_s']} | {r['baseline_s']} | {r['speedup']}x | "
-              f"{r['events_per_s']:,} | {r['peak_rss_mb']} | {r['baseline_median_rel_err_pct']} | "
-              f"{r['baseline_max_abs_err_km']} |")
+        print(
+            f"| {r['events']:,} | {r['bordermap_s']} | {r['baseline_s']} | {r['speedup']}x | "
+            f"{r['events_per_s']:,} | {r['peak_rss_mb']} | {r['baseline_median_rel_err_pct']} | "
+            f"{r['baseline_max_abs_err_km']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -222,5 +222,5 @@ def _cached(wkb: bytes) -> LineIndex:
 
 
 def line_index(line: shapely.Geometry) -> LineIndex:
-    """A (cached) :class:`LineIndex` for ``line``; repeated calls reuse the tree."""
+    """Return a cached :class:`LineIndex` for ``line``; repeated calls reuse the tree."""
     return _cached(shapely.to_wkb(line))

@@ -24,8 +24,11 @@ code  meaning                                                radius
 7     international waters or airspace                       unknown
 ====  =====================================================  ==============
 
-"The province" and "the country" mean the interval is measured over that
-polygon, never from the point alone. A missing code is read as exact.
+"The province" and "the country" mean the proximity interval is measured over
+that polygon, never from the point alone. A missing code is read as exact.
+Where a circle must be drawn (the map's uncertainty rings), a province counts
+as 100 km and a country as 500 km (:data:`NOMINAL_AREA_RADIUS_KM`). Where a
+row carries both codes, UCDP's ``where_prec`` wins: it is the finer scale.
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["ACLED_RADIUS_KM", "UCDP_RADIUS_KM", "precision_extent"]
+__all__ = [
+    "ACLED_RADIUS_KM",
+    "NOMINAL_AREA_RADIUS_KM",
+    "UCDP_RADIUS_KM",
+    "precision_extent",
+    "precision_radius_km",
+]
 
 PROVINCE = -1.0
 COUNTRY = -2.0
@@ -41,10 +50,12 @@ UNKNOWN = np.inf
 
 ACLED_RADIUS_KM = {1: 2.0, 2: 25.0, 3: PROVINCE}
 UCDP_RADIUS_KM = {1: 2.0, 2: 25.0, 3: 50.0, 4: PROVINCE, 5: 100.0, 6: COUNTRY, 7: UNKNOWN}
+NOMINAL_AREA_RADIUS_KM = {PROVINCE: 100.0, COUNTRY: 500.0}
 
 
-def _lookup(codes: pd.Series, table: dict[int, float]) -> np.ndarray:
-    numeric = pd.to_numeric(codes, errors="coerce").to_numpy(dtype="float64")
+def _lookup(codes, table: dict[int, float]) -> np.ndarray:
+    values = pd.Series(np.atleast_1d(np.asarray(codes, dtype=object)))
+    numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
     out = np.full(len(numeric), np.nan)
     for code, radius in table.items():
         out[numeric == code] = radius
@@ -75,14 +86,51 @@ def precision_extent(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     >>> r.tolist(), a.tolist()
     ([2.0, 25.0, nan, 0.0], ['', '', 'province', ''])
     """
-    n = len(frame)
-    radius = np.full(n, np.nan)
-    if "geo_precision" in frame:
-        radius = _lookup(frame["geo_precision"], ACLED_RADIUS_KM)
-    if "where_prec" in frame:
-        ucdp = _lookup(frame["where_prec"], UCDP_RADIUS_KM)
-        radius = np.where(np.isnan(radius), ucdp, radius)
+    radius = _coded_radius(frame.get("geo_precision"), frame.get("where_prec"), len(frame))
     radius = np.where(np.isnan(radius), 0.0, radius)
     area = np.where(radius == PROVINCE, "province", np.where(radius == COUNTRY, "country", ""))
     radius = np.where(area != "", np.nan, radius)
     return radius, area.astype(object)
+
+
+def _coded_radius(geo_precision, where_prec, n: int | None = None) -> np.ndarray:
+    """Radius table value per row (sentinels for areas), NaN where no code; UCDP wins."""
+    acled = _lookup(geo_precision, ACLED_RADIUS_KM) if geo_precision is not None else None
+    ucdp = _lookup(where_prec, UCDP_RADIUS_KM) if where_prec is not None else None
+    if acled is None and ucdp is None:
+        return np.full(n if n is not None else 1, np.nan)
+    if acled is None or ucdp is None:
+        return acled if ucdp is None else ucdp
+    acled, ucdp = np.broadcast_arrays(acled, ucdp)
+    return np.where(np.isnan(ucdp), acled, ucdp)
+
+
+def precision_radius_km(geo_precision=None, where_prec=None) -> np.ndarray:
+    """Uncertainty radius in km for drawing, from ACLED and/or UCDP precision codes.
+
+    Province-level codes count as 100 km and country-level as 500 km here;
+    :func:`precision_extent` (used for distance intervals) measures those
+    over the polygon instead. Unknown or missing codes give NaN.
+
+    Parameters
+    ----------
+    geo_precision, where_prec : scalar or array_like, optional
+        Codes (NaN or ``<NA>`` allowed); broadcast together. ``where_prec`` wins.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+
+    Examples
+    --------
+    >>> precision_radius_km([1, 2, 3, None])
+    array([  2.,  25., 100.,  nan])
+    >>> precision_radius_km(geo_precision=[3, 3], where_prec=[2, None])
+    array([ 25., 100.])
+    >>> precision_radius_km(where_prec=[6, 7])
+    array([500.,  inf])
+    """
+    radius = _coded_radius(geo_precision, where_prec)
+    for sentinel, km in NOMINAL_AREA_RADIUS_KM.items():
+        radius = np.where(radius == sentinel, km, radius)
+    return radius.astype("float64")

@@ -345,9 +345,7 @@ def nearest_lines(analyzed: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(sub[cols].reset_index(drop=True), geometry=lines, crs="EPSG:4326")
 
 
-def summarize(
-    analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
-) -> pd.DataFrame:
+def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")) -> pd.DataFrame:
     """Count events and fatalities per group.
 
     Parameters
@@ -394,8 +392,16 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
         ``first_event_id, second_event_id, first_attacker, second_attacker,
         first_location, second_location, days_between, distance_km``.
     """
-    cols = ["first_event_id", "second_event_id", "first_attacker", "second_attacker",
-            "first_location", "second_location", "days_between", "distance_km"]
+    cols = [
+        "first_event_id",
+        "second_event_id",
+        "first_attacker",
+        "second_attacker",
+        "first_location",
+        "second_location",
+        "days_between",
+        "distance_km",
+    ]
     need = {"event_date", "attacker_iso3", "side", "incursion_km"}
     if not need <= set(analyzed.columns):
         return pd.DataFrame(columns=cols)

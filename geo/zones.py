@@ -11,6 +11,7 @@ of any length and latitude.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -72,7 +73,7 @@ def zone_labels(zones_km: Sequence[float]) -> list[str]:
     ['0-10 km', '10-25 km', '>25 km']
     """
     edges = [0.0, *zones_km]
-    inner = [f"{_km(lo)}-{_km(hi)} km" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    inner = [f"{_km(lo)}-{_km(hi)} km" for lo, hi in itertools.pairwise(edges)]
     return [*inner, f">{_km(zones_km[-1])} km"]
 
 
@@ -117,7 +118,7 @@ def _pieces(line: shapely.Geometry) -> list[np.ndarray]:
         along = np.concatenate([[0.0], np.cumsum(steps)])
         cuts = np.searchsorted(along, np.arange(PIECE_KM, along[-1], PIECE_KM))
         bounds = [0, *cuts.tolist(), len(xy) - 1]
-        for i0, i1 in zip(bounds[:-1], bounds[1:], strict=True):
+        for i0, i1 in itertools.pairwise(bounds):
             if i1 > i0:
                 runs.append(xy[i0 : i1 + 1])
     return runs
@@ -201,7 +202,7 @@ def border_zones(
         from geo import layers
 
         left, right = border["left_iso3"].iloc[0], border["right_iso3"].iloc[0]
-        land = (countries if countries is not None else layers.countries([left, right]))
+        land = countries if countries is not None else layers.countries([left, right])
         land = land.set_index("iso3").geometry
         discs = [border_buffer(line, d) for d in zones_km]
         sides = [(left, land.get(left)), (right, land.get(right))]

@@ -15,7 +15,9 @@ ON_CI = os.environ.get("CI") == "true"
 _TOOLS = {
     "browser": lambda: None if shutil.which("chromium") else "chromium",
     "gdalbin": lambda: None if shutil.which("ogrinfo") and shutil.which("gdalinfo") else "ogrinfo",
-    "qgis": lambda: None if Path("/usr/lib/python3/dist-packages/qgis").is_dir() else "python3-qgis",
+    "qgis": lambda: (
+        None if Path("/usr/lib/python3/dist-packages/qgis").is_dir() else "python3-qgis"
+    ),
     "network": lambda: None if shutil.which("npm") else "npm",
 }
 

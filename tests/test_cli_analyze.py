@@ -39,9 +39,19 @@ def test_machine_formats_hold_one_row_per_event(runner, fmt, tmp_path):
         table = gpd.read_file(out)
         assert table.crs.to_epsg() == 4326
     assert len(table) == 6
-    for col in ("border_distance_km", "border_distance_min_km", "border_distance_max_km",
-                "nearest_lon", "nearest_lat", "bearing_to_border_deg", "side", "admin1",
-                "zone", "incursion_km", "dist_chabahar_km"):
+    for col in (
+        "border_distance_km",
+        "border_distance_min_km",
+        "border_distance_max_km",
+        "nearest_lon",
+        "nearest_lat",
+        "bearing_to_border_deg",
+        "side",
+        "admin1",
+        "zone",
+        "incursion_km",
+        "dist_chabahar_km",
+    ):
         assert col in table.columns, col
     saravan = table[table["event_id"] == "BM0005"].iloc[0]
     assert saravan["border_distance_km"] == pytest.approx(45, abs=3)
@@ -109,7 +119,11 @@ def test_zones_option_changes_bands(runner):
 def test_real_subprocess(tmp_path):
     exe = Path(sys.executable).with_name("bordermap")
     out = tmp_path / "seed.csv"
-    proc = subprocess.run([str(exe), "analyze", "-f", "csv", "-o", str(out), "-q"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(exe), "analyze", "-f", "csv", "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(pd.read_csv(out)) == 6

@@ -27,7 +27,11 @@ def test_layers_json_is_machine_readable(runner):
     by_name = {r["layer"]: r for r in doc["layers"]}
     assert by_name["provinces"]["features"] > 100
     assert set(by_name["borders"]["lengths_km"]) == {
-        "AFG-IRN", "AFG-PAK", "IRN-IRQ", "IRN-PAK", "IRQ-SYR"
+        "AFG-IRN",
+        "AFG-PAK",
+        "IRN-IRQ",
+        "IRN-PAK",
+        "IRQ-SYR",
     }
 
 

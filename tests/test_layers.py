@@ -12,7 +12,6 @@ from geo.errors import LayerError
 from geo.geodesy import WGS84, geodesic_km, line_length_km
 
 
-
 def _site(name: str) -> shapely.Point:
     table = layers.places()
     return table.loc[table["name"] == name].geometry.iloc[0]
@@ -165,9 +164,23 @@ def test_random_points_get_a_province_of_their_own_country():
 def test_seed_events_have_the_required_columns_and_codes():
     ev = layers.events()
     required = {
-        "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
-        "actor2", "attacker_iso3", "country", "admin1", "location", "latitude", "longitude",
-        "geo_precision", "fatalities", "source", "notes",
+        "event_id",
+        "event_date",
+        "time_precision",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "actor2",
+        "attacker_iso3",
+        "country",
+        "admin1",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "fatalities",
+        "source",
+        "notes",
     }
     assert required <= set(ev.columns)
     assert ev["event_id"].is_unique
@@ -182,8 +195,11 @@ def test_seed_events_have_the_required_columns_and_codes():
 
 def test_seed_events_lie_in_the_country_they_name():
     ev = layers.events()
-    joined = gpd.sjoin(ev, layers.countries()[["iso3", "geometry"]].rename(
-        columns={"iso3": "in_iso3"}), predicate="within")
+    joined = gpd.sjoin(
+        ev,
+        layers.countries()[["iso3", "geometry"]].rename(columns={"iso3": "in_iso3"}),
+        predicate="within",
+    )
     assert len(joined) == len(ev)
     assert (joined["iso3"] == joined["in_iso3"]).all()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
@@ -16,7 +18,7 @@ GEOD = Geodesic.WGS84
 def brute_force_km(px: float, py: float, coords) -> float:
     """Minimum geodesic distance to a polyline whose edges are geodesics (slow, exact)."""
     best = np.inf
-    for (x1, y1), (x2, y2) in zip(coords[:-1], coords[1:], strict=True):
+    for (x1, y1), (x2, y2) in itertools.pairwise(coords):
         edge = GEOD.InverseLine(y1, x1, y2, x2)
 
         def dist(s, edge=edge):
@@ -91,8 +93,9 @@ def test_side_at_a_sharp_corner_uses_the_corner_rule(turn):
 def test_antimeridian_line():
     line = LineString([(179.5, 10), (-179.5, 10)])
     res = LineIndex(line).nearest([180.0], [10.5])
-    assert res.distance_km[0] == pytest.approx(brute_force_km(180.0, 10.5, list(line.coords)),
-                                               abs=1e-3)
+    assert res.distance_km[0] == pytest.approx(
+        brute_force_km(180.0, 10.5, list(line.coords)), abs=1e-3
+    )
     assert abs(res.nearest_lon[0]) == pytest.approx(180, abs=1e-6)
 
 
@@ -120,5 +123,6 @@ def test_long_edges_are_read_as_geodesics():
     index = LineIndex(LineString([(0, 60), (20, 60)]))
     res = index.nearest([10.0], [61.0])
     assert res.nearest_lat[0] > 60.3  # the parallel would give exactly 60
-    assert res.distance_km[0] == pytest.approx(brute_force_km(10.0, 61.0, [(0, 60), (20, 60)]),
-                                               abs=1e-3)
+    assert res.distance_km[0] == pytest.approx(
+        brute_force_km(10.0, 61.0, [(0, 60), (20, 60)]), abs=1e-3
+    )

@@ -17,14 +17,27 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out),
-         str(ROOT)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:  # hatchling is a build requirement; fall back to isolated build
         proc = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out), str(ROOT)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     assert proc.returncode == 0, proc.stderr
     return next(out.glob("bordermap-*.whl"))
@@ -32,8 +45,13 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_contains_package_layers_and_entry_point(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for needed in ("geo/__init__.py", "geo/_layers/borders.geojson", "geo/_layers/SOURCES.toml",
-                   "geo/_layers/PROVENANCE.md", "geo/_layers/events.csv"):
+    for needed in (
+        "geo/__init__.py",
+        "geo/_layers/borders.geojson",
+        "geo/_layers/SOURCES.toml",
+        "geo/_layers/PROVENANCE.md",
+        "geo/_layers/events.csv",
+    ):
         assert needed in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "bordermap = geo.cli.main:cli" in zipfile.ZipFile(wheel).read(entry).decode()
@@ -43,7 +61,8 @@ def test_installed_wheel_runs_from_another_folder(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -53,7 +72,13 @@ def test_installed_wheel_runs_from_another_folder(wheel, tmp_path):
         "assert '_layers' in str(L.LAYERS_DIR), L.LAYERS_DIR; "
         "print(round(float(L.border('IRN','PAK').length_km.iloc[0])))"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert 915 < int(proc.stdout) < 975

@@ -98,8 +98,9 @@ def test_cross_border_depth_uses_the_border_the_two_countries_share(seed):
     assert seed.loc["Saravan", "incursion_border"] == "IRN-PAK"
     erbil = seed.loc["Erbil"]  # Iran into Iraq: measured from IRN-IRQ, not IRN-PAK
     assert erbil["incursion_border"] == "IRN-IRQ"
-    direct = distance_to_line_km([erbil.geometry.x], [erbil.geometry.y],
-                                 layers.border("IRN-IRQ").geometry.iloc[0])[0][0]
+    direct = distance_to_line_km(
+        [erbil.geometry.x], [erbil.geometry.y], layers.border("IRN-IRQ").geometry.iloc[0]
+    )[0][0]
     assert erbil["incursion_km"] == pytest.approx(direct)
     assert np.isnan(seed.loc["Idlib", "incursion_km"])  # Iran and Syria share no border
     assert np.isnan(seed.loc["Chabahar", "incursion_km"])  # Iran in Iran
@@ -200,8 +201,8 @@ def test_random_events_against_brute_force_on_the_embedded_border():
     pts = _points(list(zip(rng.uniform(59, 66, 4), rng.uniform(24, 31, 4), strict=True)))
     out = analyze(pts)
     coords = list(line.coords)
-    for (x, y), d in zip(zip(pts.geometry.x, pts.geometry.y), out["border_distance_km"],
-                         strict=True):
+    xy = zip(pts.geometry.x, pts.geometry.y, strict=True)
+    for (x, y), d in zip(xy, out["border_distance_km"], strict=True):
         # the brute force over 1,800 edges is slow; restrict to edges near the answer
         near = [c for c in coords if geodesic_km(x, y, c[0], c[1]) < d + 2]
         assert d == pytest.approx(brute_force_km(x, y, near), abs=1e-3)

@@ -25,7 +25,12 @@ def test_parse_zones_sorts_and_rejects_bad_values():
 def test_assign_zone_edges_belong_to_the_inner_band():
     z = assign_zone(np.array([0.0, 9.99, 10.0, 10.01, 99.0, 150.0, np.nan]), [10, 25, 50, 100])
     assert z["zone"].astype(object).tolist()[:6] == [
-        "0-10 km", "0-10 km", "0-10 km", "10-25 km", "50-100 km", ">100 km"
+        "0-10 km",
+        "0-10 km",
+        "0-10 km",
+        "10-25 km",
+        "50-100 km",
+        ">100 km",
     ]
     assert z["zone"].isna().iloc[6]
     assert z["zone_max_km"].iloc[5] == np.inf and z["zone_min_km"].iloc[5] == 100

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo.atomic import atomic_path
+from geo.cli.dask_engine import engine_options, run_dask
 from geo.cli.eventsio import event_options, iter_events_for_cli
 from geo.cli.options import (
     check_out,
@@ -104,9 +105,7 @@ def render_table(
             "bearing": shown["bearing_to_border_deg"].map(
                 lambda b: "-" if np.isnan(b) else f"{b:.0f}°"
             ),
-            "incursion km": shown["incursion_km"].map(
-                lambda d: "" if np.isnan(d) else f"{d:.1f}"
-            ),
+            "incursion km": shown["incursion_km"].map(lambda d: "" if np.isnan(d) else f"{d:.1f}"),
         }
     )
     for col in [c for c in shown.columns if c.startswith("dist_") and c.endswith("_km")]:
@@ -182,8 +181,9 @@ class _Writer:
             feats = json.loads(frame.to_json(na="null", drop_id=True))["features"]
             if feats:
                 text = ",\n".join(json.dumps(f, ensure_ascii=False) for f in feats)
-                self.sink.write(('{"type":"FeatureCollection","features":[\n' if self.first
-                                 else ",\n") + text)
+                self.sink.write(
+                    ('{"type":"FeatureCollection","features":[\n' if self.first else ",\n") + text
+                )
                 self.first = False
         self.first = False if self.fmt == "csv" else self.first
 
@@ -191,8 +191,9 @@ class _Writer:
         if self.fmt == "json":
             self.sink.write("[]\n" if self.first else "\n]\n")
         elif self.fmt == "geojson":
-            self.sink.write('{"type":"FeatureCollection","features":[]}\n' if self.first
-                            else "\n]}\n")
+            self.sink.write(
+                '{"type":"FeatureCollection","features":[]}\n' if self.first else "\n]}\n"
+            )
         elif self.fmt == "table":
             head = pd.concat(self.head) if self.head else None
             summaries = {
@@ -204,6 +205,7 @@ class _Writer:
 
 
 @click.command()
+@engine_options
 @event_options
 @click.option(
     "--border",
@@ -226,7 +228,9 @@ class _Writer:
 @out_opt
 @overwrite_opt
 @quiet_opt
-def analyze(border_path, pair, zones, sites, fmt, out, overwrite, quiet, **event_kwargs) -> None:
+def analyze(
+    border_path, pair, zones, sites, fmt, out, overwrite, quiet, engine, scheduler, **event_kwargs
+) -> None:
     """Distance, nearest border point, side, province and zone of every event.
 
     With no arguments, analyses the embedded January 2024 events against the
@@ -244,6 +248,20 @@ def analyze(border_path, pair, zones, sites, fmt, out, overwrite, quiet, **event
     else:
         border, label = None, "-".join(layers.parse_pair(pair))
         layers.border(pair)  # an unknown pair fails here, naming the pairs that exist
+    if engine == "dask":
+        return run_dask(
+            scheduler,
+            border=border,
+            label=label,
+            pair=pair,
+            zones_km=zones_km,
+            sites=[s.strip() for s in sites.split(",") if s.strip()],
+            fmt=fmt,
+            out=out,
+            overwrite=overwrite,
+            quiet=quiet,
+            **event_kwargs,
+        )
     chunks = iter_events_for_cli(quiet=quiet, overwrite=overwrite, **event_kwargs)
     with contextlib.ExitStack() as stack:
         if out is None:

@@ -13,7 +13,12 @@ __all__ = ["layers"]
 
 @click.group(invoke_without_command=True)
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
 )
 @click.pass_context
 def layers(ctx: click.Context, fmt: str) -> None:
@@ -31,7 +36,9 @@ def layers(ctx: click.Context, fmt: str) -> None:
         click.echo(f"{rec['layer']:<10} {rec['features']:>8}  {rec['licence']:<34} {rec['source']}")
     frame = lay.borders()
     click.echo("\nborder     geodesic km  bridged km")
-    for pair, km, bridged in zip(frame["pair"], frame["length_km"], frame["bridged_km"], strict=True):
+    for pair, km, bridged in zip(
+        frame["pair"], frame["length_km"], frame["bridged_km"], strict=True
+    ):
         click.echo(f"{pair:<10} {km:>11.1f}  {bridged:>10.1f}")
     click.echo("\nIRN-PAK for comparison: CIA World Factbook 959 km; seed article 900 km.")
 

@@ -80,7 +80,8 @@ def _check_codes(codes, known) -> None:
     unknown = sorted({c.upper() for c in codes} - set(known))
     if unknown:
         raise LayerError(
-            f"unknown country code(s) {', '.join(unknown)}; embedded: {', '.join(sorted(set(known)))}"
+            f"unknown country code(s) {', '.join(unknown)}; "
+            f"embedded: {', '.join(sorted(set(known)))}"
         )
 
 
@@ -119,11 +120,13 @@ def parse_pair(text: str) -> tuple[str, str]:
             a, _, b = text.strip().partition(sep)
             if a.strip() and b.strip():
                 return a.strip().upper(), b.strip().upper()
-    raise LayerError(f"border pair {text!r} is not of the form AAA-BBB; embedded: {', '.join(pairs())}")
+    raise LayerError(
+        f"border pair {text!r} is not of the form AAA-BBB; embedded: {', '.join(pairs())}"
+    )
 
 
 def border(a: str, b: str | None = None) -> gpd.GeoDataFrame:
-    """The shared border of two countries, oriented with ``a`` on the left.
+    """Return the shared border of two countries, oriented with ``a`` on the left.
 
     Parameters
     ----------
@@ -207,7 +210,7 @@ def _events_table() -> pd.DataFrame:
 
 
 def events() -> gpd.GeoDataFrame:
-    """The seed events of January 2024 in the ACLED-compatible schema.
+    """Load the seed events of January 2024 in the ACLED-compatible schema.
 
     Returns
     -------
@@ -251,7 +254,8 @@ def summary() -> list[dict]:
         }
         if name == "borders":
             record["lengths_km"] = {
-                p: round(float(k), 1) for p, k in zip(frame["pair"], frame["length_km"], strict=True)
+                p: round(float(k), 1)
+                for p, k in zip(frame["pair"], frame["length_km"], strict=True)
             }
         records.append(record)
     return records

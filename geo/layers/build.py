@@ -10,7 +10,8 @@ Method (also in ``layers/PROVENANCE.md``):
    inland-water holes filled (a lake or river belongs to the country around it).
 2. Borders: for every pair of theatre countries, the outline the two polygons
    share vertex for vertex (or, where they share none, the part of one outline
-   within ``BORDER_TOLERANCE_DEG`` of the other); the pieces are merged, gaps up to ``MAX_BRIDGE_KM`` (river mouths, slivers) are bridged,
+   within ``BORDER_TOLERANCE_DEG`` of the other); the pieces are merged, gaps
+   up to ``MAX_BRIDGE_KM`` (river mouths, slivers) are bridged,
    and the line is oriented so the first country of the pair is on its left.
    Countries and borders are then densified to edges under 1 km, so reading an
    edge as a geodesic or as a lon/lat segment differs by centimetres.
@@ -104,7 +105,9 @@ def _bridge(parts: list[shapely.LineString], max_gap_km: float) -> list[shapely.
             for ra, rb in itertools.product((False, True), repeat=2):
                 end_a = a[0] if ra else a[-1]
                 start_b = b[-1] if rb else b[0]
-                gap = line_length_km(shapely.LineString([end_a, start_b])) if end_a != start_b else 0
+                gap = (
+                    line_length_km(shapely.LineString([end_a, start_b])) if end_a != start_b else 0
+                )
                 if gap <= max_gap_km and (best is None or gap < best[0]):
                     best = (gap, i, j, ra, rb)
         if best is not None:
@@ -176,9 +179,7 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _on_grid(out)
 
 
-def close_border_gaps(
-    countries: gpd.GeoDataFrame, borders: gpd.GeoDataFrame
-) -> gpd.GeoDataFrame:
+def close_border_gaps(countries: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Give the land between two outlines, closed off by a bridged border, to a country.
 
     Where the upstream outlines leave a gap along a border (a lake reaching the
@@ -221,9 +222,7 @@ def _longest_shared_edge(piece, candidates: gpd.GeoDataFrame) -> int:
     return candidates.index[int(np.argmin(shapely.distance(piece, candidates.geometry.to_numpy())))]
 
 
-def build_provinces(
-    admin1: gpd.GeoDataFrame, countries: gpd.GeoDataFrame
-) -> gpd.GeoDataFrame:
+def build_provinces(admin1: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Fit Natural Earth provinces to the high-resolution country outlines.
 
     Parameters
@@ -293,8 +292,14 @@ def build_places(
     towns = cities[cities["cc"].isin(iso3_of)].copy()
     towns = pd.DataFrame(
         {
-            "place_id": "gn-" + towns["cc"] + "-" + towns["name"].str.replace(" ", "_")
-            + "-" + towns["lat"].map("{:.3f}".format) + "-" + towns["lon"].map("{:.3f}".format),
+            "place_id": "gn-"
+            + towns["cc"]
+            + "-"
+            + towns["name"].str.replace(" ", "_")
+            + "-"
+            + towns["lat"].map("{:.3f}".format)
+            + "-"
+            + towns["lon"].map("{:.3f}".format),
             "name": towns["name"],
             "alt_names": "",
             "kind": "populated place",
@@ -314,13 +319,29 @@ def build_places(
         geometry=gpd.points_from_xy(table["longitude"], table["latitude"]),
         crs="EPSG:4326",
     )
-    joined = gpd.sjoin(points, provinces[["name_en", "adm0_a3", "geometry"]].rename(
-        columns={"name_en": "admin1", "adm0_a3": "in_iso3"}), how="left", predicate="within")
+    joined = gpd.sjoin(
+        points,
+        provinces[["name_en", "adm0_a3", "geometry"]].rename(
+            columns={"name_en": "admin1", "adm0_a3": "in_iso3"}
+        ),
+        how="left",
+        predicate="within",
+    )
     joined = joined[~joined.index.duplicated()]
     joined["admin1"] = joined["admin1"].fillna("")
     joined.loc[joined["iso3"] == "", "iso3"] = joined["in_iso3"].fillna("")
-    cols = ["place_id", "name", "alt_names", "kind", "iso3", "admin1", "precision", "source",
-            "basis", "geometry"]
+    cols = [
+        "place_id",
+        "name",
+        "alt_names",
+        "kind",
+        "iso3",
+        "admin1",
+        "precision",
+        "source",
+        "basis",
+        "geometry",
+    ]
     out = joined[cols].drop_duplicates("place_id").sort_values(["source", "place_id"])
     return _on_grid(gpd.GeoDataFrame(out.reset_index(drop=True), crs="EPSG:4326"))
 
@@ -360,7 +381,9 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
     props = frame.drop(columns="geometry")
     geo_json = shapely.to_geojson(frame.geometry.to_numpy())
     for record, geom in zip(props.to_dict("records"), geo_json, strict=True):
-        clean = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in record.items()}
+        clean = {
+            k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in record.items()
+        }
         clean = {k: (v.item() if hasattr(v, "item") else v) for k, v in clean.items()}
         features.append(
             '{"type":"Feature","properties":'

@@ -1,0 +1,277 @@
+"""Checks on normalised event chunks: coordinates against the stated country and province.
+
+Countries outside the embedded five cannot be checked for containment; such
+rows are counted, never flagged. Every check is vectorised over a chunk.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.io.codes import EMBEDDED
+from geo.io.layouts import problems_frame
+
+__all__ = ["FAR_KM", "DuplicateIds", "check_admin1", "check_coordinates"]
+
+# Beyond this distance from the stated country an event is rejected; closer it is a warning
+# (events near a border are what bordermap is for, and town points can sit across the line).
+FAR_KM = 50.0
+
+
+@functools.cache
+def _countries() -> dict[str, object]:
+    from geo import layers
+
+    frame = layers.countries()
+    polys = {}
+    for iso3, geom in zip(frame["iso3"], frame.geometry, strict=True):
+        shapely.prepare(geom)
+        polys[iso3] = geom
+    return polys
+
+
+@functools.cache
+def _provinces() -> tuple[pd.DataFrame, dict[str, object]]:
+    from geo import layers
+
+    frame = layers.provinces()
+    merged = frame.dissolve(by="adm1_code", as_index=False)
+    polys = {}
+    for code, geom in zip(merged["adm1_code"], merged.geometry, strict=True):
+        shapely.prepare(geom)
+        polys[code] = geom
+    return frame.drop(columns="geometry"), polys
+
+
+def _which_country(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    found = np.full(len(lon), "", dtype=object)
+    for iso3, poly in _countries().items():
+        todo = found == ""
+        if not todo.any():
+            break
+        hit = np.zeros(len(lon), dtype=bool)
+        hit[todo] = shapely.contains_xy(poly, lon[todo], lat[todo])
+        found[hit] = iso3
+    return found
+
+
+def _km_outside(poly, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Geodesic km from points to the planar-nearest point of ``poly`` (enough for a threshold)."""
+    from geo.geodesy import geodesic_km
+
+    if len(lon) == 0:
+        return np.zeros(0)
+    lines = shapely.shortest_line(poly, shapely.points(lon, lat))
+    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    return geodesic_km(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
+
+
+def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd.DataFrame]:
+    """Range, swap and country checks for rows that have both coordinates.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Normalised events (``row, event_id, iso3, latitude, longitude``).
+    far_km : float
+        Distance outside the stated country beyond which a row is rejected.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        Problems: ``out_of_range``, ``swapped_coordinates`` and
+        ``far_outside_country`` (errors), ``country_mismatch`` (warning).
+    """
+    rows, ids = frame["row"], frame["event_id"]
+    lat = frame["latitude"].to_numpy(dtype="float64")
+    lon = frame["longitude"].to_numpy(dtype="float64")
+    iso3 = frame["iso3"].astype(object).fillna("").to_numpy(dtype=object)
+    have = ~(np.isnan(lat) | np.isnan(lon))
+    in_range = (
+        have & np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    )
+    checkable = np.isin(iso3, EMBEDDED)
+    swapped = np.zeros(len(frame), dtype=bool)
+    outside = np.zeros(len(frame), dtype=bool)
+    polys = _countries()
+    for code in EMBEDDED:
+        sel = checkable & (iso3 == code) & have
+        if not sel.any():
+            continue
+        poly = polys[code]
+        idx = np.flatnonzero(sel)
+        inside = np.zeros(len(idx), dtype=bool)
+        ok = in_range[idx]
+        inside[ok] = shapely.contains_xy(poly, lon[idx][ok], lat[idx][ok])
+        miss = idx[~inside]
+        flip_ok = np.isfinite(lat[miss]) & np.isfinite(lon[miss]) & (np.abs(lon[miss]) <= 90)
+        flip = np.zeros(len(miss), dtype=bool)
+        flip[flip_ok] = shapely.contains_xy(poly, lat[miss][flip_ok], lon[miss][flip_ok])
+        swapped[miss[flip]] = True
+        outside[miss[~flip]] = True
+    out_of_range = have & ~in_range & ~swapped
+    outside &= in_range
+
+    def range_text(mask):
+        return [
+            f"coordinates out of range: lat {a}, lon {o}"
+            for a, o in zip(lat[mask], lon[mask], strict=True)
+        ]
+
+    def swap_text(mask):
+        return [
+            f"latitude and longitude look swapped: (lat {o}, lon {a}) lies in {c}, "
+            "the given point does not"
+            for a, o, c in zip(lat[mask], lon[mask], iso3[mask], strict=True)
+        ]
+
+    problems = [
+        problems_frame(rows, ids, out_of_range, "out_of_range", "latitude", "error", range_text),
+        problems_frame(rows, ids, swapped, "swapped_coordinates", "latitude", "error", swap_text),
+    ]
+    if outside.any():
+        idx = np.flatnonzero(outside)
+        km = np.zeros(len(idx))
+        for code in EMBEDDED:
+            sub = iso3[idx] == code
+            if sub.any():
+                km[sub] = _km_outside(polys[code], lon[idx][sub], lat[idx][sub])
+        actual = _which_country(lon[idx], lat[idx])
+        where = np.where(actual == "", "outside the embedded countries", "in " + actual.astype(str))
+        text = pd.Series("", index=frame.index, dtype="string")
+        text.iloc[idx] = [
+            f"point lies {w}, {k:.1f} km outside the stated country {c}"
+            for w, k, c in zip(where, km, iso3[idx], strict=True)
+        ]
+        far = np.zeros(len(frame), dtype=bool)
+        far[idx[km > far_km]] = True
+        near = outside & ~far
+        problems.append(
+            problems_frame(rows, ids, far, "far_outside_country", "iso3", "error", text)
+        )
+        problems.append(
+            problems_frame(rows, ids, near, "country_mismatch", "iso3", "warning", text)
+        )
+    return problems
+
+
+def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
+    """Warn where the stated province (resolved offline) does not contain the point.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Normalised events with ``admin1``, ``iso3`` and coordinates.
+    valid : numpy.ndarray of bool
+        Rows whose coordinates passed :func:`check_coordinates`.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        ``admin1_mismatch`` warnings, naming the province the point lies in.
+    """
+    from geo.gazetteer import province_codes
+
+    sel = (
+        valid
+        & frame["admin1"].notna().to_numpy()
+        & np.isin(frame["iso3"].astype(object).fillna("").to_numpy(dtype=object), EMBEDDED)
+    )
+    if not sel.any():
+        return []
+    idx = np.flatnonzero(sel)
+    codes = province_codes(frame["admin1"].iloc[idx], frame["iso3"].iloc[idx]).to_numpy(
+        dtype=object
+    )
+    known = pd.notna(codes)
+    idx, codes = idx[known], codes[known]
+    if len(idx) == 0:
+        return []
+    table, polys = _provinces()
+    lon = frame["longitude"].to_numpy(dtype="float64")[idx]
+    lat = frame["latitude"].to_numpy(dtype="float64")[idx]
+    inside = np.zeros(len(idx), dtype=bool)
+    for code in pd.unique(codes):
+        sub = codes == code
+        inside[sub] = shapely.contains_xy(polys[code], lon[sub], lat[sub])
+    bad = idx[~inside]
+    if len(bad) == 0:
+        return []
+    names = dict(zip(table["adm1_code"], table["name_en"], strict=True))
+    actual = np.full(len(bad), "no embedded province", dtype=object)
+    blon, blat = lon[~inside], lat[~inside]
+    todo = np.ones(len(bad), dtype=bool)
+    for code, poly in polys.items():
+        x0, y0, x1, y1 = poly.bounds
+        near = todo & (blon >= x0) & (blon <= x1) & (blat >= y0) & (blat <= y1)
+        if near.any():
+            where = np.flatnonzero(near)
+            hit = where[shapely.contains_xy(poly, blon[where], blat[where])]
+            actual[hit] = names[code]
+            todo[hit] = False
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[bad] = True
+    text = pd.Series("", index=frame.index, dtype="string")
+    text.iloc[bad] = [
+        f"stated admin1 {s!r} but the point lies in {a}"
+        for s, a in zip(frame["admin1"].iloc[bad], actual, strict=True)
+    ]
+    return [
+        problems_frame(
+            frame["row"], frame["event_id"], mask, "admin1_mismatch", "admin1", "warning", text
+        )
+    ]
+
+
+class DuplicateIds:
+    """Remember event ids across chunks: 64-bit hash and first row, 16 bytes each, in sorted runs.
+
+    Examples
+    --------
+    >>> seen = DuplicateIds()
+    >>> seen.check(pd.Series(["a", "b", "a"]), pd.Series([1, 2, 3])).tolist()
+    [0, 0, 1]
+    >>> seen.check(pd.Series(["b", "c"]), pd.Series([4, 5])).tolist()
+    [2, 0]
+    >>> seen.check(pd.Series(["c"]), pd.Series([6])).tolist()
+    [5]
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def check(self, ids: pd.Series, rows: pd.Series) -> np.ndarray:
+        """Return, per id, the row where it first appeared, or 0 if new; then remember them."""
+        hashes = pd.util.hash_array(ids.astype(object).fillna("").to_numpy(dtype=object))
+        rows = np.asarray(rows, dtype="int64")
+        first = np.zeros(len(hashes), dtype="int64")
+        for keys, where in self._runs:
+            pos = np.searchsorted(keys, hashes)
+            pos = np.minimum(pos, len(keys) - 1)
+            hit = (keys[pos] == hashes) & (first == 0)
+            first[hit] = where[pos[hit]]
+        # duplicates inside this chunk
+        frame = pd.DataFrame({"h": hashes, "row": rows})
+        dup = frame["h"].duplicated(keep="first").to_numpy()
+        if dup.any():
+            firsts = frame[~frame["h"].duplicated(keep="first")].set_index("h")["row"]
+            inner = frame.loc[dup, "h"].map(firsts).to_numpy()
+            first[dup] = np.where(first[dup] == 0, inner, first[dup])
+        new = (first == 0) & ~dup
+        if new.any():
+            order = np.argsort(hashes[new], kind="stable")
+            self._runs.append((hashes[new][order], rows[new][order]))
+            self._merge()
+        return first
+
+    def _merge(self) -> None:
+        while len(self._runs) > 1 and len(self._runs[-1][0]) >= len(self._runs[-2][0]) // 2:
+            (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
+            keys = np.concatenate([k1, k2])
+            where = np.concatenate([r1, r2])
+            order = np.argsort(keys, kind="stable")
+            self._runs.append((keys[order], where[order]))

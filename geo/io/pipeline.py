@@ -1,0 +1,477 @@
+"""The per-chunk pipeline behind :mod:`geo.events`: read, normalise, place, check, split.
+
+:class:`ChunkReader` holds what must outlive a chunk (the format, the column
+mapping, the ids seen so far); :meth:`ChunkReader.process` turns one chunk of
+strings into an :class:`EventTable` of valid events, rejects and problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import InputError
+from geo.io.checks import DuplicateIds, check_admin1, check_coordinates
+from geo.io.layouts import (
+    EXTRA,
+    PROBLEM_COLUMNS,
+    SCHEMA,
+    column_map,
+    detect_layout,
+    known_names,
+    normalise,
+    problems_frame,
+)
+from geo.io.text import BAD_FIELDS, iter_text_chunks, sniff_text
+from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
+
+__all__ = [
+    "EVENT_FORMATS",
+    "ChunkReader",
+    "EventTable",
+    "ProblemTally",
+    "detect_format",
+    "empty_chunk",
+    "summary_line",
+]
+
+EVENT_FORMATS = ("acled", "ucdp", "csv", "geojson", "gpkg", "shp", "fgb", "parquet")
+_VECTOR = ("geojson", "gpkg", "shp", "fgb", "parquet")
+
+
+@dataclass
+class EventTable:
+    """Events read from one file, with what was rejected and why.
+
+    Attributes
+    ----------
+    events : geopandas.GeoDataFrame
+        Valid rows: ``row``, the :data:`SCHEMA` columns, ``where_prec``,
+        ``source_format``, ``placement_method``, ``placement_score``, then the
+        input's other columns; points in EPSG:4326.
+    rejects : pandas.DataFrame
+        Every rejected row as read (strings): ``row, event_id, kind, reason``
+        then the input's columns.
+    problems : pandas.DataFrame
+        One line per problem: ``row, event_id, kind, field, severity, message``.
+    path, fmt : str
+        The file and the format it was read as.
+    rows_read : int
+        Data rows in the file; always ``len(events) + len(rejects)``.
+    notes : list of str
+        File-level remarks (encoding, header, countries that could not be checked).
+    """
+
+    events: gpd.GeoDataFrame
+    rejects: pd.DataFrame
+    problems: pd.DataFrame
+    path: str
+    fmt: str
+    rows_read: int
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: rows read, kept, rejected by kind, warnings."""
+        return summary_line(self.path, self.rows_read, len(self.events), self.problems)
+
+
+class ProblemTally:
+    """Counts of rejected rows (by their first error) and of warnings, chunk after chunk.
+
+    Keeps a few integers per kind, so a summary of any number of chunks costs
+    no memory per row.
+    """
+
+    def __init__(self) -> None:
+        self.rejected: dict[str, int] = {}
+        self.warnings: dict[str, int] = {}
+
+    def add(self, problems: pd.DataFrame) -> None:
+        """Count one chunk's problems."""
+        errors = problems[problems["severity"] == "error"].drop_duplicates("row")
+        for kind, n in errors["kind"].value_counts().items():
+            self.rejected[kind] = self.rejected.get(kind, 0) + int(n)
+        warnings = problems[problems["severity"] == "warning"]
+        for kind, n in warnings["kind"].value_counts().items():
+            self.warnings[kind] = self.warnings.get(kind, 0) + int(n)
+
+    def summary(self, path: str, rows: int, kept: int) -> str:
+        """Build the one-line summary printed by the CLI."""
+        text = f"{path}: {rows} rows read, {kept} kept, {rows - kept} rejected"
+        if self.rejected:
+            kinds = sorted(self.rejected.items(), key=lambda kv: -kv[1])
+            text += " (" + ", ".join(f"{n} {k}" for k, n in kinds) + ")"
+        if self.warnings:
+            kinds = sorted(self.warnings.items(), key=lambda kv: -kv[1])
+            total = sum(self.warnings.values())
+            text += f"; {total} warnings (" + ", ".join(f"{n} {k}" for k, n in kinds) + ")"
+        return text
+
+
+def summary_line(path: str, rows: int, kept: int, problems: pd.DataFrame) -> str:
+    """Build the one-line summary printed by the CLI (see :meth:`EventTable.summary`)."""
+    tally = ProblemTally()
+    tally.add(problems)
+    return tally.summary(path, rows, kept)
+
+
+def detect_format(path: str | Path) -> str:
+    """Name the format of an event file from its content (the suffix only breaks ties).
+
+    Returns
+    -------
+    str
+        One of :data:`EVENT_FORMATS`.
+
+    Raises
+    ------
+    InputError
+        When the file does not exist or is empty.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return "shp"
+    if not path.is_file():
+        raise InputError(str(path), None, None, "no such file")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        raise InputError(str(path), None, None, "empty file: no header and no rows")
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if head.startswith(b"fgb\x03"):
+        return "fgb"
+    if head.startswith(b"\x00\x00\x27\x0a"):
+        return "shp"
+    if head.startswith(b"PK\x03\x04"):
+        return "shp" if path.suffix.lower() in (".zip", ".shz") else "csv"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{"):
+        return "geojson"
+    return "text"
+
+
+def _layout_of(path: str, fmt: str | None):
+    """Return (format, sniffed TextLayout or None, table layout)."""
+    fmt = (fmt or "auto").lower()
+    if fmt not in ("auto", *EVENT_FORMATS):
+        raise InputError(
+            path,
+            None,
+            "--events-format",
+            f"unknown format {fmt!r}; choose from auto, {', '.join(EVENT_FORMATS)}",
+        )
+    found = detect_format(path) if fmt == "auto" else fmt
+    if found in _VECTOR:
+        return found, None, None
+    text = sniff_text(path, known_names())
+    layout = detect_layout(text.names) if found in ("auto", "text") else found
+    return layout, text, layout
+
+
+def _decoding_problems(raw: pd.DataFrame, latin1: bool) -> pd.DataFrame:
+    pattern = r"[\x80-\xff]" if latin1 else "\ufffd"
+    hit = np.zeros(len(raw), dtype=bool)
+    first_col = np.full(len(raw), "", dtype=object)
+    for col in raw.columns:
+        if col == "row" or col == BAD_FIELDS:
+            continue
+        found = raw[col].astype("string").str.contains(pattern, regex=latin1).fillna(False)
+        found = found.to_numpy(dtype=bool) & ~hit
+        first_col[found] = col
+        hit |= found
+    if not hit.any():
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    what = "read as Latin-1" if latin1 else "not UTF-8, replaced by U+FFFD"
+    frame = problems_frame(
+        raw["row"],
+        pd.Series([""] * len(raw)),
+        hit,
+        "undecodable_bytes",
+        None,
+        "warning",
+        f"bytes {what}",
+    )
+    frame["field"] = first_col[hit]
+    return frame
+
+
+def _place(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFrame]:
+    """Fill missing coordinates from the gazetteer; report rows that stay unplaced."""
+    missing = (norm["latitude"].isna() | norm["longitude"].isna()).to_numpy() & ~bad_coords
+    if not missing.any():
+        return []
+    named = missing & norm["location"].notna().to_numpy()
+    problems = []
+    unplaced = missing & ~named
+    if named.any():
+        from geo.gazetteer import place_many
+
+        idx = np.flatnonzero(named)
+        found = place_many(
+            norm["location"].iloc[idx],
+            # an unknown stated country must not fall back to the embedded region
+            country=norm["iso3"].iloc[idx].fillna(norm["country"].iloc[idx]),
+            admin1=norm["admin1"].iloc[idx],
+        )
+        ok = found["latitude"].notna().to_numpy()
+        hit = idx[ok]
+        cols = norm.columns
+        norm.iloc[hit, cols.get_loc("latitude")] = found["latitude"].to_numpy()[ok]
+        norm.iloc[hit, cols.get_loc("longitude")] = found["longitude"].to_numpy()[ok]
+        stated = norm["geo_precision"].iloc[hit].fillna(1).to_numpy(dtype="int64")
+        gaz = found["precision"].to_numpy(dtype="int64")[ok]
+        norm.iloc[hit, cols.get_loc("geo_precision")] = np.maximum(stated, gaz)
+        norm.iloc[hit, cols.get_loc("placement_method")] = "gazetteer"
+        norm.iloc[hit, cols.get_loc("placement_score")] = found["score"].to_numpy()[ok]
+        lost = idx[~ok]
+        if len(lost):
+            mask = np.zeros(len(norm), dtype=bool)
+            mask[lost] = True
+            text = pd.Series("", index=norm.index, dtype="string")
+            text.iloc[lost] = (
+                "no coordinates; location '"
+                + norm["location"].iloc[lost].astype("string")
+                + "' not found in the embedded gazetteer"
+            )
+            problems.append(
+                problems_frame(
+                    norm["row"],
+                    norm["event_id"],
+                    mask,
+                    "missing_coordinates",
+                    "location",
+                    "error",
+                    text,
+                )
+            )
+    problems.append(
+        problems_frame(
+            norm["row"],
+            norm["event_id"],
+            unplaced,
+            "missing_coordinates",
+            "latitude",
+            "error",
+            "no coordinates and no location name",
+        )
+    )
+    return problems
+
+
+class ChunkReader:
+    """State shared across the chunks of one file (format, column mapping, ids seen).
+
+    Parameters
+    ----------
+    path, fmt, lat_col, lon_col, id_col, strict, far_km
+        As for :func:`geo.events.iter_event_chunks`.
+    """
+
+    def __init__(self, path, fmt, lat_col, lon_col, id_col, strict, far_km) -> None:
+        self.path, self.strict, self.far_km = str(path), strict, far_km
+        self.lat_col, self.lon_col, self.id_col = lat_col, lon_col, id_col
+        self.layout, self.text, self.table_layout = _layout_of(self.path, fmt)
+        self.fmt = self.layout
+        self.notes = list(self.text.notes) if self.text is not None else []
+        self.seen = DuplicateIds()
+        self.mapping: dict | None = None
+        self.rows_read = 0
+        self.unchecked: dict[str, int] = {}
+
+    def raw_chunks(self, chunksize: int) -> Iterator[tuple[pd.DataFrame, bool]]:
+        """Yield (chunk of strings with ``row``, saw-undecodable-bytes flag)."""
+        if self.text is not None:
+            yield from iter_text_chunks(self.path, self.text, chunksize)
+            return
+        for raw in iter_vector_chunks(self.path, self.layout, chunksize):
+            yield raw, False
+
+    def process(self, raw: pd.DataFrame, invalid: bool) -> EventTable:
+        """Normalise, place, check and split one chunk.
+
+        Raises
+        ------
+        InputError
+            With ``strict``, at the chunk's first problem.
+        """
+        vector = self.text is None
+        columns = [c for c in raw.columns if c != "row" and not c.startswith("_bordermap")]
+        layout = detect_layout(columns) if vector else self.table_layout
+        if self.mapping is None:
+            if vector:
+                mapping = column_map(
+                    [*columns, "latitude", "longitude"], "csv", path=self.path, id_col=self.id_col
+                )
+                mapping["latitude"], mapping["longitude"] = GEOM_COLUMNS[0], GEOM_COLUMNS[1]
+                self.mapping = mapping
+            elif layout == "ucdp":
+                self.mapping = {}
+            else:
+                self.mapping = column_map(
+                    columns,
+                    layout,
+                    path=self.path,
+                    lat_col=self.lat_col,
+                    lon_col=self.lon_col,
+                    id_col=self.id_col,
+                )
+        norm, problems = normalise(
+            raw, "csv" if vector and layout != "ucdp" else layout, self.mapping, self.fmt
+        )
+        norm["placement_method"] = pd.Series("coordinates", index=norm.index, dtype="string")
+        norm["placement_score"] = np.nan
+        if vector:
+            method = raw[GEOM_COLUMNS[2]]
+            has = method != ""
+            norm.loc[has, "placement_method"] = method[has]
+            lowered = raw[GEOM_COLUMNS[3]].astype("int64")
+            norm["geo_precision"] = (
+                np.maximum(norm["geo_precision"].fillna(1), lowered)
+                .astype("Int64")
+                .where(norm["geo_precision"].notna() | (lowered > 0))
+            )
+        extra = raw[BAD_FIELDS] != "" if BAD_FIELDS in raw.columns else None
+        if extra is not None and extra.any():
+            width = len(self.text.names)
+            problems.append(
+                problems_frame(
+                    raw["row"],
+                    norm["event_id"],
+                    extra.to_numpy(),
+                    "extra_fields",
+                    None,
+                    "error",
+                    lambda m: [
+                        f"row has {n} fields, the header has {width}"
+                        for n in raw[BAD_FIELDS].to_numpy(dtype=object)[m]
+                    ],
+                )
+            )
+        if invalid:
+            dec = _decoding_problems(raw, self.text is not None and self.text.encoding == "latin-1")
+            if len(dec):
+                dec["event_id"] = norm.set_index("row").loc[dec["row"], "event_id"].to_numpy()
+                problems.append(dec)
+        bad_coords = np.zeros(len(norm), dtype=bool)
+        for frame in problems:
+            if len(frame) and (frame["kind"] == "bad_coordinates").any():
+                rows = frame.loc[frame["kind"] == "bad_coordinates", "row"]
+                bad_coords |= norm["row"].isin(rows).to_numpy()
+        problems += _place(norm, bad_coords)
+        problems += check_coordinates(norm, far_km=self.far_km)
+        first = self.seen.check(norm["event_id"], norm["row"])
+        dup = first > 0
+        problems.append(
+            problems_frame(
+                norm["row"],
+                norm["event_id"],
+                dup,
+                "duplicate_id",
+                "event_id",
+                "error",
+                lambda m: [
+                    f"event id {i!r} already at row {r}"
+                    for i, r in zip(
+                        norm["event_id"].to_numpy(dtype=object)[m], first[m], strict=True
+                    )
+                ],
+            )
+        )
+        found = [p for p in problems if len(p)]
+        table = (
+            pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PROBLEM_COLUMNS)
+        )
+        error_rows = table.loc[table["severity"] == "error", "row"]
+        rejected = norm["row"].isin(error_rows).to_numpy()
+        admin = check_admin1(norm, ~rejected & norm["latitude"].notna().to_numpy())
+        if admin:
+            table = pd.concat([table, *admin], ignore_index=True)
+        table = table.sort_values(["row", "severity"], kind="stable").reset_index(drop=True)
+        self._count_unchecked(norm)
+        if self.strict and len(table):
+            first_problem = table.iloc[0]
+            raise InputError(
+                self.path,
+                int(first_problem["row"]),
+                first_problem["field"],
+                f"{first_problem['kind']}: {first_problem['message']}",
+            )
+        self.rows_read += len(norm)
+        return EventTable(
+            events=_to_geo(norm[~rejected]),
+            rejects=_rejects(raw[rejected], norm[rejected], table),
+            problems=table,
+            path=self.path,
+            fmt=self.fmt,
+            rows_read=len(norm),
+            notes=self.notes,
+        )
+
+    def _count_unchecked(self, norm: pd.DataFrame) -> None:
+        from geo.io.codes import EMBEDDED
+
+        iso3 = norm["iso3"]
+        outside = iso3[iso3.notna() & ~iso3.isin(EMBEDDED)].value_counts()
+        for code, n in outside.items():
+            self.unchecked[code] = self.unchecked.get(code, 0) + int(n)
+        unknown = int((iso3.isna() & norm["country"].notna()).sum())
+        if unknown:
+            self.unchecked["unknown country name"] = (
+                self.unchecked.get("unknown country name", 0) + unknown
+            )
+
+    def final_notes(self) -> list[str]:
+        """File-level notes so far, with the countries that could not be checked."""
+        notes = list(self.notes)
+        if self.unchecked:
+            listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.unchecked.items()))
+            notes.append(f"not checked for containment (outside the embedded countries): {listed}")
+        return notes
+
+
+def _to_geo(norm: pd.DataFrame) -> gpd.GeoDataFrame:
+    ordered = ["row", *SCHEMA, *[c for c in EXTRA if c != "row"]]
+    rest = [c for c in norm.columns if c not in ordered]
+    frame = norm[ordered + rest].reset_index(drop=True)
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs="EPSG:4326"
+    )
+
+
+def _rejects(raw: pd.DataFrame, norm: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    errors = problems[problems["severity"] == "error"]
+    grouped = errors.groupby("row", sort=False)
+    reasons = grouped["message"].agg("; ".join)
+    kinds = grouped["kind"].agg(lambda k: ",".join(dict.fromkeys(k)))
+    keep = [c for c in raw.columns if not c.startswith("_bordermap") and c != "row"]
+    out = pd.DataFrame(
+        {
+            "row": raw["row"].to_numpy(),
+            "event_id": norm["event_id"].to_numpy(),
+            "kind": raw["row"].map(kinds).to_numpy(),
+            "reason": raw["row"].map(reasons).to_numpy(),
+        }
+    )
+    body = raw[keep].reset_index(drop=True)
+    if GEOMETRY in raw.columns:
+        body["geometry_wkt"] = shapely.to_wkt(raw[GEOMETRY].to_numpy(), rounding_precision=7)
+    body.columns = [c if c not in out.columns else f"{c}_original" for c in body.columns]
+    return pd.concat([out, body], axis=1)
+
+
+def empty_chunk(reader: ChunkReader) -> pd.DataFrame:
+    """Build an empty chunk with the file's columns (a header and no rows)."""
+    names = reader.text.names if reader.text is not None else []
+    frame = pd.DataFrame({name: pd.Series(dtype="string") for name in names})
+    frame.insert(0, "row", pd.Series(dtype="int64"))
+    frame[BAD_FIELDS] = pd.Series(dtype="string")
+    return frame

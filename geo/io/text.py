@@ -1,0 +1,326 @@
+"""Delimited text: sniff encoding, delimiter and header; read in chunks of strings.
+
+Every value comes back as a string (``""`` when empty), so nothing is lost or
+guessed here; :mod:`geo.io.layouts` parses numbers and dates and reports the
+rows it cannot parse. Rows are numbered 1, 2, ... after the header (a quoted
+newline does not start a new row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo.errors import InputError
+
+__all__ = [
+    "BAD_FIELDS",
+    "GED_COLUMNS",
+    "TextLayout",
+    "iter_text_chunks",
+    "sniff_text",
+]
+
+SAMPLE_BYTES = 1 << 16
+
+# The 49 columns of UCDP GED releases 20.1 to 25.1; some were published without a header.
+GED_COLUMNS = (
+    "id relid year active_year code_status type_of_violence conflict_dset_id conflict_new_id "
+    "conflict_name dyad_dset_id dyad_new_id dyad_name side_a_dset_id side_a_new_id side_a "
+    "side_b_dset_id side_b_new_id side_b number_of_sources source_article source_office "
+    "source_date source_headline source_original where_prec where_coordinates "
+    "where_description adm_1 adm_2 latitude longitude geom_wkt priogrid_gid country "
+    "country_id region event_clarity date_prec date_start date_end deaths_a deaths_b "
+    "deaths_civilians deaths_unknown best high low gwnoa gwnob"
+).split()
+
+# Name of the column that records rows with more fields than the header.
+BAD_FIELDS = "_bordermap_fields"
+_MARK = "\x00bordermap-extra\x00"
+
+_DELIMITERS = (",", ";", "\t", "|")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
+
+
+@dataclass
+class TextLayout:
+    """What :func:`sniff_text` found out about a delimited file.
+
+    Attributes
+    ----------
+    encoding : str
+        Codec passed to the parser (``utf-8-sig``, ``utf-16`` or ``latin-1``).
+    delimiter : str
+        One of ``,`` ``;`` tab ``|``.
+    header : list of str or None
+        Column names from the first row; None when the file has no header row.
+    names : list of str
+        Column names used (the header, or :data:`GED_COLUMNS`).
+    notes : list of str
+        File-level remarks (encoding fallbacks, a missing header row).
+    """
+
+    encoding: str
+    delimiter: str
+    header: list[str] | None
+    names: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def _decode_sample(path: str, head: bytes) -> tuple[str, str, list[str]]:
+    """Choose a codec from the first bytes; return (codec, sample text, notes)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", head[3:].decode("utf-8", "replace"), []
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return "utf-16", head.decode("utf-16", "replace"), []
+        except UnicodeError as exc:
+            raise InputError(path, None, None, f"bad UTF-16 text: {exc}") from None
+    if b"\x00" in head:
+        raise InputError(path, None, None, "binary content (NUL bytes): not a delimited text file")
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        text = decoder.decode(head, final=False)
+        return "utf-8-sig", text, []
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE.search(head):
+        note = "mixed encodings: bytes that are not UTF-8 are replaced by U+FFFD"
+        return "utf-8-sig", head.decode("utf-8", "replace"), [note]
+    return "latin-1", head.decode("latin-1"), ["not UTF-8: decoded as Latin-1"]
+
+
+def _first_rows(text: str, delimiter: str, limit: int = 20) -> list[list[str]]:
+    # the sample may end inside a row: parse complete lines only
+    cut = text.rfind("\n")
+    body = text if cut < 0 else text[: cut + 1]
+    try:
+        rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))[:limit]
+    except csv.Error:
+        return []
+    return [r for r in rows if r]
+
+
+def _choose_delimiter(text: str) -> str:
+    best, best_score = ",", (0, 0)
+    for delim in _DELIMITERS:
+        rows = _first_rows(text, delim)
+        if not rows:
+            continue
+        width = len(rows[0])
+        consistent = sum(len(r) == width for r in rows)
+        score = (consistent if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _looks_like_ged_row(row: list[str]) -> bool:
+    if len(row) != len(GED_COLUMNS):
+        return False
+    year, violence = row[2].strip(), row[5].strip()
+    return row[0].strip().isdigit() and year.isdigit() and violence in {"1", "2", "3"}
+
+
+def sniff_text(path: str | Path, known_names: set[str]) -> TextLayout:
+    """Find the codec, delimiter and header row of a delimited text file.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    known_names : set of str
+        Lower-case column names of the layouts we know; a first row with none
+        of them may be a header-less UCDP GED file.
+
+    Returns
+    -------
+    TextLayout
+
+    Raises
+    ------
+    InputError
+        When the file is empty or binary.
+    """
+    path = str(path)
+    with open(path, "rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    codec, text, notes = _decode_sample(path, head)
+    if not text.strip():
+        raise InputError(path, None, None, "empty file: no header and no rows")
+    delimiter = _choose_delimiter(text)
+    rows = _first_rows(text, delimiter, limit=1) or [text.splitlines()[0].split(delimiter)]
+    first = [name.strip().lstrip("\ufeff") for name in rows[0]]
+    if not {n.lower() for n in first} & known_names and _looks_like_ged_row(first):
+        notes.append("no header row: read with the UCDP GED column order")
+        return TextLayout(codec, delimiter, None, list(GED_COLUMNS), notes)
+    return TextLayout(codec, delimiter, first, first, notes)
+
+
+class _Utf8Watch(io.RawIOBase):
+    """Pass bytes through unchanged, remembering whether any were not valid UTF-8."""
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        self.raw = raw
+        self.invalid = False
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        if not self.invalid and data:
+            try:
+                self._decoder.decode(data, final=False)
+            except UnicodeDecodeError:
+                self.invalid = True
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _read_kwargs(layout: TextLayout) -> dict:
+    kwargs = dict(
+        sep=layout.delimiter,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=True,
+        quotechar='"',
+        doublequote=True,
+        encoding=layout.encoding,
+        encoding_errors="replace",
+    )
+    if layout.header is None:
+        kwargs.update(header=None, names=layout.names)
+    else:
+        kwargs.update(header=0)
+    return kwargs
+
+
+def _extra_fields(width: int, delimiter: str):
+    def handler(fields: list[str]) -> list[str]:
+        tail = delimiter.join(fields[width - 1 :])
+        return [*fields[: width - 1], f"{_MARK}{len(fields)}{_MARK}{tail}"]
+
+    return handler
+
+
+def _unmark(frame: pd.DataFrame, width: int) -> pd.DataFrame:
+    """Move the marker left by the bad-line handler into :data:`BAD_FIELDS`."""
+    last = frame.columns[width - 1]
+    col = frame[last].astype(str)
+    marked = col.str.startswith(_MARK)
+    frame[BAD_FIELDS] = ""
+    if marked.any():
+        parts = col[marked].str.slice(len(_MARK)).str.split(_MARK, n=1, expand=True)
+        frame.loc[marked, BAD_FIELDS] = parts[0]
+        frame.loc[marked, last] = parts[1]
+    return frame
+
+
+def _line_of(message: str) -> int | None:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def iter_text_chunks(
+    path: str | Path, layout: TextLayout, chunksize: int = 200_000
+) -> Iterator[tuple[pd.DataFrame, bool]]:
+    """Yield chunks of a delimited file as string DataFrames.
+
+    Each chunk has a 1-based ``row`` column (data rows after the header) and a
+    :data:`BAD_FIELDS` column, non-empty where a row had more fields than the
+    header (its surplus fields are kept, joined, in the last column). The flag
+    says whether bytes that are not valid UTF-8 were met (so the caller should
+    look for U+FFFD in this chunk).
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    layout : TextLayout
+        From :func:`sniff_text`.
+    chunksize : int
+        Rows per chunk.
+
+    Yields
+    ------
+    (pandas.DataFrame, bool)
+
+    Raises
+    ------
+    InputError
+        When the text cannot be split into rows (the message names the line).
+    """
+    path = str(path)
+    width = len(layout.names)
+    done = [0]
+    try:
+        yield from _chunks(path, layout, chunksize, engine="c", skip=0, counter=done)
+        return
+    except pd.errors.ParserError as exc:
+        if "Expected" not in str(exc):
+            raise InputError(path, _line_of(str(exc)), None, _clean(exc)) from None
+    except (csv.Error, ValueError, UnicodeError, OverflowError) as exc:
+        raise InputError(path, _line_of(str(exc)), None, _clean(exc)) from None
+    # some row has more fields than the header: the C parser stops; the Python
+    # parser can hand such rows to us, so re-read and skip what was yielded
+    counter = [0]
+    try:
+        yield from _chunks(
+            path,
+            layout,
+            chunksize,
+            engine="python",
+            skip=done[0],
+            counter=counter,
+            bad=_extra_fields(width, layout.delimiter),
+        )
+    except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
+        raise InputError(path, _line_of(str(exc)), None, _clean(exc)) from None
+
+
+def _clean(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"cannot split into rows: {text[:200]}"
+
+
+def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error"):
+    width = len(layout.names)
+    with open(path, "rb") as raw:
+        watch = _Utf8Watch(raw) if layout.encoding != "latin-1" else None
+        stream = io.BufferedReader(watch) if watch is not None else raw
+        kwargs = _read_kwargs(layout)
+        kwargs.update(engine=engine, on_bad_lines=bad, chunksize=chunksize)
+        if engine == "c":
+            kwargs["low_memory"] = True
+        with pd.read_csv(stream, **kwargs) as reader:
+            for chunk in reader:
+                start = counter[0]
+                counter[0] += len(chunk)
+                chunk = chunk.reset_index(drop=True)
+                chunk.columns = [str(c) for c in chunk.columns]
+                chunk = _unmark(chunk, width) if engine == "python" else chunk
+                if engine == "c":
+                    chunk[BAD_FIELDS] = ""
+                if "row" in chunk.columns:
+                    chunk = chunk.rename(columns={"row": "row_original"})
+                chunk.insert(0, "row", pd.RangeIndex(start + 1, start + 1 + len(chunk)))
+                if counter[0] <= skip:
+                    continue
+                if start < skip:
+                    chunk = chunk[chunk["row"] > skip].reset_index(drop=True)
+                invalid = watch.invalid if watch is not None else layout.encoding == "latin-1"
+                yield chunk, invalid

@@ -1,0 +1,664 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geo.errors import BordermapError, InputError
+from geo.events import (
+    SCHEMA,
+    detect_format,
+    iter_event_chunks,
+    precision_radius_km,
+    read_events,
+)
+from geo.io.layouts import ACLED_CURRENT, ACLED_PRE2023
+from geo.io.text import GED_COLUMNS
+
+SARAVAN = (27.3707, 62.3342)  # lat, lon in Iran
+PANJGUR = (26.96446, 64.09028)  # in Pakistan
+
+
+def write_rows(path, header, rows, delimiter=","):
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def acled_row(columns, **values):
+    base = {
+        "event_id_cnty": "IRN1",
+        "event_date": "2024-01-18",
+        "year": "2024",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "actor1": "Military Forces of Pakistan",
+        "inter1": "State forces",
+        "actor2": "BLA",
+        "inter2": "Rebel group",
+        "iso": "364",
+        "region": "Middle East",
+        "country": "Iran",
+        "admin1": "Sistan and Baluchestan",
+        "location": "Saravan",
+        "latitude": str(SARAVAN[0]),
+        "longitude": str(SARAVAN[1]),
+        "geo_precision": "2",
+        "source": "AP",
+        "notes": "strike",
+        "fatalities": "9",
+        "event_id_no_cnty": "1",
+        "data_id": "99",
+        "iso3": "IRN",
+    }
+    base.update(values)
+    return [base.get(c, "") for c in columns]
+
+
+def ged_row(**values):
+    base = dict.fromkeys(GED_COLUMNS, "")
+    base.update(
+        {
+            "id": "501",
+            "relid": "IRN-2024-1",
+            "year": "2024",
+            "type_of_violence": "1",
+            "side_a": "Government of Pakistan",
+            "side_b": "BLA",
+            "where_prec": "1",
+            "where_coordinates": "Saravan town",
+            "adm_1": "Sistan and Baluchestan province",
+            "latitude": str(SARAVAN[0]),
+            "longitude": str(SARAVAN[1]),
+            "country": "Iran",
+            "country_id": "630",
+            "date_prec": "1",
+            "date_start": "2024-01-18 00:00:00.000",
+            "date_end": "2024-01-18 00:00:00.000",
+            "best": "9",
+            "low": "9",
+            "high": "11",
+        }
+    )
+    base.update(values)
+    return [base[c] for c in GED_COLUMNS]
+
+
+# --- formats ---------------------------------------------------------------
+
+
+def test_acled_current_layout(tmp_path):
+    path = write_rows(
+        tmp_path / "acled.csv",
+        ACLED_CURRENT,
+        [acled_row(ACLED_CURRENT), acled_row(ACLED_CURRENT, event_id_cnty="IRN2")],
+    )
+    table = read_events(path)
+    assert table.fmt == "acled"
+    ev = table.events
+    assert list(ev.columns[: len(SCHEMA) + 1]) == ["row", *SCHEMA]
+    assert ev["iso3"].tolist() == ["IRN", "IRN"]  # from numeric iso 364
+    assert ev["event_id"].tolist() == ["IRN1", "IRN2"]
+    assert ev["fatalities"].tolist() == [9, 9]
+    assert str(ev["event_date"].iloc[0].date()) == "2024-01-18"
+    assert "disorder_type" in ev.columns and "inter1" in ev.columns  # originals kept
+    assert ev.crs.to_epsg() == 4326
+    assert ev.geometry.iloc[0].equals(shapely.Point(SARAVAN[1], SARAVAN[0]))
+
+
+def test_acled_pre2023_layout(tmp_path):
+    rows = [acled_row(ACLED_PRE2023, iso="364", inter1="1", inter2="2")]
+    table = read_events(write_rows(tmp_path / "old.csv", ACLED_PRE2023, rows))
+    assert table.fmt == "acled"
+    assert table.events["iso3"].iloc[0] == "IRN"
+    assert table.events["data_id"].iloc[0] == "99"
+    assert table.events["inter1"].iloc[0] == "1"
+
+
+def test_ucdp_with_header_maps_precision(tmp_path):
+    rows = [ged_row(), ged_row(id="502", where_prec="4", date_prec="4")]
+    table = read_events(write_rows(tmp_path / "ged.csv", GED_COLUMNS, rows))
+    ev = table.events
+    assert table.fmt == "ucdp"
+    assert ev["where_prec"].tolist() == [1, 4]
+    assert ev["geo_precision"].tolist() == [1, 3]
+    assert ev["time_precision"].tolist() == [1, 3]
+    assert ev["event_type"].iloc[0] == "State-based conflict"
+    assert ev["admin1"].iloc[0] == "Sistan and Baluchestan"
+    assert ev["location"].iloc[0] == "Saravan"
+    assert ev["fatalities"].tolist() == [9, 9]
+    assert ev["iso3"].tolist() == ["IRN", "IRN"]
+    assert precision_radius_km(ev["geo_precision"], ev["where_prec"]).tolist() == [2.0, 100.0]
+
+
+def test_ucdp_without_header_detected_by_content(tmp_path):
+    path = write_rows(tmp_path / "ged_noheader.txt", None, [ged_row(), ged_row(id="777")])
+    table = read_events(path)
+    assert table.fmt == "ucdp"
+    assert table.rows_read == 2
+    assert table.events["event_id"].tolist() == ["501", "777"]
+    assert any("no header row" in n for n in table.notes)
+
+
+def test_plain_csv_detects_columns_and_overrides(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("ID,Lat,Lng,what\nx1,27.37,62.33,a\nx2,26.96,64.09,b\n")
+    ev = read_events(path).events
+    assert ev["event_id"].tolist() == ["x1", "x2"]
+    assert ev["longitude"].tolist() == [62.33, 64.09]
+    assert ev["what"].tolist() == ["a", "b"]
+    other = tmp_path / "other.csv"
+    other.write_text("code,north,east\nk,27.37,62.33\n")
+    with pytest.raises(InputError, match="no latitude column"):
+        read_events(other)
+    ev = read_events(other, lat_col="north", lon_col="east", id_col="code").events
+    assert ev[["event_id", "latitude", "longitude"]].values.tolist() == [["k", 27.37, 62.33]]
+    with pytest.raises(InputError, match=r"'nope'.*no such column"):
+        read_events(other, lat_col="nope", lon_col="east")
+
+
+def test_semicolon_and_decimal_commas(tmp_path):
+    path = tmp_path / "eu.csv"
+    path.write_text('id;lat;lon\na;27,3707;62,3342\nb;"26,96";64.09\n', encoding="utf-8")
+    table = read_events(path)
+    assert table.events["latitude"].tolist() == [27.3707, 26.96]
+    assert table.events["longitude"].tolist() == [62.3342, 64.09]
+    warn = table.problems[table.problems["kind"] == "decimal_comma"]
+    assert sorted(set(warn["row"])) == [1, 2]
+    assert (warn["severity"] == "warning").all()
+
+
+def test_tab_delimiter_and_quoted_newline(tmp_path):
+    path = tmp_path / "tab.tsv"
+    path.write_text('id\tlat\tlon\tnotes\na\t27.37\t62.33\t"two\nlines"\nb\t26.96\t64.09\tx\n')
+    table = read_events(path)
+    assert table.events["notes"].tolist() == ["two\nlines", "x"]
+    assert table.events["row"].tolist() == [1, 2]
+
+
+def test_utf8_bom(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,lat,lon,location\na,27.37,62.33,Sar\xc4\x81v\xc4\x81n\n")
+    table = read_events(path)
+    assert table.events["event_id"].tolist() == ["a"]
+    assert table.events["location"].tolist() == ["Sarāvān"]
+    assert table.problems.empty
+
+
+def test_latin1_file_decoded_with_row_warning(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"id,lat,lon,admin1\na,27.37,62.33,Sistan\nb,26.96,64.09,Baluchist\xe1n\n")
+    table = read_events(path)
+    assert table.events["admin1"].tolist() == ["Sistan", "Baluchistán"]
+    warn = table.problems[table.problems["kind"] == "undecodable_bytes"]
+    assert warn["row"].tolist() == [2]
+    assert warn["field"].tolist() == ["admin1"]
+    assert any("Latin-1" in n for n in table.notes)
+
+
+def test_mixed_bytes_replaced_and_named(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "id,lat,lon,notes\na,27.37,62.33,Sarāvān\n".encode() + b"b,26.96,64.09,caf\xe9\n"
+    )
+    table = read_events(path)
+    assert len(table.events) == 2
+    assert table.events["notes"].tolist()[1] == "caf\ufffd"
+    warn = table.problems[table.problems["kind"] == "undecodable_bytes"]
+    assert warn[["row", "event_id", "field"]].values.tolist() == [[2, "b", "notes"]]
+
+
+def test_extra_fields_rejected_not_lost(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text("id,lat,lon\na,27.37,62.33\nb,26.96,64.09,surplus,more\nc,27.0,62.5\n")
+    table = read_events(path, chunksize=1)
+    assert table.events["event_id"].tolist() == ["a", "c"]
+    assert table.rejects["row"].tolist() == [2]
+    assert "5 fields" in table.rejects["reason"].iloc[0]
+    assert table.rejects["lon"].iloc[0] == "64.09,surplus,more"
+
+
+def points_frame(geoms, **cols):
+    data = {"event_id": [f"g{i}" for i in range(len(geoms))], "iso3": ["IRN"] * len(geoms)}
+    data.update(cols)
+    return gpd.GeoDataFrame(data, geometry=geoms, crs="EPSG:4326")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "driver"),
+    [
+        (".geojson", "GeoJSON"),
+        (".gpkg", "GPKG"),
+        (".fgb", "FlatGeobuf"),
+        (".shp", None),
+        (".parquet", "parquet"),
+    ],
+)
+def test_vector_formats(tmp_path, suffix, driver):
+    poly = shapely.Point(SARAVAN[1], SARAVAN[0]).buffer(0.5)  # ~55 km across
+    mixed = suffix != ".shp"  # a shapefile holds one geometry type
+    second = poly if mixed else shapely.Point(PANJGUR[1], PANJGUR[0])
+    frame = points_frame([shapely.Point(SARAVAN[1], SARAVAN[0]), second, None])
+    frame["location"] = ["", "", "Chabahar"]
+    frame["iso3"] = ["IRN", "IRN" if mixed else "PAK", "IRN"]
+    path = tmp_path / f"events{suffix}"
+    if driver == "parquet":
+        frame.to_parquet(path)
+    elif driver == "FlatGeobuf":
+        frame.to_file(path, driver=driver, SPATIAL_INDEX="NO")
+    else:
+        frame.to_file(path, driver=driver) if driver else frame.to_file(path)
+    table = read_events(path)
+    expected = {
+        ".geojson": "geojson",
+        ".gpkg": "gpkg",
+        ".fgb": "fgb",
+        ".shp": "shp",
+        ".parquet": "parquet",
+    }[suffix]
+    assert table.fmt == expected
+    ev = table.events
+    assert table.rows_read == 3 and len(ev) == 3
+    second_method = "representative_point" if mixed else "geometry"
+    assert ev["placement_method"].tolist() == ["geometry", second_method, "gazetteer"]
+    if mixed:
+        assert ev["geo_precision"].iloc[1] == 3  # polygon reduced, precision lowered
+        assert shapely.contains(poly, ev.geometry.iloc[1])
+    assert ev["latitude"].iloc[2] == pytest.approx(25.2919)
+
+
+@pytest.mark.filterwarnings("ignore:The filename extension should be")
+def test_format_detected_from_content_not_name(tmp_path):
+    frame = points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])])
+    path = tmp_path / "events.csv"  # a GeoPackage with a misleading name
+    frame.to_file(path, driver="GPKG")
+    assert detect_format(path) == "gpkg"
+    assert read_events(path).events["event_id"].tolist() == ["g0"]
+    geojson = tmp_path / "data.txt"
+    frame.to_file(geojson, driver="GeoJSON")
+    assert detect_format(geojson) == "geojson"
+
+
+def test_events_format_forces(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("id,lat,lon\na,27.37,62.33\n")
+    with pytest.raises(InputError, match="cannot read as gpkg"):
+        read_events(path, fmt="gpkg")
+    with pytest.raises(InputError, match="unknown format"):
+        read_events(path, fmt="xls")
+
+
+# --- checks ----------------------------------------------------------------
+
+
+def kinds(table):
+    return dict(zip(table.problems["row"], table.problems["kind"], strict=True))
+
+
+def test_every_defect_kind(tmp_path):
+    rows = [
+        [
+            "ok",
+            "2024-01-18",
+            f"{SARAVAN[0]}",
+            f"{SARAVAN[1]}",
+            "IRN",
+            "Sistan and Baluchestan",
+            "",
+            "1",
+        ],
+        ["nocoord", "2024-01-18", "", "", "IRN", "", "", "0"],
+        ["range", "2024-01-18", "95", "62", "IRN", "", "", "0"],
+        ["swap", "2024-01-18", f"{SARAVAN[1]}", f"{SARAVAN[0]}", "IRN", "", "", "0"],
+        ["ok", "2024-01-18", "27.0", "62.5", "IRN", "", "", "0"],
+        ["date", "18/01/2024", "27.0", "62.5", "IRN", "", "", "0"],
+        ["fat", "2024-01-18", "27.0", "62.5", "IRN", "", "", "many"],
+        ["far", "2024-01-18", f"{PANJGUR[0]}", f"{PANJGUR[1]}", "IRN", "", "", "0"],
+        ["near", "2024-01-18", "27.0", "62.6", "PAK", "", "", "0"],
+        ["adm", "2024-01-18", "30.28", "57.08", "IRN", "Sistan and Baluchestan", "", "0"],
+        ["text", "2024-01-18", "abc", "62", "IRN", "", "", "0"],
+        ["laos", "2024-01-18", "15.7", "106.4", "Laos", "", "", "0"],
+    ]
+    path = write_rows(
+        tmp_path / "bad.csv",
+        [
+            "event_id",
+            "event_date",
+            "latitude",
+            "longitude",
+            "iso3",
+            "admin1",
+            "location",
+            "fatalities",
+        ],
+        rows,
+    )
+    table = read_events(path)
+    got = kinds(table)
+    assert got == {
+        2: "missing_coordinates",
+        3: "out_of_range",
+        4: "swapped_coordinates",
+        5: "duplicate_id",
+        6: "bad_date",
+        7: "bad_fatalities",
+        8: "far_outside_country",
+        9: "country_mismatch",
+        10: "admin1_mismatch",
+        11: "bad_coordinates",
+    }
+    assert "Kerman" in table.problems.set_index("row").loc[10, "message"]
+    assert "already at row 1" in table.problems.set_index("row").loc[5, "message"]
+    # warnings keep the row, errors reject it; Laos is not checked and not flagged
+    assert table.events["event_id"].tolist() == ["ok", "near", "adm", "laos"]
+    assert sorted(table.rejects["row"]) == [2, 3, 4, 5, 6, 7, 8, 11]
+    assert any("LAO (1)" in n for n in table.notes)
+
+
+def test_swap_detected_only_when_swap_lands_in_country(tmp_path):
+    rows = [
+        ["a", f"{PANJGUR[1]}", f"{PANJGUR[0]}", "PAK"],
+        ["b", f"{PANJGUR[1]}", f"{PANJGUR[0]}", ""],
+    ]
+    table = read_events(write_rows(tmp_path / "s.csv", ["id", "lat", "lon", "iso3"], rows))
+    assert kinds(table) == {1: "swapped_coordinates"}
+    assert "lies in PAK" in table.problems["message"].iloc[0]
+    assert table.events["event_id"].tolist() == ["b"]  # no country stated: nothing to compare
+
+
+def test_placement_from_location_names(tmp_path):
+    rows = [
+        ["a", "", "", "Iran", "Sistan and Baluchestan", "Sarawan"],
+        ["b", "", "", "Pakistan", "", "Baluchistan"],
+        ["c", "", "", "Laos", "", "Saravan"],
+        ["d", "", "", "", "", "Atlantis"],
+        ["e", "", "", "Narnia", "", "Saravan"],  # unknown country: no guess in the region
+        ["f", "", "", "", "", "Saravan"],  # no country at all: the embedded region
+    ]
+    path = write_rows(
+        tmp_path / "names.csv", ["id", "lat", "lon", "country", "admin1", "location"], rows
+    )
+    table = read_events(path)
+    ev = table.events.set_index("event_id")
+    assert ev.loc["a", "placement_method"] == "gazetteer"
+    assert ev.loc["a", "placement_score"] == 100
+    assert ev.loc["a", "latitude"] == pytest.approx(SARAVAN[0])
+    assert ev.loc["a", "geo_precision"] == 1
+    assert ev.loc["b", "geo_precision"] == 3  # province
+    reasons = table.rejects.set_index("event_id")["reason"]
+    assert "not found in the embedded gazetteer" in reasons["c"]
+    assert "not found in the embedded gazetteer" in reasons["d"]
+    assert "not found in the embedded gazetteer" in reasons["e"]
+    assert ev.loc["f", "iso3"] is pd.NA or pd.isna(ev.loc["f", "iso3"])
+    assert ev.loc["f", "latitude"] == pytest.approx(SARAVAN[0])
+
+
+def test_nothing_dropped_count(tmp_path):
+    rng = np.random.default_rng(7)
+    n = 503
+    lat = rng.uniform(25, 30, n).round(4).astype(str)
+    lon = rng.uniform(58, 66, n).round(4).astype(str)
+    lat[::17] = ""
+    lon[::23] = "x"
+    ids = np.array([f"e{i}" for i in range(n)])
+    ids[::31] = "dup"
+    fat = rng.integers(0, 5, n).astype(str)
+    fat[::41] = "?"
+    rows = np.column_stack([ids, lat, lon, rng.choice(["IRN", "PAK", "AFG", ""], n), fat])
+    path = write_rows(tmp_path / "many.csv", ["id", "lat", "lon", "iso3", "fatalities"], rows)
+    total = 0
+    seen_rows = []
+    for chunk in iter_event_chunks(path, chunksize=50):
+        total += chunk.rows_read
+        seen_rows += chunk.events["row"].tolist() + chunk.rejects["row"].tolist()
+        assert chunk.rows_read == len(chunk.events) + len(chunk.rejects)
+    assert total == n
+    assert sorted(seen_rows) == list(range(1, n + 1))
+    whole = read_events(path)
+    assert len(whole.events) + len(whole.rejects) == n
+    assert whole.rejects["reason"].notna().all()
+    assert (whole.problems["kind"] == "duplicate_id").sum() == len(range(0, n, 31)) - 1
+
+
+def test_strict_stops_at_first_problem(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,lat,lon,fatalities\na,27.37,62.33,1\nb,27.37,62.33,x\nc,,,0\n")
+    with pytest.raises(InputError) as info:
+        read_events(path, strict=True)
+    assert info.value.row == 2 and info.value.field == "fatalities"
+    assert str(info.value).startswith(f"{path}: row 2, field 'fatalities'")
+
+
+def test_empty_and_header_only_files(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty file"):
+        read_events(empty)
+    header = tmp_path / "header.csv"
+    header.write_text("id,lat,lon\n")
+    table = read_events(header)
+    assert table.rows_read == 0 and table.events.empty and table.rejects.empty
+
+
+def test_precision_radius_km_vectorised():
+    got = precision_radius_km(pd.array([1, 2, 3, None], dtype="Int64"))
+    assert got[:3].tolist() == [2.0, 25.0, 100.0] and np.isnan(got[3])
+    both = precision_radius_km([1, 3, 3], [None, 6, 7])
+    assert both.tolist() == [2.0, 500.0, np.inf]
+
+
+def test_seed_events_read_clean():
+    from geo.layers import LAYERS_DIR
+
+    table = read_events(LAYERS_DIR / "events.csv")
+    assert table.rows_read == 6 and len(table.events) == 6
+    assert table.problems.empty
+
+
+# --- robustness --------------------------------------------------------------
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=400))
+def test_arbitrary_bytes_never_crash(tmp_path, data):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    try:
+        table = read_events(path)
+    except BordermapError:
+        return
+    assert table.rows_read == len(table.events) + len(table.rejects)
+
+
+csv_text = st.lists(
+    st.lists(
+        st.sampled_from(
+            [
+                "",
+                "27.37",
+                "62,33",
+                "x",
+                '"',
+                "a\nb",
+                "Saravan",
+                ";",
+                "\t",
+                "é",
+                "1e400",
+                "-0",
+                "IRN",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=csv_text)
+def test_arbitrary_tables_account_for_every_row(tmp_path, rows):
+    path = tmp_path / "t.csv"
+    body = "\n".join(",".join(r) for r in rows)
+    path.write_text("id,lat,lon,location\n" + body + "\n", encoding="utf-8")
+    try:
+        table = read_events(path)
+    except BordermapError:
+        return
+    assert table.rows_read == len(table.events) + len(table.rejects)
+    assert table.events["latitude"].between(-90, 90).all()
+
+
+def test_utf16_with_bom_and_tabs(tmp_path):
+    path = tmp_path / "excel.txt"
+    path.write_bytes("id\tlat\tlon\tlocation\na\t27.37\t62.33\tSarāvān\n".encode("utf-16"))
+    table = read_events(path)
+    assert table.events[["event_id", "location"]].values.tolist() == [["a", "Sarāvān"]]
+
+
+def test_acled_numeric_iso_without_iso3_column(tmp_path):
+    columns = [c for c in ACLED_PRE2023 if c != "iso3"]
+    rows = [
+        acled_row(
+            columns,
+            iso="586",
+            country="Pakistan",
+            admin1="Balochistan",
+            latitude=str(PANJGUR[0]),
+            longitude=str(PANJGUR[1]),
+        )
+    ]
+    table = read_events(write_rows(tmp_path / "a.csv", columns, rows))
+    assert table.events["iso3"].tolist() == ["PAK"]
+    assert table.problems.empty
+
+
+def test_parquet_without_geo_metadata_is_input_error(tmp_path):
+    path = tmp_path / "plain.parquet"
+    pd.DataFrame({"id": ["a"], "lat": [27.0], "lon": [62.0]}).to_parquet(path)
+    with pytest.raises(InputError, match="GeoParquet"):
+        read_events(path)
+
+
+def test_vector_crs_is_transformed(tmp_path):
+    frame = points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])]).to_crs("EPSG:32641")
+    path = tmp_path / "utm.gpkg"
+    frame.to_file(path, driver="GPKG")
+    ev = read_events(path).events
+    assert ev["latitude"].iloc[0] == pytest.approx(SARAVAN[0], abs=1e-6)
+    assert ev["longitude"].iloc[0] == pytest.approx(SARAVAN[1], abs=1e-6)
+
+
+def test_chunks_match_whole_read(tmp_path):
+    rows = [
+        [f"id{i}", f"{26 + i * 0.01:.2f}", "62.5", "IRN", "1" if i % 7 else "x"] for i in range(40)
+    ]
+    path = write_rows(tmp_path / "c.csv", ["id", "lat", "lon", "iso3", "fatalities"], rows)
+    small = read_events(path, chunksize=3)
+    big = read_events(path)
+    assert small.events["event_id"].tolist() == big.events["event_id"].tolist()
+    assert small.rejects["row"].tolist() == big.rejects["row"].tolist()
+    assert small.summary() == big.summary()
+
+
+def test_duplicates_across_single_row_chunks(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("id,lat,lon\na,27.37,62.33\na,27.37,62.33\na,27.37,62.33\nb,27.37,62.33\n")
+    table = read_events(path, chunksize=1)
+    assert table.events["row"].tolist() == [1, 4]
+    assert table.rejects["reason"].tolist() == ["event id 'a' already at row 1"] * 2
+
+
+cells = st.sampled_from(
+    [
+        "",
+        "1",
+        "27.37",
+        "62.33",
+        "2024-01-18",
+        "x",
+        "IRN",
+        "364",
+        "Saravan",
+        '"a,b"',
+        "7",
+        "-1",
+        "nan",
+        "inf",
+        "26,9",
+        "Balochistan",
+        "630",
+    ]
+)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    layout=st.sampled_from(["acled", "ged", "ged-no-header"]),
+    rows=st.lists(st.lists(cells, min_size=1, max_size=55), max_size=5),
+    chunksize=st.integers(1, 3),
+)
+def test_arbitrary_acled_and_ucdp_rows(tmp_path, layout, rows, chunksize):
+    head = {
+        "acled": ",".join(ACLED_CURRENT) + "\n",
+        "ged": ",".join(GED_COLUMNS) + "\n",
+        "ged-no-header": "",
+    }[layout]
+    if layout == "ged-no-header":
+        rows = [["5", "r", "2024", "1", "1", "1", *r] for r in rows]
+    path = tmp_path / "f.csv"
+    path.write_text(head + "\n".join(",".join(r) for r in rows) + "\n")
+    try:
+        table = read_events(path, chunksize=chunksize)
+    except BordermapError:
+        return
+    assert table.rows_read == len(table.events) + len(table.rejects)
+
+
+def test_vector_rejects_keep_original_geometry(tmp_path):
+    poly = shapely.Point(SARAVAN[1], SARAVAN[0]).buffer(0.01)
+    frame = points_frame([poly, shapely.Point(SARAVAN[1], SARAVAN[0])], fatalities=["x", "1"])
+    path = tmp_path / "e.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    table = read_events(path)
+    assert table.events["event_id"].tolist() == ["g1"]
+    assert "geometry_wkt" not in table.events.columns
+    assert table.rejects["geometry_wkt"].iloc[0].startswith("POLYGON")
+    assert table.rejects["kind"].tolist() == ["bad_fatalities"]
+
+
+def test_zipped_shapefile_and_pipe_delimiter(tmp_path):
+    import zipfile
+
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])]).to_file(folder / "ev.shp")
+    archive = tmp_path / "ev.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in folder.iterdir():
+            zf.write(part, part.name)
+    assert read_events(archive).events["event_id"].tolist() == ["g0"]
+    assert read_events(folder).fmt == "shp"
+    piped = tmp_path / "p.csv"
+    piped.write_text("id|lat|lon\na|27.37|62.33\n")
+    assert read_events(piped).events[["event_id", "latitude"]].values.tolist() == [["a", 27.37]]

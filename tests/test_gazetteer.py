@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import shapely
+
+from geo import gazetteer
+from geo.gazetteer import NOT_FOUND, geocode, loose_key, place, place_many, province_codes
+
+
+def test_exports_from_geo_package():
+    import geo
+
+    assert geo.geocode is gazetteer.geocode
+    assert geo.place is gazetteer.place
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso3"),
+    [
+        ("Saravan", "Saravan", "IRN"),
+        ("SARAWAN", "Saravan", "IRN"),
+        ("Sarāvān", "Saravan", "IRN"),
+        ("Chah Bahar", "Chabahar", "IRN"),
+        ("chabahar", "Chabahar", "IRN"),
+        ("Koh-i-Sabz", "Koh-e-Sabz", "PAK"),
+        ("Panjgoor", "Panjgur", "PAK"),
+        ("Quetta", "Quetta", "PAK"),
+    ],
+)
+def test_towns_and_spellings(query, name, iso3):
+    best = place(query)
+    assert best is not None
+    assert best["name"] == name and best["iso3"] == iso3
+    assert best["kind"] != "province"
+    assert int(best["precision"]) in (1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("query", "iso3", "name_en"),
+    [
+        ("Baluchistan", "PAK", "Balochistan"),
+        ("Balochistan", "PAK", "Balochistan"),
+        ("Sistan-Baluchestan", "IRN", "Sistan and Baluchestan"),
+        ("Sistan and Baluchistan", "IRN", "Sistan and Baluchestan"),
+    ],
+)
+def test_provinces_resolve_to_polygon_and_point(query, iso3, name_en):
+    best = place(query)
+    assert best["kind"] == "province" and best["iso3"] == iso3 and best["admin1"] == name_en
+    assert int(best["precision"]) == 3
+    assert isinstance(best["polygon"], shapely.MultiPolygon | shapely.Polygon)
+    assert shapely.contains(best["polygon"], best["geometry"])
+
+
+def test_fuzzy_match_scores_below_exact():
+    best = place("Zahedn")
+    assert best["name"] == "Zahedan"
+    assert gazetteer.FUZZY_MIN <= best["score"] < 95
+
+
+@pytest.mark.parametrize("query", ["Saravan, Laos", "Atlantis", "Paris", "", "Springfield"])
+def test_outside_region_is_not_found(query):
+    assert place(query) is None
+    assert geocode([query]).empty
+
+
+def test_country_hint_chooses_and_restricts():
+    assert place("Saravan", country="PAK") is None  # no Saravan in Pakistan: no guess
+    assert place("Saravan", country="Iran")["iso3"] == "IRN"
+    assert place("Saravan", country="Laos") is None
+    assert place("Gwadar, Pakistan")["iso3"] == "PAK"
+
+
+def test_province_hint_ranks_namesakes():
+    names = geocode(["Chah Ab"], limit=5)
+    assert len(names) >= 1
+    hinted = place("Kerman", admin1="Kerman")
+    assert hinted["admin1"] in ("Kerman",)
+
+
+def test_geocode_columns_and_limit():
+    found = geocode(["Saravan", "Baluchistan"], limit=2)
+    for col in ("query", "name", "latitude", "longitude", "admin1", "precision", "score"):
+        assert col in found.columns
+    assert found.groupby("query").size().max() <= 2
+    assert found.crs.to_epsg() == 4326
+
+
+def test_place_many_aligned_and_once_per_name():
+    names = pd.Series(["Saravan", "Nowhere", "Saravan", None], index=[10, 11, 12, 13])
+    out = place_many(names, country=pd.Series(["IRN", "IRN", "IRN", None], index=names.index))
+    assert list(out.index) == [10, 11, 12, 13]
+    assert out.loc[10, "latitude"] == pytest.approx(27.3707)
+    assert pd.isna(out.loc[11, "latitude"]) and pd.isna(out.loc[13, "latitude"])
+
+
+def test_province_codes_exact_or_na():
+    got = province_codes(
+        pd.Series(["Balochistan", "Baluchestan", "Kerman"]), pd.Series(["PAK", "PAK", "PAK"])
+    )
+    assert got.tolist()[0] == "PAK-1108"
+    assert pd.isna(got.iloc[2])  # Kerman is not in Pakistan
+
+
+def test_loose_key_equates_variants():
+    assert loose_key("Baluchistan") == loose_key("Balochistan")
+    assert loose_key("Sarawan") == loose_key("Saravan")
+    assert loose_key("Zahedan") != loose_key("Zabol")
+
+
+def test_not_found_phrase():
+    assert NOT_FOUND == "not found in the embedded gazetteer"
+
+
+@pytest.mark.parametrize("hint", ["27.37", "", "Nowhere", ","])
+def test_odd_province_hints_never_crash(hint):
+    best = place(f"Saravan, {hint}")
+    assert best is None or best["name"] == "Saravan"
+    assert place("Saravan", admin1=hint)["name"] == "Saravan"
