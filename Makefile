@@ -24,6 +24,7 @@ test: $(STAMP)
 
 layers: $(STAMP)
 	$(BIN)/python -m geo.layers.build
+	$(BIN)/python -m geo.mapping.assets build
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

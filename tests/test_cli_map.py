@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from geo.cli.main import cli
+from geo.mapping.offline import external_resources
+
+
+def test_map_without_arguments_writes_the_default_file(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["map"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "maps" / "bordermap.html"
+    html = out.read_text(encoding="utf-8")
+    assert "Iran\u2013Pakistan border" in html and "bm-legend" in html
+    assert "wrote map of 6 events to maps/bordermap.html" in result.stderr
+
+
+def test_map_refuses_to_overwrite_without_flag(runner, tmp_path):
+    out = tmp_path / "m.html"
+    out.write_text("keep me")
+    result = runner.invoke(cli, ["map", "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
+    assert out.read_text() == "keep me"
+    result = runner.invoke(cli, ["map", "--out", str(out), "--overwrite", "--quiet"])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_offline_map_has_no_external_scripts(runner, tmp_path):
+    out = tmp_path / "offline.html"
+    result = runner.invoke(cli, ["map", "--offline", "--out", str(out), "--title", "Test <map>"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert external_resources(html) == []
+    assert "Test &lt;map&gt;" in html
+    assert "self-contained map" in result.stderr
+
+
+def test_zones_and_pair_options(runner, tmp_path):
+    out = tmp_path / "z.html"
+    result = runner.invoke(cli, ["map", "--zones", "5,20", "--pair", "PAK-IRN", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "0-5 km" in html and "5-20 km" in html
+    assert "PAK\u2013IRN border" in html or "PAK\\u2013IRN border" in html
+
+
+def test_bad_options_are_one_line_errors(runner, tmp_path):
+    out = tmp_path / "x.html"
+    result = runner.invoke(cli, ["map", "--zones", "10,abc", "-o", str(out)])
+    assert result.exit_code == 2 and "Invalid value for '--zones'" in result.stderr
+    result = runner.invoke(cli, ["map", "--pair", "PAK-SYR", "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: PAK and SYR share no embedded border; pairs that do: "
+        "AFG-IRN, AFG-PAK, IRN-IRQ, IRN-PAK, IRQ-SYR"
+    ]
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_events_file_with_hostile_text(runner, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,event_date,actor1,attacker_iso3,location,latitude,longitude,geo_precision,"
+        "fatalities,notes\n"
+        'X1,2024-01-20,<script>alert(1)</script>,PAK,"<img src=x onerror=alert(1)>",27.2,62.5,1,3,'
+        '"{{ 7*7 }} ${alert(1)}"\n'
+        "X2,2024-01-21,Militants,,Saravan,27.37,62.33,2,0,plain\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "e.html"
+    result = runner.invoke(cli, ["map", "--events", str(events), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125;" in html
+    assert "2 events" in html
+
+
+def test_real_subprocess(tmp_path):
+    exe = Path(sys.executable).with_name("bordermap")
+    out = tmp_path / "p.html"
+    proc = subprocess.run(
+        [str(exe), "map", "--offline", "--quiet", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert external_resources(out.read_text(encoding="utf-8")) == []

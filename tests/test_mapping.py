@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geo.layers as layers
+from geo.errors import InputError, LayerError, OutputExistsError, SourceError
+from geo.mapping import assets, features, render_map, save_map, style
+from geo.mapping.offline import external_resources, inline_assets
+
+from .mapbrowser import synthetic_events
+
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "`${alert(1)}` and backticks ``",
+    "{{ 7*7 }}",
+    "${alert(1)}",
+    "</script><script>alert(2)</script>",
+)
+HOSTILE_COLUMN = "<img src=x onerror=alert('col')>"
+
+
+def hostile_events() -> gpd.GeoDataFrame:
+    """Seed events with every text field replaced by an injection payload."""
+    frame = layers.events()
+    for i, column in enumerate(
+        ("actor1", "actor2", "location", "notes", "source", "sub_event_type")
+    ):
+        frame[column] = [PAYLOADS[(i + j) % len(PAYLOADS)] for j in range(len(frame))]
+    frame[HOSTILE_COLUMN] = PAYLOADS[1]
+    return frame
+
+
+@pytest.fixture(scope="module")
+def seed_html() -> str:
+    return render_map().get_root().render()
+
+
+@pytest.fixture(scope="module")
+def offline_html() -> str:
+    return render_map(offline=True).get_root().render()
+
+
+def test_default_map_has_every_layer_and_control(seed_html):
+    for name in (
+        "Countries",
+        "Provinces",
+        "Distance zones",
+        "IRN\\u2013PAK border (957 km)",
+        "Events",
+        "Location uncertainty",
+        "Distance to border",
+        "Cross-border strikes",
+        "Named sites",
+        "No tiles (vector basemap)",
+    ):
+        assert name in seed_html or name.replace("\\u2013", "\u2013") in seed_html, name
+    for control in (
+        "L.control.layers",
+        "L.control.fullscreen",
+        "L.Control.Measure",
+        "L.Control.MiniMap",
+        "bm-legend",
+        "bm-slider",
+        "L.control.scale",
+    ):
+        assert control in seed_html, control
+    # the border tooltip carries its geodesic length
+    assert "957.5 km (geodesic, WGS84)" in seed_html
+    for site in ("Chabahar", "Gwadar Port", "Saravan", "Panjgur"):
+        assert f'"t": "{site}"' in seed_html
+
+
+def test_online_map_links_only_pinned_assets(seed_html):
+    links = external_resources(seed_html)
+    pinned = {assets.url(a.name) for a in assets.ASSETS}
+    assert links and set(links) <= pinned
+    for dropped in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers"):
+        assert dropped not in seed_html.lower()
+
+
+def test_offline_map_is_self_contained(offline_html):
+    assert external_resources(offline_html) == []
+    assert re.search(r"https?://[^\"' ]+\.(js|css)\b", offline_html) is None
+    # Leaflet itself and a plugin's stylesheet images are inlined
+    assert "Leaflet 1.9.4" in offline_html
+    assert "data:image/png;base64," in offline_html and "data:image/svg+xml;base64," in offline_html
+
+
+def test_inline_assets_refuses_unknown_external_script():
+    with pytest.raises(SourceError, match=r"still links https://example\.org/x\.js"):
+        inline_assets('<script src="https://example.org/x.js"></script>')
+
+
+def test_committed_assets_match_their_checksums():
+    sums = (assets.ASSETS_DIR / "SHA256SUMS").read_text().splitlines()
+    assert len(sums) >= len(assets.ASSETS)
+    for line in sums:
+        digest, rel = line.split("  ")
+        data = (assets.ASSETS_DIR / rel).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, rel
+    for asset in assets.ASSETS:
+        assert assets.path(asset.name).is_file(), asset.name
+    # every package ships its licence
+    for pkg in assets.load_packages().values():
+        assert (assets.ASSETS_DIR / pkg.local(pkg.licence_file)).is_file(), pkg.key
+
+
+def test_unknown_asset_name_lists_the_known_ones():
+    with pytest.raises(LayerError, match=r"known: .*leaflet_js"):
+        assets.url("jquery")
+
+
+def test_event_payload_for_seed_events():
+    from geo.proximity import analyze
+
+    analyzed = analyze(layers.events())
+    payload = features.event_payload(analyzed, pair_label="IRN-PAK")
+    assert payload["days"] == ["2024-01-03", "2024-01-15", "2024-01-16", "2024-01-18"]
+    assert payload["day"] == [0, 1, 1, 2, 3, 3]
+    saravan = payload["text"]["title"][1].index("Saravan")
+    i = payload["text"]["title"][0].index(saravan)
+    assert payload["distance_km"][i] == pytest.approx(45.4, abs=0.05)
+    # strikes only: Erbil (across IRN-IRQ), Panjgur and Saravan (across IRN-PAK)
+    assert payload["incursion_km"] == {"1": 96.8, "3": 77.0, str(i): 45.4}
+    codes, table = payload["uncertainty_km"]
+    assert table[codes[i]] == 25.0 and table[codes[2]] == 100.0  # Idlib: province level
+    assert payload["fatalities"] == [95, 4, 0, 2, 9, 0]
+    # Pakistan's and Iran's strikes keep their fixed colours
+    legend = dict(payload["legend"])
+    assert legend["IRN (state forces)"] == style.ATTACKER_COLOURS["IRN"]
+    assert legend["PAK (state forces)"] == style.ATTACKER_COLOURS["PAK"]
+    assert style.radius_px([95])[0] == 22.0  # Kerman, 95 dead: capped
+
+
+def test_strike_arrows_go_from_attacker_side_to_target():
+    from geo.proximity import analyze
+
+    analyzed = analyze(layers.events())
+    countries = layers.countries().set_index("iso3").geometry
+    names = {"IRN": "Iran", "PAK": "Pakistan"}
+    arrows = features.strike_arrows(analyzed, ("IRN", "PAK"), names, countries.to_dict())
+    labels = [a["label"] for a in arrows]
+    assert labels == ["Iran strike<br>77 km into Pakistan", "Pakistan strike<br>45 km into Iran"]
+    import shapely
+
+    targets = analyzed.set_index("event_id").geometry
+    for arrow, attacker, event in zip(arrows, ("IRN", "PAK"), ("BM0004", "BM0005"), strict=True):
+        start = shapely.Point(arrow["path"][0][1], arrow["path"][0][0])
+        assert countries[attacker].contains(start)
+        end = arrow["head"]["at"]
+        target = targets[event]
+        assert abs(end[0] - target.y) < 0.2 and abs(end[1] - target.x) < 0.2
+
+
+def test_hostile_text_is_escaped_everywhere():
+    html = render_map(hostile_events(), title="<b>bold</b> {{ 7*7 }}").get_root().render()
+    # no payload survives as markup: inside scripts < and > are \u003c / \u003e
+    # (and HTML-escaped before that), in the page body they are entities
+    body_and_scripts = re.sub(r"<script>/\*.*?</script>", "", html, flags=re.S)
+    for raw in ("<script>alert", "<img src=x", "onerror=alert(1)>", "</script><script>alert(2)"):
+        assert raw not in body_and_scripts, raw
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" not in html  # escaped once, not twice
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    # braces become character references: shown literally, never run by Jinja
+    assert "&lt;b&gt;bold&lt;/b&gt; &#123;&#123; 7*7 &#125;&#125;" in html
+    assert "{{ 7*7 }}" not in html and "{{" not in body_and_scripts
+    assert re.search(r'class="bm-title">(.*?)<small>', html).group(1) == (
+        "&lt;b&gt;bold&lt;/b&gt; &#123;&#123; 7*7 &#125;&#125;"
+    )
+    # the hostile column name is a popup label, escaped
+    assert "\\u0026lt;img src=x onerror=alert(\\u0026#39;col\\u0026#39;)\\u0026gt;" in html
+
+
+def test_many_events_cluster_with_heatmap():
+    events = synthetic_events(style.CLUSTER_ABOVE + 1)
+    html = render_map(events).get_root().render()
+    assert "L.markerClusterGroup" in html and "L.heatLayer" in html
+    assert assets.url("markercluster_js") in html and assets.url("heat_js") in html
+    assert "Location uncertainty" not in html  # per-event shapes are left out at scale
+    small = render_map(events.head(50)).get_root().render()
+    assert "L.markerClusterGroup" not in small and "L.heatLayer" not in small
+
+
+def test_zones_option_changes_the_bands():
+    html = render_map(zones_km=(20, 60)).get_root().render()
+    assert "0-20 km" in html and "20-60 km" in html and "10-25 km" not in html
+
+
+def test_bad_inputs_raise_bordermap_errors(tmp_path):
+    with pytest.raises(LayerError, match="share no embedded border"):
+        render_map(pair="PAK-SYR")
+    naive = gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([61], [27]))
+    with pytest.raises(InputError, match="no CRS"):
+        render_map(naive)
+    lines = gpd.GeoDataFrame(geometry=[layers.border("IRN-PAK").geometry.iloc[0]], crs=4326)
+    with pytest.raises(InputError, match="expected points"):
+        render_map(lines)
+
+
+def test_save_map_is_atomic_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "sub" / "m.html"
+    m = render_map(layers.events().head(2))
+    save_map(m, out)
+    first = out.read_text()
+    assert first.startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputExistsError):
+        save_map(m, out)
+    save_map(render_map(offline=True), out, overwrite=True)
+    assert external_resources(out.read_text()) == []
+    assert [p.name for p in out.parent.iterdir()] == ["m.html"]
+
+
+def test_undated_events_still_render():
+    events = layers.events()
+    events["event_date"] = pd.NaT
+    html = render_map(events).get_root().render()
+    payload = json.loads(re.search(r"var P = bm.events = (\{.*?\});\n", html).group(1))
+    assert payload["size"] == list(style.RADIUS_PX)
+    assert payload["days"] == [] and set(payload["day"]) == {-1}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_html_text_is_inert_and_reversible(text):
+    from html import unescape
+
+    from geo.mapping.text import html_text
+
+    out = str(html_text(text))
+    assert not set(out) & set("<>\"'{}")
+    assert unescape(out) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.none() | st.integers() | st.text(), lambda c: st.lists(c, max_size=4)))
+def test_script_json_cannot_close_a_script(value):
+    from geo.mapping.text import script_json
+
+    out = str(script_json(value))
+    assert "<" not in out and ">" not in out
+    assert json.loads(out) == value
