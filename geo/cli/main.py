@@ -36,25 +36,20 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from geo.cli import layers as layers_cmd
+    from geo.cli import analyze, events, export, geocode, layers, plot, raster
+    from geo.cli import map as map_
 
-    cli.add_command(layers_cmd.layers)
-    from geo.cli import analyze as analyze_cmd
-
-    cli.add_command(analyze_cmd.analyze)
-    from geo.cli import export as export_cmd
-    from geo.cli import raster as raster_cmd
-
-    cli.add_command(export_cmd.export)
-    cli.add_command(raster_cmd.raster)
-    from geo.cli import events as events_cmd
-    from geo.cli import geocode as geocode_cmd
-
-    cli.add_command(events_cmd.events)
-    cli.add_command(geocode_cmd.geocode)
-    from geo.cli import map as map_cmd
-
-    cli.add_command(map_cmd.map_cmd)
+    for command in (
+        layers.layers,
+        analyze.analyze,
+        map_.map_cmd,
+        export.export,
+        raster.raster,
+        events.events,
+        geocode.geocode,
+        plot.plot_cmd,
+    ):
+        cli.add_command(command)
 
 
 _register()
