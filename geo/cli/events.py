@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from geo.cli.options import check_out, dumps_json, emit, out_opt, overwrite_opt
+from geo.cli.options import check_out, dumps_json, emit, out_opt, overwrite_opt, report_format_opt
 from geo.events import EVENT_FORMATS, PROBLEM_KINDS, iter_event_chunks, summary_line
 
 __all__ = ["events", "render_report"]
@@ -52,14 +52,7 @@ def render_report(report: dict) -> str:
 @click.option("--lat-col", default=None, help="Latitude column (default: detected).")
 @click.option("--lon-col", default=None, help="Longitude column (default: detected).")
 @click.option("--id-col", default=None, help="Event id column (default: detected).")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@report_format_opt
 @out_opt
 @overwrite_opt
 @click.pass_context

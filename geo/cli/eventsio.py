@@ -16,6 +16,7 @@ first problem instead, with exit status 2.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import click
 import geopandas as gpd
 import pandas as pd
 
+from geo.atomic import atomic_path
 from geo.events import EVENT_FORMATS, ProblemTally, iter_event_chunks
 
 __all__ = ["EVENT_OPTION_NAMES", "event_options", "iter_events_for_cli", "load_events_for_cli"]
@@ -143,25 +145,16 @@ def iter_events_for_cli(
     )
     rows = kept = 0
     tally = ProblemTally()
-    if rejects is None:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(atomic_path(rejects)) if rejects is not None else None
+        header = True
         for table in chunks:
             rows, kept = rows + table.rows_read, kept + len(table.events)
             tally.add(table.problems)
+            if tmp is not None and (header or len(table.rejects)):
+                table.rejects.to_csv(tmp, mode="w" if header else "a", header=header, index=False)
+                header = False
             yield table.events
-    else:
-        from geo.atomic import atomic_path
-
-        with atomic_path(rejects) as tmp:
-            header = True
-            for table in chunks:
-                rows, kept = rows + table.rows_read, kept + len(table.events)
-                tally.add(table.problems)
-                if header or len(table.rejects):
-                    table.rejects.to_csv(
-                        tmp, mode="w" if header else "a", header=header, index=False
-                    )
-                    header = False
-                yield table.events
     if not quiet:
         line = tally.summary(str(events), rows, kept)
         if rejects is not None and rows > kept:

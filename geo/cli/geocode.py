@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geo.cli.options import dumps_json
+from geo.cli.options import dumps_json, report_format_opt
 
 __all__ = ["geocode"]
 
@@ -16,14 +16,7 @@ __all__ = ["geocode"]
 @click.option(
     "--limit", type=click.IntRange(min=1), default=3, show_default=True, help="Candidates per name."
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@report_format_opt
 @click.pass_context
 def geocode(
     ctx: click.Context,

@@ -6,20 +6,13 @@ from pathlib import Path
 
 import click
 
-from geo.cli.options import dumps_json
+from geo.cli.options import dumps_json, report_format_opt
 
 __all__ = ["layers"]
 
 
 @click.group(invoke_without_command=True)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@report_format_opt
 @click.pass_context
 def layers(ctx: click.Context, fmt: str) -> None:
     """List embedded layers with feature counts, licences and border lengths."""

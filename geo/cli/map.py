@@ -7,20 +7,11 @@ from pathlib import Path
 import click
 
 from geo.cli.eventsio import event_options, load_events_for_cli
-from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt
+from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt, zones_opt
 
 __all__ = ["DEFAULT_OUT", "map_cmd"]
 
 DEFAULT_OUT = Path("maps") / "bordermap.html"
-
-
-def _zones(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, ...]:
-    from geo.zones import parse_zones
-
-    try:
-        return tuple(parse_zones(value))
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
 
 
 @click.command("map")
@@ -41,15 +32,7 @@ def _zones(ctx: click.Context, param: click.Parameter, value: str) -> tuple[floa
     "(tiles stay optional).",
 )
 @click.option("--title", default=None, help="Title shown on the map (default: the border's name).")
-@click.option(
-    "--zones",
-    "zones_km",
-    default="10,25,50,100",
-    show_default=True,
-    callback=_zones,
-    metavar="KM,KM,...",
-    help="Edges of the distance zones in km.",
-)
+@zones_opt
 @overwrite_opt
 @quiet_opt
 def map_cmd(

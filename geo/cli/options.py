@@ -20,6 +20,8 @@ __all__ = [
     "overwrite_opt",
     "pair_opt",
     "quiet_opt",
+    "report_format_opt",
+    "zones_opt",
 ]
 
 FORMATS = ("table", "csv", "json", "geojson")
@@ -29,6 +31,15 @@ format_opt = click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+report_format_opt = click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
     help="Output format.",
@@ -48,6 +59,27 @@ pair_opt = click.option(
     show_default=True,
     metavar="AAA-BBB",
     help="Embedded border pair, as ISO3 codes; `bordermap layers` lists them.",
+)
+
+
+def _parse_zones(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, ...]:
+    from geo.errors import InputError
+    from geo.zones import parse_zones
+
+    try:
+        return parse_zones(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.problem, ctx=ctx, param=param) from exc
+
+
+zones_opt = click.option(
+    "--zones",
+    "zones_km",
+    default="10,25,50,100",
+    show_default=True,
+    callback=_parse_zones,
+    metavar="KM,KM,...",
+    help="Edges of the distance zones in km.",
 )
 
 

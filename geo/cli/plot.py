@@ -7,17 +7,11 @@ from pathlib import Path
 import click
 
 from geo.cli.eventsio import event_options, load_events_for_cli
-from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt
+from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt, zones_opt
 
 __all__ = ["DEFAULT_OUT", "plot_cmd"]
 
 DEFAULT_OUT = Path("maps") / "bordermap.png"
-
-
-def _zones(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, ...]:
-    from geo.zones import parse_zones
-
-    return tuple(parse_zones(value))
 
 
 @click.command("plot")
@@ -39,15 +33,7 @@ def _zones(ctx: click.Context, param: click.Parameter, value: str) -> tuple[floa
     help="Resolution of a PNG; the figure is 10 x 8.4 inches.",
 )
 @click.option("--title", default=None, help="Title above the map (default: names the border).")
-@click.option(
-    "--zones",
-    "zones_km",
-    default="10,25,50,100",
-    show_default=True,
-    callback=_zones,
-    metavar="KM,KM,...",
-    help="Edges of the distance zones in km.",
-)
+@zones_opt
 @overwrite_opt
 @quiet_opt
 def plot_cmd(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from geo.errors import SourceError
 
-__all__ = ["Source", "fetch", "load_sources", "read_member", "sha256_file"]
+__all__ = ["Source", "fetch", "fetch_npm", "load_sources", "read_member", "sha256_file"]
 
 
 @dataclass(frozen=True)
@@ -71,19 +71,61 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _npm_pack(source: Source, cache: Path) -> Path:
+def _cached(cache: Path, sha256: str) -> Path | None:
+    for existing in sorted(cache.glob("*")):
+        if existing.is_file() and sha256_file(existing) == sha256:
+            return existing
+    return None
+
+
+def _verified(path: Path, sha256: str, key: str) -> Path:
+    got = sha256_file(path)
+    if got != sha256:
+        path.unlink(missing_ok=True)
+        raise SourceError(f"{key}: sha256 of {path.name} is {got}, pinned {sha256}")
+    return path
+
+
+def fetch_npm(spec: str, sha256: str, cache: Path, *, key: str) -> Path:
+    """``npm pack`` a pinned package into ``cache`` (or reuse a verified copy).
+
+    Parameters
+    ----------
+    spec : str
+        ``name@version``.
+    sha256 : str
+        Pinned SHA-256 of the tarball.
+    cache : pathlib.Path
+        Download folder.
+    key : str
+        Name used in error messages.
+
+    Returns
+    -------
+    pathlib.Path
+        The verified tarball.
+
+    Raises
+    ------
+    SourceError
+        When npm is missing or fails, or the checksum differs.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    found = _cached(cache, sha256)
+    if found is not None:
+        return found
     npm = shutil.which("npm")
     if npm is None:
-        raise SourceError(f"{source.key}: npm is needed to fetch {source.spec}")
+        raise SourceError(f"{key}: npm is needed to fetch {spec}")
     proc = subprocess.run(
-        [npm, "pack", source.spec, "--json", "--pack-destination", str(cache)],
+        [npm, "pack", spec, "--json", "--pack-destination", str(cache)],
         capture_output=True,
         text=True,
         check=False,
     )
     if proc.returncode != 0:
-        raise SourceError(f"{source.key}: npm pack {source.spec} failed: {proc.stderr.strip()}")
-    return cache / json.loads(proc.stdout)[0]["filename"]
+        raise SourceError(f"{key}: npm pack {spec} failed: {proc.stderr.strip()}")
+    return _verified(cache / json.loads(proc.stdout)[0]["filename"], sha256, key)
 
 
 def _pip_index_url() -> str:
@@ -134,16 +176,13 @@ def fetch(source: Source, cache: Path) -> Path:
     SourceError
         When the download fails or the SHA-256 differs from the pin.
     """
+    if source.registry == "npm":
+        return fetch_npm(source.spec, source.sha256, cache, key=source.key)
     cache.mkdir(parents=True, exist_ok=True)
-    for existing in cache.glob("*"):
-        if existing.is_file() and sha256_file(existing) == source.sha256:
-            return existing
-    path = _npm_pack(source, cache) if source.registry == "npm" else _pypi_sdist(source, cache)
-    got = sha256_file(path)
-    if got != source.sha256:
-        path.unlink(missing_ok=True)
-        raise SourceError(f"{source.key}: sha256 of {path.name} is {got}, pinned {source.sha256}")
-    return path
+    found = _cached(cache, source.sha256)
+    if found is not None:
+        return found
+    return _verified(_pypi_sdist(source, cache), source.sha256, source.key)
 
 
 def read_member(archive: Path, member: str) -> bytes:

@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
-import json
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -34,6 +32,7 @@ from pathlib import Path
 
 from geo.errors import LayerError, SourceError
 from geo.layers import LAYERS_DIR
+from geo.layers.sources import fetch_npm
 
 __all__ = [
     "ASSETS",
@@ -168,29 +167,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _npm_pack(pkg: Package, cache: Path) -> Path:
-    for existing in cache.glob("*.tgz"):
-        if _sha256(existing.read_bytes()) == pkg.sha256:
-            return existing
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SourceError(f"{pkg.key}: npm is needed to fetch {pkg.spec}")
-    proc = subprocess.run(
-        [npm, "pack", pkg.spec, "--json", "--pack-destination", str(cache)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SourceError(f"{pkg.key}: npm pack {pkg.spec} failed: {proc.stderr.strip()}")
-    tarball = cache / json.loads(proc.stdout)[0]["filename"]
-    got = _sha256(tarball.read_bytes())
-    if got != pkg.sha256:
-        tarball.unlink(missing_ok=True)
-        raise SourceError(f"{pkg.key}: sha256 of {tarball.name} is {got}, pinned {pkg.sha256}")
-    return tarball
-
-
 def build(out_dir: Path = ASSETS_DIR, cache: Path | None = None) -> dict[str, str]:
     """Fetch, verify and extract every pinned asset package into ``out_dir``.
 
@@ -215,7 +191,7 @@ def build(out_dir: Path = ASSETS_DIR, cache: Path | None = None) -> dict[str, st
         staged = Path(tmp) / "assets"
         sums: dict[str, str] = {}
         for pkg in load_packages().values():
-            with tarfile.open(_npm_pack(pkg, cache), "r:gz") as tar:
+            with tarfile.open(fetch_npm(pkg.spec, pkg.sha256, cache, key=pkg.key), "r:gz") as tar:
                 for member in (*pkg.files, pkg.licence_file):
                     fh = tar.extractfile(member)
                     if fh is None:
