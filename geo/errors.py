@@ -59,6 +59,10 @@ class InputError(BordermapError, ValueError):
         head = where[0] + (":" + "".join(where[1:]) if len(where) > 1 else "")
         super().__init__(f"{head}: {problem}")
 
+    def __reduce__(self):
+        # rebuild from the four parts, so the error survives a trip between processes
+        return (type(self), (self.path, self.row, self.field, self.problem))
+
 
 class LayerError(BordermapError, KeyError):
     """An unknown embedded layer, country or border pair; the message lists what exists."""
@@ -73,6 +77,9 @@ class OutputExistsError(BordermapError, FileExistsError):
     def __init__(self, path: str) -> None:
         self.path = str(path)
         super().__init__(f"{path} exists; add --overwrite to replace it")
+
+    def __reduce__(self):
+        return (type(self), (self.path,))
 
     def __str__(self) -> str:
         return f"{self.path} exists; add --overwrite to replace it"

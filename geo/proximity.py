@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -40,6 +41,8 @@ __all__ = [
     "strike_pairs",
     "summarize",
 ]
+
+_PREPARED = threading.Lock()
 
 ANALYSIS_COLUMNS = [
     "border_distance_km",
@@ -115,13 +118,14 @@ def containing_polygon(lon: np.ndarray, lat: np.ndarray, geoms: np.ndarray) -> n
     against the points inside its bounding box.
     """
     out = np.full(len(lon), len(geoms))
-    for i, geom in enumerate(geoms):
-        minx, miny, maxx, maxy = geom.bounds
-        cand = np.flatnonzero((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
-        if cand.size == 0:
-            continue
-        shapely.prepare(geom)
-        out[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = i
+    with _PREPARED:  # GEOS prepared geometries are shared and not thread-safe
+        for i, geom in enumerate(geoms):
+            minx, miny, maxx, maxy = geom.bounds
+            cand = np.flatnonzero((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
+            if cand.size == 0:
+                continue
+            shapely.prepare(geom)
+            out[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = i
     return out
 
 

@@ -22,6 +22,7 @@ from geo.cli.options import (
     overwrite_opt,
     pair_opt,
     quiet_opt,
+    zones_opt,
 )
 from geo.errors import InputError
 
@@ -215,9 +216,7 @@ class _Writer:
     help="A line or polygon file GDAL reads (GeoJSON, GeoPackage, Shapefile) instead of --pair.",
 )
 @pair_opt
-@click.option(
-    "--zones", default="10,25,50,100", show_default=True, help="Zone edges in km, comma-separated."
-)
+@zones_opt
 @click.option(
     "--sites",
     default="Chabahar,Gwadar Port",
@@ -229,7 +228,17 @@ class _Writer:
 @overwrite_opt
 @quiet_opt
 def analyze(
-    border_path, pair, zones, sites, fmt, out, overwrite, quiet, engine, scheduler, **event_kwargs
+    border_path,
+    pair,
+    zones_km,
+    sites,
+    fmt,
+    out,
+    overwrite,
+    quiet,
+    engine,
+    scheduler,
+    **event_kwargs,
 ) -> None:
     """Distance, nearest border point, side, province and zone of every event.
 
@@ -239,10 +248,8 @@ def analyze(
     """
     from geo import layers
     from geo.proximity import analyze, site_distances
-    from geo.zones import parse_zones
 
     check_out(out, overwrite)
-    zones_km = parse_zones(zones)
     if border_path is not None:
         border, label = _read_border(border_path), border_path.name
     else:

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -50,8 +51,16 @@ def _find_layers_dir() -> Path:
 LAYERS_DIR = _find_layers_dir()
 
 
-@functools.cache
+_READ_LOCK = threading.Lock()
+
+
 def _read(name: str) -> gpd.GeoDataFrame:
+    with _READ_LOCK:  # one read per layer, even when threads ask at once
+        return _read_once(name)
+
+
+@functools.cache
+def _read_once(name: str) -> gpd.GeoDataFrame:
     frame = gpd.read_file(LAYERS_DIR / f"{name}.geojson")
     return frame.set_crs("EPSG:4326", allow_override=True)
 
