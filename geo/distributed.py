@@ -90,9 +90,10 @@ class RelayedError(BordermapError):
         return str(self.args[0])
 
 
-# Two threads of one process running the kernel at once have crashed the
-# interpreter (malloc corruption under dask's threaded scheduler, inside the
-# k-d tree and geodesic code); one kernel at a time per process avoids it.
+# Two threads of one process running the kernel at once once crashed the
+# interpreter (malloc corruption under dask's threaded scheduler). The likely
+# cause, GEOS prepared polygons shared between threads, is now locked in
+# geo.proximity and the crash no longer reproduces; this guard stays anyway.
 # Worker processes with one thread each, as connect() starts, never contend.
 _KERNEL_LOCK = threading.Lock()
 
