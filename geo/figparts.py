@@ -149,7 +149,8 @@ def marker_size(fatalities) -> np.ndarray:
 
 def event_text(row: pd.Series) -> str:
     """Caption under an event: date, toll (or kind of event) and distance to the border."""
-    date = pd.Timestamp(row["event_date"]) if "event_date" in row else pd.NaT
+    # unparseable dates (a library caller's raw strings) leave the date out
+    date = pd.to_datetime(row.get("event_date"), errors="coerce")
     when = "" if pd.isna(date) else f"{date.day} {date:%b}"
     dead = pd.to_numeric(pd.Series([row.get("fatalities")]), errors="coerce").iloc[0]
     if pd.notna(dead) and dead > 0:

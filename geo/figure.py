@@ -331,6 +331,9 @@ def _caption(fig: Figure, info: PlotInfo) -> None:
     fig.text(0.02, 0.06, text, fontsize=6.5, color="#444444", ha="left", va="top", linespacing=1.5)
 
 
+# Titles and labels come from data and --title: show them literally, so that "$"
+# never starts mathtext (which garbles the text or fails on an unknown symbol).
+@mpl.rc_context({"text.parse_math": False})
 def plot(
     events: gpd.GeoDataFrame | None = None,
     *,

@@ -25,6 +25,7 @@ from geo.geodesy import densify_geodesic, geodesic_km
 
 __all__ = [
     "DEFAULT_ZONES_KM",
+    "MAX_ZONE_KM",
     "PIECE_KM",
     "assign_zone",
     "border_buffer",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 DEFAULT_ZONES_KM = (10.0, 25.0, 50.0, 100.0)
+# Beyond this a "zone" wraps a good part of the globe, and the local
+# azimuthal equidistant buffers would no longer be true to 0.5 %.
+MAX_ZONE_KM = 2000.0
 PIECE_KM = 300.0
 _OUTLINE_STEP_KM = 2.0
 
@@ -57,6 +61,10 @@ def parse_zones(text: str | Sequence[float] | None) -> tuple[float, ...]:
         raise InputError("--zones", None, None, f"not a list of kilometres: {text!r}") from exc
     if not values or values[0] <= 0 or not np.isfinite(values[-1]):
         raise InputError("--zones", None, None, f"zone edges must be positive km: {text!r}")
+    if values[-1] > MAX_ZONE_KM:
+        raise InputError(
+            "--zones", None, None, f"zone edges above {MAX_ZONE_KM:g} km are not supported: {text!r}"
+        )
     return tuple(values)
 
 

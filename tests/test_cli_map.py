@@ -93,3 +93,16 @@ def test_real_subprocess(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert external_resources(out.read_text(encoding="utf-8")) == []
+
+
+def test_unwritable_out_folder_is_a_one_line_error(runner, tmp_path):
+    # a file where the folder should be: mkdir and the write both fail with OSError
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = blocker / "m.html"
+    result = runner.invoke(cli, ["map", "-o", str(out), "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {out}: field '--out': cannot write in {blocker}: File exists"
+    ]
+    assert "Traceback" not in result.output

@@ -90,3 +90,15 @@ def test_bordermap_plot_runs_as_a_real_process(tmp_path):
     )
     assert again.returncode == 2
     assert again.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
+
+
+def test_plot_unwritable_out_folder_is_a_one_line_error(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = blocker / "f.png"
+    result = runner.invoke(cli, ["plot", "-o", str(out), "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {out}: field '--out': cannot write in {blocker}: File exists"
+    ]
+    assert "Traceback" not in result.output

@@ -201,3 +201,30 @@ def test_an_event_without_location_or_toll_still_draws():
     fig = plot(bare)
     assert fig.bordermap.near == [""] and fig.bordermap.far == []
     assert fig.axes[0].get_title(loc="left") == "Events along the Iran\u2013Pakistan border"
+
+
+def test_dollar_signs_in_title_and_data_are_literal_not_mathtext(tmp_path):
+    # "$...$" would start matplotlib mathtext: garbled text, or a ParseFatalException
+    # at save time for an unknown command such as \foo
+    events = gpd.GeoDataFrame(
+        {"location": [r"Cost $\foo$ town"], "fatalities": [1], "attacker_iso3": ["IRN"]},
+        geometry=gpd.points_from_xy([61.95], [26.35]),
+        crs="EPSG:4326",
+    )
+    title = r"Paid $5 and $10, $\foo$"
+    fig = plot(events, title=title)
+    out = save_figure(fig, tmp_path / "dollars.svg")
+    assert f">{title}<" in out.read_text()  # the title stays text, exactly as given
+    label = [t for t in fig.axes[0].texts if t.get_text() == r"Cost $\foo$ town"]
+    assert len(label) == 1 and not label[0].get_parse_math()
+
+
+def test_unparseable_event_dates_leave_the_date_out():
+    events = gpd.GeoDataFrame(
+        {"event_date": ["not a date"], "location": ["Mand"], "fatalities": [3]},
+        geometry=gpd.points_from_xy([61.95], [26.35]),
+        crs="EPSG:4326",
+    )
+    fig = plot(events)
+    assert fig.bordermap.near == ["Mand"]
+    assert "3 killed\n" in "".join(t.get_text() for t in fig.axes[0].texts)

@@ -228,6 +228,13 @@ def test_undated_events_still_render():
     assert payload["days"] == [] and set(payload["day"]) == {-1}
 
 
+def test_events_without_a_date_column_still_render():
+    # to_datetime(None) gives NaT, not None: the labels and the subtitle must not use it
+    events = layers.events().drop(columns=["event_date"])
+    html = render_map(events).get_root().render()
+    assert "6 events; distances geodesic (WGS84)" in html
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_html_text_is_inert_and_reversible(text):

@@ -20,6 +20,9 @@ def test_parse_zones_sorts_and_rejects_bad_values():
         parse_zones("10,abc")
     with pytest.raises(InputError):
         parse_zones("0,10")
+    with pytest.raises(InputError, match="above 2000 km"):
+        parse_zones("10,8000")
+    assert parse_zones("2000") == (2000.0,)
 
 
 def test_assign_zone_edges_belong_to_the_inner_band():

@@ -8,6 +8,7 @@ import click
 
 from geo.cli.eventsio import event_options, load_events_for_cli
 from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt, zones_opt
+from geo.errors import BordermapError, InputError
 
 __all__ = ["DEFAULT_OUT", "plot_cmd"]
 
@@ -61,6 +62,14 @@ def plot_cmd(
     check_out(out, overwrite)
     events = load_events_for_cli(**event_kwargs, quiet=quiet, overwrite=overwrite)
     fig = plot(events, pair=pair, zones_km=zones_km, title=title)
-    save_figure(fig, out, dpi=dpi, overwrite=overwrite)
+    try:
+        save_figure(fig, out, dpi=dpi, overwrite=overwrite)
+    except OSError as exc:
+        if isinstance(exc, BordermapError):
+            raise
+        # an unwritable folder, or a file where a folder should be: one line, no traceback
+        raise InputError(
+            str(out), None, "--out", f"cannot write in {out.parent}: {exc.strerror or exc}"
+        ) from exc
     if not quiet:
         click.echo(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)", err=True)

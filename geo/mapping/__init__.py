@@ -289,7 +289,11 @@ def render_map(
 
 
 def _titles(title, analyzed, names, a, b) -> tuple[str, str]:
-    dates = pd.to_datetime(analyzed.get("event_date"), errors="coerce")
+    dates = (
+        pd.to_datetime(analyzed["event_date"], errors="coerce")
+        if "event_date" in analyzed
+        else None
+    )
     span = ""
     if dates is not None and dates.notna().any():
         first, last = dates.min(), dates.max()

@@ -229,7 +229,12 @@ def country_labels(countries: gpd.GeoDataFrame, border: gpd.GeoDataFrame) -> lis
 def event_labels(analyzed: gpd.GeoDataFrame, payload: dict, sites: list[dict]) -> list[dict]:
     """Day (and place, unless a named site is there) under each event, for small maps."""
     site_xy = np.array([s["c"] for s in sites] or np.empty((0, 2)))
-    dates = pd.to_datetime(analyzed.get("event_date"), errors="coerce")
+    # to_datetime(None) is NaT, not None: test for the column itself
+    dates = (
+        pd.to_datetime(analyzed["event_date"], errors="coerce")
+        if "event_date" in analyzed
+        else None
+    )
     places = analyzed.get("location", pd.Series("", index=analyzed.index)).fillna("")
     items = []
     for i, (lat, lon) in enumerate(zip(payload["lat"], payload["lon"], strict=True)):
