@@ -69,6 +69,7 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing_id": ("warning", "empty event id; row-<n> used instead"),
 }
 
+
 # km of uncertainty per precision code (see README, "Event files")
 def iter_event_chunks(
     path: str | Path,

@@ -254,6 +254,17 @@ def _write_layer(
     """Write (or replace) one layer with GDAL; spatial index on, GeoPackage 1.3."""
     # an empty frame has no geometry to infer the type from
     geometry_type = _EMPTY_GEOMETRY_TYPES.get(name) if len(frame) == 0 else None
+    # GDAL's own columns: an input column named fid or geom (any case) would clash
+    reserved = {"fid", "geom"}
+    renames = {}
+    for col in frame.columns:
+        if col != frame.geometry.name and str(col).lower() in reserved:
+            new = f"{col}_original"
+            while new.lower() in {str(c).lower() for c in frame.columns} | reserved:
+                new += "_"
+            renames[col] = new
+    if renames:
+        frame = frame.rename(columns=renames)
     pyogrio.write_dataframe(
         gpkg_ready(_check_crs(name, frame)),
         path,

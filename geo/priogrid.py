@@ -159,6 +159,10 @@ def priogrid_cells(
         line = shapely.union_all(line.to_crs(4326).geometry.to_numpy())
     if cover_events and events is not None and len(events):
         ew, es, ee, en = events.total_bounds
+        # a point on a cell's west or south edge belongs to that cell (see gid),
+        # so an event on the east or north edge of the box needs one more cell
+        ee = math.floor(ee / CELL_DEG) * CELL_DEG + CELL_DEG
+        en = math.floor(en / CELL_DEG) * CELL_DEG + CELL_DEG
         w, s, e, n = bounds
         bounds = (min(w, ew), min(s, es), max(e, ee), max(n, en))
     w, s, e, n = snap_bounds(bounds)

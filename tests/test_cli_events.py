@@ -186,3 +186,12 @@ def test_rejects_not_written_when_reading_fails(runner, tmp_path):
     rejects = tmp_path / "r.csv"
     result = runner.invoke(tool, ["show", "--events", str(path), "--rejects", str(rejects)])
     assert result.exit_code == 2 and not rejects.exists()
+
+
+def test_glue_prints_file_notes(runner, tmp_path):
+    # file-level notes (encoding fallback, layer chosen) must reach the user
+    path = tmp_path / "latin.csv"
+    path.write_bytes("id,lat,lon,location\na,27.37,62.33,Caf\xe9\n".encode("latin-1"))
+    result = runner.invoke(tool, ["show", "--events", str(path)])
+    assert result.exit_code == 0
+    assert "note: not UTF-8: decoded as Latin-1" in result.stderr

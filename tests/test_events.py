@@ -662,3 +662,91 @@ def test_zipped_shapefile_and_pipe_delimiter(tmp_path):
     piped = tmp_path / "p.csv"
     piped.write_text("id|lat|lon\na|27.37|62.33\n")
     assert read_events(piped).events[["event_id", "latitude"]].values.tolist() == [["a", 27.37]]
+
+
+def test_gpkg_with_two_layers_says_which_is_read(tmp_path):
+    # a GeoPackage may hold several layers; reading the first silently hides the others
+    path = tmp_path / "two.gpkg"
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])]).to_file(path, layer="alpha")
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])] * 3).to_file(path, layer="events")
+    table = read_events(path)
+    assert table.rows_read == 3  # the layer named "events" is preferred
+    assert any("2 layers" in n and "'events'" in n for n in table.notes)
+    other = tmp_path / "other.gpkg"
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])]).to_file(other, layer="alpha")
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])] * 3).to_file(other, layer="beta")
+    table = read_events(other)
+    assert table.rows_read == 1
+    assert any("alpha, beta" in n and "'alpha' only" in n for n in table.notes)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the C parser sees the open quote
+        'id;date;latitude;longitude\n1;2024-01-16;27.3;62.3\n\n2;2024-01-16;"27.1;62.1\n'
+        "3;2024-01-16;27.2;62.2\n",
+        # a row with surplus fields first sends the file to the Python parser
+        'id;date;latitude;longitude\n1;2024-01-16;27.3;62.3;x\n\n2;2024-01-16;"27.1;62.1\n'
+        "3;2024-01-16;27.2;62.2\n",
+    ],
+)
+def test_unclosed_quote_names_its_row(tmp_path, body):
+    path = tmp_path / "quote.csv"
+    path.write_text(body)
+    with pytest.raises(InputError) as info:
+        read_events(path)
+    assert info.value.row == 2
+    assert "row 2" in str(info.value) and "not closed" in str(info.value)
+
+
+def test_null_geometry_falls_back_to_coordinate_attributes(tmp_path):
+    # a feature without geometry but with latitude/longitude properties is placeable
+    import json
+
+    path = tmp_path / "null.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"id": "n1", "date": "2024-01-16", "latitude": 27.37, "longitude": 62.33},
+        "geometry": None,
+    }
+    point = {
+        "type": "Feature",
+        "properties": {"id": "p1", "date": "2024-01-16", "latitude": 0.0, "longitude": 0.0},
+        "geometry": {"type": "Point", "coordinates": [62.3342, 27.3707]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature, point]}))
+    table = read_events(path)
+    assert table.rows_read == 2 and len(table.events) == 2
+    ev = table.events.set_index("event_id")
+    assert ev.loc["n1", "latitude"] == pytest.approx(27.37)
+    assert ev.loc["p1", "latitude"] == pytest.approx(27.3707)  # the geometry wins
+
+
+def test_out_of_range_names_the_field_that_is_out(tmp_path):
+    path = tmp_path / "range.csv"
+    path.write_text("id,date,latitude,longitude\na,2024-01-16,91,62.3\nb,2024-01-16,27.3,181\n")
+    problems = read_events(path).problems.set_index("event_id")
+    assert problems.loc["a", "field"] == "latitude"
+    assert problems.loc["b", "field"] == "longitude"
+    with pytest.raises(InputError) as info:
+        read_events(tmp_path / "range.csv", strict=True)
+    assert info.value.field == "latitude"
+
+
+def test_gpkg_tables_without_geometry_are_not_event_layers(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "styled.gpkg"
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])] * 2).to_file(path, layer="mine")
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE aaa (x INTEGER)")
+    con.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+        "VALUES ('aaa', 'attributes', 'aaa')"
+    )
+    con.commit()
+    con.close()
+    table = read_events(path)
+    assert table.rows_read == 2
+    assert not any("layers" in n for n in table.notes)

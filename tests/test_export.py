@@ -421,3 +421,15 @@ def test_no_events_still_makes_a_valid_file(tmp_path):
     assert _sql(out, "SELECT sum(events) FROM priogrid") == [(0,)]
     if VALIDATOR.is_file():
         assert _validate(out).returncode == 0
+
+
+def test_input_columns_named_fid_or_geom_do_not_clash_with_gdal(tmp_path):
+    # user files often carry a text "fid" (QGIS exports) or a "geom" column
+    events = layers.events()
+    events["FID"] = "A"  # not an integer and not unique
+    events["geom"] = "x"
+    path = export_gpkg(tmp_path / "x.gpkg", events=events, layers=["events"])
+    back = pyogrio.read_dataframe(path, layer="events")
+    assert len(back) == len(events)
+    assert back["FID_original"].tolist() == ["A"] * len(events)
+    assert back["geom_original"].tolist() == ["x"] * len(events)

@@ -88,3 +88,30 @@ def test_bdist_is_geodesic_to_the_border(cells):
             geod.Inverse(cell["ycoord"], cell["xcoord"], lat, lon)["s12"] for lon, lat in coords
         )
         assert best / 1000 - 0.5 <= cell["bdist"] <= best / 1000 + 1e-6
+
+
+def test_cover_events_counts_events_on_the_east_and_north_edges():
+    # events exactly on a whole-cell east/north edge (or at 180E, 90N) belong to
+    # the cell beyond it; growing the box must take that cell in too
+    import shapely
+
+    events = gpd.GeoDataFrame(
+        {"fatalities": [1, 2, 3, 4]},
+        geometry=[
+            shapely.Point(70.0, 27.2),
+            shapely.Point(62.3, 35.0),
+            shapely.Point(-10.0, -20.5),
+            shapely.Point(180.0, 90.0),
+        ],
+        crs="EPSG:4326",
+    )
+    got = priogrid_cells(
+        events, layers.border("IRN-PAK"), bounds=(60.0, 25.0, 64.5, 30.0), cover_events=True
+    )
+    assert got["events"].sum() == 4
+    assert got["fatalities"].sum() == 10
+    # the published formula, in the other hemispheres too
+    for lon, lat in [(70.0, 27.2), (62.3, 35.0), (-10.0, -20.5), (-73.9, -41.3)]:
+        row, col = np.floor((lat + 90) / 0.5), np.floor((lon + 180) / 0.5)
+        assert int(gid(lon, lat)) == int(row * 720 + col + 1)
+    assert got.loc[got["gid"] == 259200, "events"].item() == 1

@@ -144,6 +144,7 @@ def iter_events_for_cli(
         chunksize=chunksize,
     )
     rows = kept = 0
+    notes: list[str] = []
     tally = ProblemTally()
     with contextlib.ExitStack() as stack:
         tmp = stack.enter_context(atomic_path(rejects)) if rejects is not None else None
@@ -151,6 +152,7 @@ def iter_events_for_cli(
         for table in chunks:
             rows, kept = rows + table.rows_read, kept + len(table.events)
             tally.add(table.problems)
+            notes = list(table.notes)
             if tmp is not None and (header or len(table.rejects)):
                 table.rejects.to_csv(tmp, mode="w" if header else "a", header=header, index=False)
                 header = False
@@ -162,6 +164,8 @@ def iter_events_for_cli(
         elif rows > kept:
             line += "; add --rejects PATH to keep them"
         click.echo(line, err=True)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
 
 
 def load_events_for_cli(

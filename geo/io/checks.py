@@ -114,6 +114,7 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
         swapped[miss[flip]] = True
         outside[miss[~flip]] = True
     out_of_range = have & ~in_range & ~swapped
+    lat_bad = ~(np.abs(lat) <= 90)
     outside &= in_range
 
     def range_text(mask):
@@ -130,7 +131,13 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
         ]
 
     problems = [
-        problems_frame(rows, ids, out_of_range, "out_of_range", "latitude", "error", range_text),
+        # name the field that is out of range (latitude when both are)
+        problems_frame(
+            rows, ids, out_of_range & lat_bad, "out_of_range", "latitude", "error", range_text
+        ),
+        problems_frame(
+            rows, ids, out_of_range & ~lat_bad, "out_of_range", "longitude", "error", range_text
+        ),
         problems_frame(rows, ids, swapped, "swapped_coordinates", "latitude", "error", swap_text),
     ]
     if outside.any():

@@ -286,13 +286,14 @@ class ChunkReader:
         self.mapping: dict | None = None
         self.rows_read = 0
         self.unchecked: dict[str, int] = {}
+        self.attr_coords: tuple[str | None, str | None] = (None, None)
 
     def raw_chunks(self, chunksize: int) -> Iterator[tuple[pd.DataFrame, bool]]:
         """Yield (chunk of strings with ``row``, saw-undecodable-bytes flag)."""
         if self.text is not None:
             yield from iter_text_chunks(self.path, self.text, chunksize)
             return
-        for raw in iter_vector_chunks(self.path, self.layout, chunksize):
+        for raw in iter_vector_chunks(self.path, self.layout, chunksize, self.notes):
             yield raw, False
 
     def process(self, raw: pd.DataFrame, invalid: bool) -> EventTable:
@@ -311,6 +312,20 @@ class ChunkReader:
                 mapping = column_map(
                     [*columns, "latitude", "longitude"], "csv", path=self.path, id_col=self.id_col
                 )
+                # rows without a geometry may still carry coordinate attributes
+                try:
+                    attrs = column_map(
+                        columns,
+                        "csv",
+                        path=self.path,
+                        lat_col=self.lat_col,
+                        lon_col=self.lon_col,
+                        id_col=self.id_col,
+                    )
+                    self.attr_coords = (attrs["latitude"], attrs["longitude"])
+                except InputError:
+                    if self.lat_col is not None or self.lon_col is not None:
+                        raise
                 mapping["latitude"], mapping["longitude"] = GEOM_COLUMNS[0], GEOM_COLUMNS[1]
                 self.mapping = mapping
             elif layout == "ucdp":
@@ -324,6 +339,13 @@ class ChunkReader:
                     lon_col=self.lon_col,
                     id_col=self.id_col,
                 )
+        lat_attr, lon_attr = self.attr_coords
+        if vector and lat_attr in raw.columns and lon_attr in raw.columns:
+            no_geometry = (raw[GEOM_COLUMNS[0]] == "") & (raw[GEOM_COLUMNS[1]] == "")
+            if no_geometry.any():
+                raw = raw.copy()
+                raw.loc[no_geometry, GEOM_COLUMNS[0]] = raw.loc[no_geometry, lat_attr]
+                raw.loc[no_geometry, GEOM_COLUMNS[1]] = raw.loc[no_geometry, lon_attr]
         norm, problems = normalise(
             raw, "csv" if vector and layout != "ucdp" else layout, self.mapping, self.fmt
         )

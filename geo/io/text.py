@@ -235,6 +235,31 @@ def _line_of(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+_UNCLOSED = ("unexpected end of data", "EOF inside string")
+
+
+def _unclosed_quote_row(path: str, layout: TextLayout) -> int | None:
+    """Return the data row whose quoted field is never closed (the last row read)."""
+    rows = 0
+    try:
+        with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
+            for fields in csv.reader(fh, delimiter=layout.delimiter):
+                rows += bool(fields)  # blank lines are skipped, as by the parser
+    except (csv.Error, OSError, UnicodeError):
+        return None
+    rows -= layout.header is not None
+    return rows if rows > 0 else None
+
+
+def _split_error(path: str, layout: TextLayout, exc: Exception) -> InputError:
+    message = str(exc)
+    row = _line_of(message)
+    if any(text in message for text in _UNCLOSED):
+        row = _unclosed_quote_row(path, layout)
+        message = f"a quoted field is not closed before the end of the file ({message})"
+    return InputError(path, row, None, _clean(message))
+
+
 def iter_text_chunks(
     path: str | Path, layout: TextLayout, chunksize: int = 200_000
 ) -> Iterator[tuple[pd.DataFrame, bool]]:
@@ -272,9 +297,9 @@ def iter_text_chunks(
         return
     except pd.errors.ParserError as exc:
         if "Expected" not in str(exc):
-            raise InputError(path, _line_of(str(exc)), None, _clean(exc)) from None
+            raise _split_error(path, layout, exc) from None
     except (csv.Error, ValueError, UnicodeError, OverflowError) as exc:
-        raise InputError(path, _line_of(str(exc)), None, _clean(exc)) from None
+        raise _split_error(path, layout, exc) from None
     # some row has more fields than the header: the C parser stops; the Python
     # parser can hand such rows to us, so re-read and skip what was yielded
     counter = [0]
@@ -289,10 +314,10 @@ def iter_text_chunks(
             bad=_extra_fields(width, layout.delimiter),
         )
     except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
-        raise InputError(path, _line_of(str(exc)), None, _clean(exc)) from None
+        raise _split_error(path, layout, exc) from None
 
 
-def _clean(exc: Exception) -> str:
+def _clean(exc: Exception | str) -> str:
     text = " ".join(str(exc).split())
     return f"cannot split into rows: {text[:200]}"
 

@@ -97,28 +97,47 @@ def _parquet_chunks(path: str, chunksize: int) -> Iterator[gpd.GeoDataFrame]:
 _SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "fgb": ".fgb"}
 
 
-def _ogr_chunks(path: str, chunksize: int, fmt: str) -> Iterator[gpd.GeoDataFrame]:
+def _ogr_chunks(
+    path: str, chunksize: int, fmt: str, notes: list[str] | None = None
+) -> Iterator[gpd.GeoDataFrame]:
     suffix = _SUFFIX.get(fmt)
     if suffix and not path.lower().endswith(suffix):
         # GDAL picks drivers by file name too: a GeoPackage named .csv opens as CSV
         with tempfile.TemporaryDirectory() as folder:
             link = Path(folder) / f"events{suffix}"
             os.symlink(os.path.abspath(path), link)
-            yield from _ogr_chunks(str(link), chunksize, fmt)
+            yield from _ogr_chunks(str(link), chunksize, fmt, notes)
         return
     import pyogrio
 
-    info = pyogrio.read_info(path)
+    layer = None
+    listed = pyogrio.list_layers(path)
+    names = [str(n) for n in listed[:, 0]]
+    # tables without geometry (QGIS's layer_styles, attribute tables) hold no events
+    spatial = [str(n) for n, kind in listed if kind is not None] or names
+    if len(spatial) == 1 and len(names) > 1:
+        layer = spatial[0]
+    elif len(spatial) > 1:
+        # a GeoPackage may hold several layers: read one and say which
+        layer = "events" if "events" in spatial else spatial[0]
+        if notes is not None:
+            notes.append(f"{len(spatial)} layers ({', '.join(spatial)}): read layer {layer!r} only")
+    info = pyogrio.read_info(path, layer=layer)
     total = info.get("features", -1)
     if total is None or total < 0:
-        yield pyogrio.read_dataframe(path)
+        yield pyogrio.read_dataframe(path, layer=layer)
         return
     for skip in range(0, max(total, 1), chunksize):
-        yield pyogrio.read_dataframe(path, skip_features=skip, max_features=chunksize)
+        yield pyogrio.read_dataframe(path, layer=layer, skip_features=skip, max_features=chunksize)
 
 
-def iter_vector_chunks(path: str | Path, fmt: str, chunksize: int) -> Iterator[pd.DataFrame]:
+def iter_vector_chunks(
+    path: str | Path, fmt: str, chunksize: int, notes: list[str] | None = None
+) -> Iterator[pd.DataFrame]:
     """Yield string tables with ``row`` and geometry-derived coordinate columns.
+
+    A file with several layers is read from its ``events`` layer, else its
+    first; a remark naming the layer read is appended to ``notes``.
 
     Raises
     ------
@@ -127,7 +146,9 @@ def iter_vector_chunks(path: str | Path, fmt: str, chunksize: int) -> Iterator[p
     """
     path = str(path)
     chunks = (
-        _parquet_chunks(path, chunksize) if fmt == "parquet" else _ogr_chunks(path, chunksize, fmt)
+        _parquet_chunks(path, chunksize)
+        if fmt == "parquet"
+        else _ogr_chunks(path, chunksize, fmt, notes)
     )
     start = 0
     try:
