@@ -63,7 +63,10 @@ def parse_zones(text: str | Sequence[float] | None) -> tuple[float, ...]:
         raise InputError("--zones", None, None, f"zone edges must be positive km: {text!r}")
     if values[-1] > MAX_ZONE_KM:
         raise InputError(
-            "--zones", None, None, f"zone edges above {MAX_ZONE_KM:g} km are not supported: {text!r}"
+            "--zones",
+            None,
+            None,
+            f"zone edges above {MAX_ZONE_KM:g} km are not supported: {text!r}",
         )
     return tuple(values)
 
