@@ -10,11 +10,16 @@ import pytest
 from click.testing import CliRunner
 
 ON_CI = os.environ.get("CI") == "true"
+GPKG_VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
 
 # marker -> a check returning None when the tool is there, else what is missing
 _TOOLS = {
     "browser": lambda: None if shutil.which("chromium") else "chromium",
-    "gdalbin": lambda: None if shutil.which("ogrinfo") and shutil.which("gdalinfo") else "ogrinfo",
+    "gdalbin": lambda: (
+        None
+        if shutil.which("ogrinfo") and shutil.which("gdalinfo") and GPKG_VALIDATOR.is_file()
+        else "gdal-bin and python3-gdal (ogrinfo, gdalinfo, validate_gpkg.py)"
+    ),
     "qgis": lambda: (
         None if Path("/usr/lib/python3/dist-packages/qgis").is_dir() else "python3-qgis"
     ),
@@ -32,7 +37,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                 continue
             if ON_CI:
                 pytest.fail(f"@{mark} needs {missing} on CI")
-            pytest.skip(f"{missing} not installed")
+            pytest.skip(f"{missing} not installed (these tests must run under CI=true)")
 
 
 @pytest.fixture
