@@ -60,14 +60,12 @@ def _which_country(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _km_outside(poly, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Geodesic km from points to the planar-nearest point of ``poly`` (enough for a threshold)."""
-    from geo.geodesy import geodesic_km
+    """Exact geodesic km from points (outside ``poly``) to its outline."""
+    from geo.nearest import line_index
 
     if len(lon) == 0:
         return np.zeros(0)
-    lines = shapely.shortest_line(poly, shapely.points(lon, lat))
-    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    return geodesic_km(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
+    return line_index(shapely.boundary(poly)).nearest(lon, lat).distance_km
 
 
 def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd.DataFrame]:

@@ -471,9 +471,14 @@ def _to_geo(norm: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def _rejects(raw: pd.DataFrame, norm: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
     errors = problems[problems["severity"] == "error"]
-    grouped = errors.groupby("row", sort=False)
-    reasons = grouped["message"].agg("; ".join)
-    kinds = grouped["kind"].agg(lambda k: ",".join(dict.fromkeys(k)))
+    # most rejected rows have one error: take those as they are, group only the rest
+    several = errors["row"].duplicated(keep=False).to_numpy()
+    single = errors[~several].set_index("row")
+    reasons, kinds = single["message"], single["kind"]
+    if several.any():
+        grouped = errors[several].groupby("row", sort=False)
+        reasons = pd.concat([reasons, grouped["message"].agg("; ".join)])
+        kinds = pd.concat([kinds, grouped["kind"].agg(lambda k: ",".join(dict.fromkeys(k)))])
     keep = [c for c in raw.columns if not c.startswith("_bordermap") and c != "row"]
     out = pd.DataFrame(
         {
