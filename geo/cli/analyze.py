@@ -172,6 +172,7 @@ class _Writer:
         plain = _plain(analyzed)
         if self.fmt == "csv":
             self.sink.write(plain.to_csv(index=False, header=self.first))
+            self.first = False
         elif self.fmt == "json":
             body = plain.to_json(orient="records", force_ascii=False)[1:-1]
             if body:
@@ -186,7 +187,6 @@ class _Writer:
                     ('{"type":"FeatureCollection","features":[\n' if self.first else ",\n") + text
                 )
                 self.first = False
-        self.first = False if self.fmt == "csv" else self.first
 
     def close(self) -> None:
         if self.fmt == "json":

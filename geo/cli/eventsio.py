@@ -168,48 +168,22 @@ def iter_events_for_cli(
             click.echo(f"note: {note}", err=True)
 
 
-def load_events_for_cli(
-    events: Path | None = None,
-    events_format: str | None = "auto",
-    lat_col: str | None = None,
-    lon_col: str | None = None,
-    id_col: str | None = None,
-    rejects: Path | None = None,
-    strict: bool = False,
-    *,
-    quiet: bool = False,
-    overwrite: bool = False,
-    **_ignored,
-) -> gpd.GeoDataFrame:
+def load_events_for_cli(**options) -> gpd.GeoDataFrame:
     """All valid events of ``--events`` (or the seed events) as one GeoDataFrame.
 
     Parameters
     ----------
-    events, events_format, lat_col, lon_col, id_col, rejects, strict
-        The values of :data:`event_options`.
-    quiet, overwrite : bool
-        As for :func:`iter_events_for_cli`.
-    **_ignored
-        Other options of the calling command, so it may pass all its kwargs.
+    **options
+        The values of :data:`event_options` plus ``quiet`` and ``overwrite``,
+        as for :func:`iter_events_for_cli`; other options of the calling
+        command are ignored, so it may pass all its kwargs.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Normalised events (see :mod:`geo.events`), EPSG:4326.
     """
-    parts = list(
-        iter_events_for_cli(
-            events,
-            events_format,
-            lat_col,
-            lon_col,
-            id_col,
-            rejects,
-            strict,
-            quiet=quiet,
-            overwrite=overwrite,
-        )
-    )
+    parts = list(iter_events_for_cli(**options))
     if len(parts) == 1:
         return parts[0]
     frame = pd.concat(parts, ignore_index=True)
