@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: map test setup layers bench lint clean
+.PHONY: map test quick setup layers bench lint clean
 
 setup: $(STAMP)
 
@@ -22,16 +22,21 @@ map: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# the quick loop: everything but the tests marked slow
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+# build-time code lives in tools/ (not in the wheel): network, npm and pip needed
 layers: $(STAMP)
-	$(BIN)/python -m geo.layers.build
-	$(BIN)/python -m geo.mapping.assets build
+	$(BIN)/python -m tools.build_layers
+	$(BIN)/python -m tools.build_assets
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 lint: $(STAMP)
-	$(BIN)/ruff check geo tests benchmarks
-	$(BIN)/ruff format --check geo tests benchmarks
+	$(BIN)/ruff check geo tests benchmarks tools
+	$(BIN)/ruff format --check geo tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -8,12 +8,12 @@ For each size it writes a synthetic partitioned GeoParquet dataset (seeded,
 ``--part-rows`` events per file, in a temporary folder deleted afterwards)
 and times, in the same run:
 
-- dask: :func:`geo.distributed.run` (read and check every file on a worker,
+- dask: :func:`geo.dask.run` (read and check every file on a worker,
   proximity analysis, summaries by zone/side and province, GeoParquet
   dataset written) on a ``LocalCluster`` of ``--workers`` single-threaded
   worker processes; a sampler polls every worker's RSS every 0.25 s;
 - local: the local engine's path on the same files in one fresh process,
-  file after file: ``geo.events.read_events``, ``geo.proximity.analyze``,
+  file after file: ``geo.io.events.read_events``, ``geo.proximity.analyze``,
   ``to_parquet``, ``geo.proximity.summarize`` (sizes up to ``--local-max``).
 
 It prints wall time, events/s, peak RSS per worker, the ratio local/dask, and
@@ -38,6 +38,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geo.dask  # lazy: dask loads on first use, so the --local-only child never loads it
+from geo.io.events import read_events
+from geo.proximity import analyze, summarize
+from geo.theatre import Theatre
 
 HERE = Path(__file__).resolve().parent
 SEED = 20240118
@@ -71,15 +76,13 @@ def write_dataset(folder: Path, n: int, part_rows: int, seed: int = SEED) -> lis
 
 def run_local(folder: Path, out: Path) -> dict:
     """The local engine, file after file, in this process (called in a child)."""
-    from geo.events import read_events
-    from geo.proximity import analyze, summarize
-
+    theatre = Theatre.from_pair(sites=())
     out.mkdir()
     t0 = time.perf_counter()
     rows = kept = 0
     for path in sorted(folder.glob("*.parquet")):
         table = read_events(path)
-        result = analyze(table.events)
+        result = analyze(table.events, theatre)
         result.attrs.clear()
         result.to_parquet(out / path.name)
         summarize(result, ("zone", "side"))
@@ -124,13 +127,12 @@ class WorkerMemory:
 
 
 def run_dask(folder: Path, out: Path, workers: int) -> dict:
-    from geo import distributed
-
-    with distributed.connect(workers=workers) as client:
+    """The dask engine on a LocalCluster of ``workers`` processes, with their peak RSS."""
+    with geo.dask.connect(workers=workers) as client:
         client.run(lambda: __import__("geo.proximity"))  # warm imports, as a long-lived cluster is
         with WorkerMemory(client) as memory:
             t0 = time.perf_counter()
-            result = distributed.run(folder, out, sites=[])
+            result = geo.dask.run(folder, out, Theatre.from_pair(sites=()))
             seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,

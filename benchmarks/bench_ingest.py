@@ -7,7 +7,7 @@ It writes a synthetic ACLED-like CSV (in a temporary folder, deleted at the
 end; 0.1 % of rows carry defects), then, each in a fresh child process so
 peak RSS is that run's alone:
 
-- stream: ``geo.events.iter_event_chunks`` (parse, checks, duplicate ids,
+- stream: ``geo.io.events.iter_event_chunks`` (parse, checks, duplicate ids,
   country and province containment) chunk by chunk, counting kept + rejected;
 - stream+analyze: the same, with ``geo.proximity.analyze`` on every chunk
   (skipped if that module is missing or with ``--no-analyze``);
@@ -92,7 +92,7 @@ def write_csv(path: Path, rows: int, block: int = 500_000, seed: int = 0) -> Non
 
 
 def child_stream(path: str, chunksize: int, with_analyze: bool) -> dict:
-    from geo.events import iter_event_chunks
+    from geo.io.events import iter_event_chunks
 
     analyze = None
     if with_analyze:

@@ -4,7 +4,8 @@ Usage: python benchmarks/bench_map.py [--sizes 1000,10000,100000] [--repeat 3] [
 
 For each size, on one synthetic GeoDataFrame (ACLED-like columns around the
 Iran-Pakistan border, tests/mapbrowser.py), in the same run:
-- Python time to build and write the page (bordermap: analysis included);
+- Python time to build and write the page (bordermap: the theatre and the
+  analysis included);
 - HTML size: bordermap as linked to the CDN (like explore's page) and offline
   (every asset inlined);
 - time to interactive in headless Chromium: from navigation start until the
@@ -34,6 +35,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from mapbrowser import browser_page, synthetic_events  # noqa: E402
 
 from geo.mapping import assets, render_map, save_map  # noqa: E402
+from geo.proximity import analyze  # noqa: E402
+from geo.theatre import Theatre  # noqa: E402
 
 TTI_BORDERMAP = "window.bm && window.bm.ready === true"
 
@@ -76,10 +79,12 @@ def run(n: int, repeat: int, folder: Path) -> dict:
     events = synthetic_events(n)
     t0 = time.perf_counter()
     ours = folder / f"bordermap_{n}.html"
-    save_map(render_map(events), ours)
+    theatre = Theatre.from_pair()
+    analyzed = analyze(events, theatre)
+    save_map(render_map(analyzed, theatre), ours)
     ours_s = time.perf_counter() - t0
     ours_offline = folder / f"bordermap_{n}_offline.html"
-    save_map(render_map(events, offline=True), ours_offline)
+    save_map(render_map(analyzed, theatre, offline=True), ours_offline)
     t0 = time.perf_counter()
     theirs = folder / f"explore_{n}.html"
     events.explore().save(str(theirs))

@@ -6,7 +6,7 @@ Usage: python benchmarks/bench_raster.py [--res 0.01] [--repeat 3] [--append]
 Both compute distance to the IRN-PAK border on the same grid (the theatre at
 ``--res`` degrees):
 
-- bordermap: ``geo.raster.distance_km`` (exact WGS84 geodesic from each cell
+- bordermap: ``geo.raster.surfaces.distance_km`` (exact WGS84 geodesic from each cell
   centre to the line), then the COG write;
 - GDAL: the border burnt into the grid (all touched cells), then
   ``gdal_proximity.py -distunits GEO``, which measures planar distance in
@@ -36,7 +36,10 @@ from rasterio.features import rasterize
 
 from geo import layers
 from geo.proximity import distance_to_line_km
-from geo.raster import Band, Grid, distance_km, theatre_bounds, write_cog
+from geo.raster.cog import Band, write_cog
+from geo.raster.grid import Grid
+from geo.raster.surfaces import distance_km
+from geo.theatre import Theatre
 
 KM_PER_DEG = 111.32
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,24 +77,14 @@ def _exact_sample(values: np.ndarray, grid: Grid, line, n: int = 12) -> float:
     return worst
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--res", type=float, default=0.01)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--append", action="store_true")
-    parser.add_argument("--figure", type=Path, default=None)
-    args = parser.parse_args()
-
-    gdal = _gdal_proximity()
-    border = layers.border("IRN-PAK")
-    line = border.geometry.iloc[0]
-    grid = Grid.covering(theatre_bounds("IRN-PAK"), args.res)
+def _measure(gdal: list[str], grid: Grid, border, line, repeat: int):
+    """Time bordermap's surface, its COG write and gdal_proximity on the same grid."""
     tmp = Path(tempfile.mkdtemp())
     try:
-        t_ours, ours = _time(lambda: distance_km(grid, border), args.repeat)
+        t_ours, ours = _time(lambda: distance_km(grid, border), repeat)
         t_write, _ = _time(
             lambda: write_cog(tmp / "ours.tif", [Band(ours, "d", "km")], grid, overwrite=True),
-            args.repeat,
+            repeat,
         )
         burnt = rasterize(
             [line],
@@ -130,12 +123,17 @@ def main() -> None:
             (tmp / "gdal.tif").unlink(missing_ok=True)
             subprocess.run(cmd, check=True, capture_output=True)
 
-        t_gdal, _ = _time(run_gdal, args.repeat)
+        t_gdal, _ = _time(run_gdal, repeat)
         with rasterio.open(tmp / "gdal.tif") as ds:
             gdal_km = ds.read(1).astype("float64") * KM_PER_DEG
     finally:
         shutil.rmtree(tmp)
+    return t_ours, ours, t_write, t_gdal, gdal_km
 
+
+def _table(args, grid: Grid, line, ours: np.ndarray, gdal_km: np.ndarray, times) -> str:
+    """The results as Markdown: times, then agreement with exact geodesics."""
+    t_ours, t_write, t_gdal = times
     worst = _exact_sample(ours, grid, line)
     far = ours > 10
     rel = (gdal_km[far] - ours[far]) / ours[far]
@@ -180,7 +178,24 @@ def main() -> None:
         "distances come out too long, while north-south ones are close; it also "
         "measures to the centre of the nearest burnt cell, not to the line.",
     ]
-    text = "\n".join(lines)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmark and print (or append) the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--res", type=float, default=0.01)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--append", action="store_true")
+    parser.add_argument("--figure", type=Path, default=None)
+    args = parser.parse_args()
+
+    gdal = _gdal_proximity()
+    border = layers.border("IRN-PAK")
+    line = border.geometry.iloc[0]
+    grid = Grid.covering(Theatre.from_pair("IRN-PAK").bounds, args.res)
+    t_ours, ours, t_write, t_gdal, gdal_km = _measure(gdal, grid, border, line, args.repeat)
+    text = _table(args, grid, line, ours, gdal_km, (t_ours, t_write, t_gdal))
     print(text)
     if args.figure:
         _figure(args.figure, grid, ours, gdal_km)

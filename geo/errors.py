@@ -11,6 +11,7 @@ __all__ = [
     "InputError",
     "LayerError",
     "OutputExistsError",
+    "ParameterError",
     "SourceError",
 ]
 
@@ -64,6 +65,33 @@ class InputError(BordermapError, ValueError):
         return (type(self), (self.path, self.row, self.field, self.problem))
 
 
+class ParameterError(BordermapError, ValueError):
+    """A bad value for a library parameter, named as the Python API spells it.
+
+    The CLI maps the parameter to its option (``res`` to ``--res``), so the
+    library never speaks in command-line flags.
+
+    Parameters
+    ----------
+    param : str
+        Name of the function parameter, such as ``"res"`` or ``"zones_km"``.
+    problem : str
+        What is wrong, in a few words.
+
+    Examples
+    --------
+    >>> str(ParameterError("res", "must be a positive number of degrees: -1"))
+    'res: must be a positive number of degrees: -1'
+    """
+
+    def __init__(self, param: str, problem: str) -> None:
+        self.param, self.problem = param, problem
+        super().__init__(f"{param}: {problem}")
+
+    def __reduce__(self):
+        return (type(self), (self.param, self.problem))
+
+
 class LayerError(BordermapError, KeyError):
     """An unknown embedded layer, country or border pair; the message lists what exists."""
 
@@ -72,17 +100,23 @@ class LayerError(BordermapError, KeyError):
 
 
 class OutputExistsError(BordermapError, FileExistsError):
-    """Refusal to replace an existing output file without ``--overwrite``."""
+    """Refusal to replace an existing output file without ``overwrite``.
+
+    Examples
+    --------
+    >>> str(OutputExistsError("maps/a.html"))
+    'maps/a.html exists and overwrite is not set'
+    """
 
     def __init__(self, path: str) -> None:
         self.path = str(path)
-        super().__init__(f"{path} exists; add --overwrite to replace it")
+        super().__init__(f"{path} exists and overwrite is not set")
 
     def __reduce__(self):
         return (type(self), (self.path,))
 
     def __str__(self) -> str:
-        return f"{self.path} exists; add --overwrite to replace it"
+        return f"{self.path} exists and overwrite is not set"
 
 
 class SourceError(BordermapError):

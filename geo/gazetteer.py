@@ -36,8 +36,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from rapidfuzz import fuzz, process
 
-from geo.io.codes import EMBEDDED, iso3_from_name, normalise_name
+from geo import layers
+from geo.country_codes import EMBEDDED, iso3_from_name, normalise_name
 
 __all__ = ["FUZZY_MIN", "NOT_FOUND", "geocode", "place", "place_many", "province_codes"]
 
@@ -79,8 +81,6 @@ def loose_key(name: str) -> str:
 @functools.cache
 def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entries, names): one entry per place or province; one name row per spelling."""
-    from geo import layers
-
     places = layers.places()
     provinces = layers.provinces().dissolve(by="adm1_code", as_index=False, aggfunc="first")
     reps = shapely.point_on_surface(provinces.geometry.to_numpy())
@@ -166,7 +166,6 @@ def _split_query(query: str) -> tuple[str, str | None, str | None]:
 
 
 def _match(name: str, limit_names: pd.DataFrame) -> pd.DataFrame:
-    from rapidfuzz import fuzz, process
 
     norm, key = normalise_name(name), loose_key(name)
     if not norm:

@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -24,10 +24,11 @@ import shapely
 
 from geo import layers
 from geo.errors import InputError
-from geo.geodesy import geodesic_km, line_length_km
+from geo.geodesy import geodesic_km
 from geo.nearest import line_index
 from geo.precision import precision_extent
-from geo.zones import DEFAULT_ZONES_KM, assign_zone, parse_zones
+from geo.theatre import Theatre, as_theatre
+from geo.zones import assign_zone
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -144,22 +145,6 @@ def _points(events: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
-def _border_frame(border: gpd.GeoDataFrame | None, pair: str) -> gpd.GeoDataFrame:
-    if border is None:
-        return layers.border(pair)
-    if border.crs is None:
-        raise InputError("border", None, "geometry", "has no CRS; set EPSG:4326")
-    border = border.to_crs("EPSG:4326")
-    geoms = border.geometry.to_numpy()
-    kinds = set(shapely.get_type_id(geoms).tolist())
-    if kinds & {3, 6}:  # polygons: their outlines are the border
-        geoms = shapely.boundary(geoms)
-    line = shapely.line_merge(shapely.union_all(geoms))
-    if line.is_empty or shapely.get_type_id(line) not in (1, 5):
-        raise InputError("border", None, "geometry", "holds no line or polygon")
-    return gpd.GeoDataFrame({"pair": ["custom"]}, geometry=[line], crs="EPSG:4326")
-
-
 def _area_intervals(
     border_line, areas: np.ndarray, names: np.ndarray, polygons: gpd.GeoDataFrame, key: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -183,10 +168,8 @@ def _area_intervals(
 
 def analyze(
     events: gpd.GeoDataFrame,
-    border: gpd.GeoDataFrame | None = None,
+    theatre: Theatre | str | None = None,
     *,
-    pair: str = "IRN-PAK",
-    zones_km: Sequence[float] = DEFAULT_ZONES_KM,
     provinces: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Proximity analysis of every event against a border.
@@ -197,13 +180,11 @@ def analyze(
         Points (EPSG:4326, or any CRS that can be transformed to it). Used if
         present: ``geo_precision`` / ``where_prec`` (uncertainty),
         ``attacker_iso3`` (depth of cross-border strikes).
-    border : GeoDataFrame, optional
-        A user line or polygon layer; polygons count by their outline. Sides
-        are then ``left`` and ``right`` of the line's direction.
-    pair : str
-        Embedded border, used when ``border`` is None; sides are then ISO3.
-    zones_km : sequence of float
-        Zone edges in km.
+    theatre : Theatre or str, optional
+        The border to measure against (:class:`geo.theatre.Theatre`; a pair
+        such as ``"IRN-PAK"`` builds one; the default theatre if None). For
+        an embedded pair, sides are ISO3 codes; for a user line they are
+        ``left`` and ``right`` of the line's direction.
     provinces : GeoDataFrame, optional
         Admin-1 polygons with ``name_en`` and ``adm0_a3`` (embedded by default).
 
@@ -224,21 +205,18 @@ def analyze(
         whose ``attacker_iso3`` differs from the country it lies in, its depth
         from the border those two countries share (``incursion_border``).
     """
-    if hasattr(events, "map_partitions"):  # a dask-geopandas frame: lazy, per partition
-        from geo.distributed import analyze as analyze_partitions
-
-        return analyze_partitions(events, border, pair=pair, zones_km=zones_km, provinces=provinces)
+    theatre = as_theatre(theatre)
     lon, lat = _points(events)
-    zones_km = parse_zones(list(zones_km))
-    line_row = _border_frame(border, pair)
-    line = line_row.geometry.iloc[0]
+    zones_km = theatre.zones_km
+    line_row = theatre.border
+    line = theatre.line
     res = line_index(line).nearest(lon, lat)
     provs = provinces if provinces is not None else layers.provinces()
     found = containing_polygon(lon, lat, provs.geometry.to_numpy())
     admin1 = np.append(provs["name_en"].to_numpy(dtype=object), None)[found]
     admin1_iso3 = np.append(provs["adm0_a3"].to_numpy(dtype=object), None)[found]
 
-    embedded = border is None
+    embedded = theatre.embedded
     line_side = np.where(res.left, "left", "right").astype(object)
     line_side[np.isnan(res.distance_km)] = None
     side = admin1_iso3.copy() if embedded else line_side.copy()
@@ -288,8 +266,8 @@ def analyze(
     out["incursion_km"] = depth
     out["incursion_border"] = via
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
-    out.attrs["border_pair"] = str(line_row["pair"].iloc[0])
-    out.attrs["border_length_km"] = float(line_length_km(line))
+    out.attrs["border_pair"] = theatre.pair
+    out.attrs["border_length_km"] = theatre.length_km
     return out
 
 
@@ -305,11 +283,10 @@ def _incursion(out, lon, lat, line_row, dist):
     cross = (attacker != "") & (struck != "") & (attacker != struck)
     if not cross.any():
         return depth, via
-    pairs = pd.Series(attacker[cross] + "-" + struck[cross], index=np.flatnonzero(cross))
     known = set(layers.pairs())
-    for name, rows in pairs.groupby(pairs).groups.items():
-        a, b = name.split("-")
-        key = "-".join(sorted((a, b)))
+    pairs = pd.DataFrame({"a": attacker[cross], "b": struck[cross]}, index=np.flatnonzero(cross))
+    for (a, b), rows in pairs.groupby(["a", "b"]).groups.items():
+        key = "-".join(sorted((a, b)))  # codes are compared whole, never split
         if key not in known:
             continue
         rows = np.asarray(rows)

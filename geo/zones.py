@@ -20,8 +20,9 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from geo.errors import InputError
-from geo.geodesy import densify_geodesic, geodesic_km
+from geo import layers
+from geo.errors import ParameterError
+from geo.geodesy import WGS84, densify_geodesic, geodesic_km
 
 __all__ = [
     "DEFAULT_ZONES_KM",
@@ -58,15 +59,12 @@ def parse_zones(text: str | Sequence[float] | None) -> tuple[float, ...]:
     try:
         values = sorted({float(str(v).strip()) for v in items if str(v).strip()})
     except ValueError as exc:
-        raise InputError("--zones", None, None, f"not a list of kilometres: {text!r}") from exc
+        raise ParameterError("zones_km", f"not a list of kilometres: {text!r}") from exc
     if not values or values[0] <= 0 or not np.isfinite(values[-1]):
-        raise InputError("--zones", None, None, f"zone edges must be positive km: {text!r}")
+        raise ParameterError("zones_km", f"zone edges must be positive km: {text!r}")
     if values[-1] > MAX_ZONE_KM:
-        raise InputError(
-            "--zones",
-            None,
-            None,
-            f"zone edges above {MAX_ZONE_KM:g} km are not supported: {text!r}",
+        raise ParameterError(
+            "zones_km", f"zone edges above {MAX_ZONE_KM:g} km are not supported: {text!r}"
         )
     return tuple(values)
 
@@ -173,7 +171,7 @@ def border_buffer(
         EPSG:4326.
     """
     if side not in (None, "left", "right"):
-        raise InputError("side", None, None, f"{side!r} is not one of None, 'left', 'right'")
+        raise ParameterError("side", f"{side!r} is not one of None, 'left', 'right'")
     signed = distance_km if side != "right" else -distance_km
     pieces = [_buffer_piece(xy, signed, side is not None) for xy in _pieces(line)]
     return shapely.make_valid(shapely.union_all(pieces))
@@ -207,11 +205,11 @@ def border_zones(
     """
     zones_km = parse_zones(list(zones_km))
     line = shapely.union_all(border.geometry.to_numpy())
-    named = {"left_iso3", "right_iso3"} <= set(border.columns)
+    named = {"left_iso3", "right_iso3"} <= set(border.columns) and border[
+        ["left_iso3", "right_iso3"]
+    ].notna().all(axis=None)
     rows = []
     if named:
-        from geo import layers
-
         left, right = border["left_iso3"].iloc[0], border["right_iso3"].iloc[0]
         land = countries if countries is not None else layers.countries([left, right])
         land = land.set_index("iso3").geometry
@@ -233,7 +231,6 @@ def border_zones(
         rows, columns=["zone", "zone_min_km", "zone_max_km", "side", "geometry"], crs="EPSG:4326"
     )
     frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
-    from geo.geodesy import WGS84
 
     frame["area_km2"] = [abs(WGS84.geometry_area_perimeter(g)[0]) / 1e6 for g in frame.geometry]
     return frame[["zone", "zone_min_km", "zone_max_km", "side", "area_km2", "geometry"]]

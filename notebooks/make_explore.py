@@ -89,11 +89,12 @@ geo.geocode(["Chah Bahar", "Sarawan", "Panjgur"])[
     md("""\
 ## How close to the border?
 
-`geo.analyze` measures every event against the border: the geodesic distance to the
+`geo.analyze` measures every event against the theatre's border: the geodesic distance to the
 nearest border point, with the interval the location precision allows, the side and
 province it lies in, its zone and, for a cross-border strike, how deep it went."""),
     code("""\
-analyzed = geo.analyze(events)
+theatre = geo.Theatre.from_pair("IRN-PAK")  # the border, its zones and sites: built once
+analyzed = geo.analyze(events, theatre)
 analyzed[["location", "side", "admin1", "border_distance_km", "border_distance_min_km",
           "border_distance_max_km", "zone", "incursion_km"]]"""),
     code("""\
@@ -104,7 +105,7 @@ strike_pairs(analyzed)[["first_location", "second_location", "days_between", "di
 Events sized by fatalities and coloured by attacker, with the zones, provinces and a
 day-by-day slider. `offline=True` inlines every script, so it draws with no network."""),
     code("""\
-m = geo.render_map(events, offline=True)
+m = geo.render_map(analyzed, theatre, offline=True)
 m"""),
     md("## Events by zone"),
     code("""\
@@ -116,7 +117,7 @@ A Lambert conformal conic projection fitted to the border, a scale bar measured 
 the ellipsoid and an arrow to true north; Kerman, Erbil and Idlib go to the inset."""),
     code("""\
 %matplotlib inline
-fig = geo.plot(events)
+fig = geo.plot(analyzed, theatre)
 fig"""),
     md("""\
 ## A GeoPackage for GIS
@@ -125,7 +126,7 @@ Every layer of the analysis, styled for QGIS, with provenance. It goes to a temp
 folder here; give any path you like."""),
     code("""\
 work = Path(tempfile.mkdtemp(prefix="bordermap-"))
-gpkg = geo.export_gpkg(work / "january-2024.gpkg", events=events)
+gpkg = geo.export_gpkg(work / "january-2024.gpkg", analyzed, theatre)
 print(f"wrote {gpkg.name}: {gpkg.stat().st_size / 1e6:.1f} MB")
 pd.DataFrame(pyogrio.list_layers(gpkg), columns=["layer", "geometry"])"""),
 ]

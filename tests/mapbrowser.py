@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import layers
+from geo.mapping import render_map, save_map
+from geo.proximity import analyze
+from geo.theatre import Theatre
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -21,8 +32,6 @@ ARGS = [
 
 
 def chromium_path() -> str:
-    import shutil
-
     return shutil.which("chromium") or CHROMIUM
 
 
@@ -32,6 +41,7 @@ def browser_page(*, offline: bool = True, width: int = 1280, height: int = 820) 
 
     The page gets ``console_errors``, ``page_errors`` and ``blocked`` lists.
     """
+    # playwright is a test-only dependency: imported when a browser is wanted
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
@@ -72,10 +82,6 @@ def open_map(page, path: Path, timeout_ms: int = 30000) -> None:
 
 def synthetic_events(n: int, seed: int = 5):
     """``n`` ACLED-like events scattered around the Iran-Pakistan border over 2024."""
-    import geopandas as gpd
-    import numpy as np
-    import pandas as pd
-
     rng = np.random.default_rng(seed)
     lon = rng.uniform(58.0, 66.5, n)
     lat = rng.uniform(24.6, 31.0, n)
@@ -152,18 +158,13 @@ def screenshot_map(html: Path, png: Path) -> list[tuple[int, int]]:
 
 def write_readme_screenshot(png: Path) -> list[tuple[int, int]]:
     """Render the default offline map and screenshot it (``docs/map.png``)."""
-    import tempfile
-
-    from geo.mapping import render_map, save_map
-
+    theatre = Theatre.from_pair()
     with tempfile.TemporaryDirectory() as tmp:
         html = Path(tmp) / "bordermap.html"
-        save_map(render_map(offline=True), html)
+        save_map(render_map(analyze(layers.events(), theatre), theatre, offline=True), html)
         return screenshot_map(html, png)
 
 
 if __name__ == "__main__":
     # python tests/mapbrowser.py docs/map.png
-    import sys
-
     print(f"{len(write_readme_screenshot(Path(sys.argv[1])))} border points in view")

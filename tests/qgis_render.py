@@ -2,11 +2,13 @@
 
 Runs under Debian's /usr/bin/python3 (python3-qgis), not the project venv:
 
-    QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_render.py results.gpkg out.png
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_render.py results.gpkg out.png \
+        [#rrggbb ...]
 
 Prints one JSON object: per layer whether it is valid, its renderer type and
-class attribute, its classes, and the default style QGIS picked from
-``layer_styles``; plus pixel statistics of the render. The qgis imports sit
+class attribute, its classes (with their colours), and the default style QGIS
+picked from ``layer_styles``; plus pixel statistics of the render, and for
+each colour given after the PNG whether the picture holds it. The qgis imports sit
 inside main() so that pytest's doctest collection can import this file.
 """
 
@@ -31,7 +33,9 @@ def _describe(layer, context) -> dict:
     if renderer.type() == "categorizedSymbol":
         cats = renderer.categories()  # keep the list alive while its symbols are used
         info["categories"] = [str(c.value()) for c in cats]
-        info["size_data_defined"] = all(c.symbol().dataDefinedSize().isActive() for c in cats)
+        info["colours"] = [c.symbol().color().name() for c in cats]
+        if layer.geometryType() == 0:  # points: markers sized by an expression
+            info["size_data_defined"] = all(c.symbol().dataDefinedSize().isActive() for c in cats)
     if renderer.type() == "graduatedSymbol":
         ranges = renderer.ranges()
         info["method"] = int(renderer.graduatedMethod())
@@ -43,6 +47,24 @@ def _describe(layer, context) -> dict:
     info["style_ids"] = ids[:count]
     del context
     return info
+
+
+def _has_colour(colours: set[int], hex_: str, tolerance: int = 12) -> bool:
+    """Whether a pixel colour lies within ``tolerance`` of ``#rrggbb`` in every channel.
+
+    Examples
+    --------
+    >>> _has_colour({0xD62728}, "#d42a27"), _has_colour({0x1668B0}, "#d62728")
+    (True, False)
+    """
+    want = [int(hex_.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return any(
+        all(
+            abs(((c >> shift) & 255) - w) < tolerance
+            for shift, w in zip((16, 8, 0), want, strict=True)
+        )
+        for c in colours
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -58,7 +80,7 @@ def main(argv: list[str]) -> int:
     from qgis.PyQt.QtGui import QColor
     from qgis.PyQt.QtXml import QDomDocument
 
-    gpkg, png = argv[1], argv[2]
+    gpkg, png, wanted = argv[1], argv[2], argv[3:]
     app = QgsApplication([], False)
     app.initQgis()
     layers, report = [], {"layers": {}}
@@ -99,12 +121,7 @@ def main(argv: list[str]) -> int:
         "height": image.height(),
         "painted_fraction": painted / samples,
         "colours": len(colours),
-        "has_iran_red": any(
-            abs(((c >> 16) & 255) - 0xD7) < 12
-            and abs(((c >> 8) & 255) - 0x30) < 12
-            and abs((c & 255) - 0x1F) < 12
-            for c in colours
-        ),
+        "has_colour": {hex_: _has_colour(colours, hex_) for hex_ in wanted},
     }
     print(json.dumps(report), flush=True)
     # Layers must go before the application, or QGIS 3.22 crashes on exit.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.atomic import atomic_path
+from geo.io.atomic import atomic_path
 
 
 def test_success_replaces_target(tmp_path):

@@ -1,11 +1,8 @@
-"""`bordermap analyze` through CliRunner and as a real subprocess."""
+"""`bordermap analyze` through CliRunner."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -116,14 +113,18 @@ def test_zones_option_changes_bands(runner):
     assert zones["BM0005"] == "0-50 km" and zones["BM0001"] == ">200 km"
 
 
-def test_real_subprocess(tmp_path):
-    exe = Path(sys.executable).with_name("bordermap")
-    out = tmp_path / "seed.csv"
-    proc = subprocess.run(
-        [str(exe), "analyze", "-f", "csv", "-o", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert len(pd.read_csv(out)) == 6
+@pytest.mark.parametrize("command", [["analyze", "-f", "csv"], ["events", "check", "{events}"]])
+def test_unwritable_out_is_one_line(runner, tmp_path, command):
+    events = tmp_path / "e.csv"
+    events.write_text("id,lat,lon\na,27.37,62.33\n")
+    args = [a.replace("{events}", str(events)) for a in command]
+    result = runner.invoke(cli, [*args, "--out", "/proc/nope/x.csv"])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: ")
+
+
+def test_missing_events_file_is_one_line(runner, tmp_path):
+    result = runner.invoke(cli, ["analyze", "--events", str(tmp_path / "none.csv")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {tmp_path / 'none.csv'}: no such file"

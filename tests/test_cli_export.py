@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -10,14 +8,15 @@ import pyogrio
 import pytest
 
 from geo.cli.main import cli
-from geo.export import LAYER_NAMES
-from geo.gpkgmeta import read_provenance
+from geo.export.gpkg import LAYER_NAMES
+from geo.export.metadata import read_provenance
 
 
 def _layers(path: Path) -> list[str]:
     return [name for name, _ in pyogrio.list_layers(path)]
 
 
+@pytest.mark.slow
 def test_export_writes_every_layer(runner, tmp_path):
     out = tmp_path / "results.gpkg"
     result = runner.invoke(cli, ["export", "--out", str(out)])
@@ -63,7 +62,9 @@ def test_usage_errors_exit_2_without_traceback(runner, tmp_path):
     out = tmp_path / "r.gpkg"
     cases = [
         (["--layers", "events,rivers"], "unknown layer(s) rivers; choose from events"),
-        (["--update", "--layers", "zones"], "does not exist; --update needs a GeoPackage"),
+        (["--update", "--layers", "zones"], "does not exist; update needs a GeoPackage"),
+        (["--update", "--overwrite"], "Invalid value for '--update': choose either"),
+        (["--format", "fgb", "--update"], "--update works on GeoPackages"),
         (["--pair", "PAK-SYR"], "PAK and SYR share no embedded border"),
         (["--format", "geojson", "--layers", "zones"], "writes the events layer only"),
     ]
@@ -120,15 +121,30 @@ def test_user_events_are_exported(runner, tmp_path):
     assert doc["layers"]["events"]["source"] == f"user file {src}"
 
 
-def test_entry_point_runs_export(tmp_path):
-    exe = Path(sys.executable).with_name("bordermap")
-    out = tmp_path / "real.gpkg"
-    proc = subprocess.run(
-        [str(exe), "export", "--out", str(out), "--layers", "events,borders"],
-        capture_output=True,
-        text=True,
-        timeout=300,
+def test_unwritable_folder_is_one_line(runner):
+    result = runner.invoke(cli, ["export", "--out", "/proc/nope/x.gpkg", "--layers", "borders"])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_export_to_a_users_line_with_its_zones(runner, tmp_path):
+    line = tmp_path / "line.geojson"
+    line.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "LineString", "coordinates": [[61, 26], [61, 28]]}}]}'
     )
-    assert proc.returncode == 0, proc.stderr
-    assert _layers(out) == ["events", "borders", "layer_styles"]
-    assert read_provenance(out)[0]["command_line"].startswith("bordermap export --out")
+    out = tmp_path / "line.gpkg"
+    args = ["export", "-q", "--out", str(out), "--border", str(line), "--zones", "20,40"]
+    result = runner.invoke(cli, [*args, "--layers", "events,zones"])
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(out)
+    zones = set(con.execute("SELECT side, zone_max_km FROM zones"))
+    sides = {s for (s,) in con.execute("SELECT DISTINCT side FROM events")}
+    con.close()
+    assert zones == {("left", 20.0), ("left", 40.0), ("right", 20.0), ("right", 40.0)}
+    assert sides <= {"left", "right", None}
+    doc = read_provenance(out)[0]
+    assert doc["border_pair"] == "line.geojson"
+    assert doc["command_line"].startswith("bordermap")

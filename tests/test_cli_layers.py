@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -35,11 +32,12 @@ def test_layers_json_is_machine_readable(runner):
     }
 
 
-def test_version_entry_point_as_subprocess():
-    exe = Path(sys.executable).with_name("bordermap")
-    proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0
-    assert proc.stdout.startswith("bordermap, version ")
+def test_layers_build_subcommand_is_gone(runner):
+    # the build is `make layers` (tools/, outside the wheel), not a CLI command
+    result = runner.invoke(cli, ["layers", "build"])
+    assert result.exit_code == 2
+    assert "build" in result.output
+    assert "make layers" in runner.invoke(cli, ["layers", "--help"]).output
 
 
 def test_unknown_command_is_a_usage_error(runner):

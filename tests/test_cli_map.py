@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from geo.cli.main import cli
 from geo.mapping.offline import external_resources
 
@@ -81,28 +77,38 @@ def test_events_file_with_hostile_text(runner, tmp_path):
     assert "2 events" in html
 
 
-def test_real_subprocess(tmp_path):
-    exe = Path(sys.executable).with_name("bordermap")
+def test_quiet_offline_map_prints_nothing(runner, tmp_path):
     out = tmp_path / "p.html"
-    proc = subprocess.run(
-        [str(exe), "map", "--offline", "--quiet", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
+    result = runner.invoke(cli, ["map", "--offline", "--quiet", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and result.stderr == ""
     assert external_resources(out.read_text(encoding="utf-8")) == []
 
 
+def test_rejected_rows_go_to_the_rejects_file(runner, tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,event_date,latitude,longitude,fatalities\n"
+        "A1,2024-01-20,27.2,62.5,1\n"
+        "A2,2024-01-21,not-a-number,62.3,0\n",
+        encoding="utf-8",
+    )
+    out, rejects = tmp_path / "r.html", tmp_path / "rejects.csv"
+    args = ["map", "--events", str(events), "--rejects", str(rejects), "-o", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "A2" in rejects.read_text(encoding="utf-8")
+    assert "1 event, 20 Jan 2024;" in out.read_text(encoding="utf-8")
+    assert "wrote map of 1 events to" in result.stderr
+
+
 def test_unwritable_out_folder_is_a_one_line_error(runner, tmp_path):
-    # a file where the folder should be: mkdir and the write both fail with OSError
+    # a file where the folder should be: creating the folder fails with OSError,
+    # which the group's one error boundary reports (exit 1: the system refused)
     blocker = tmp_path / "file"
     blocker.write_text("x")
     out = blocker / "m.html"
     result = runner.invoke(cli, ["map", "-o", str(out), "--quiet"])
-    assert result.exit_code == 2, result.output
-    assert result.stderr.strip().splitlines() == [
-        f"Error: {out}: field '--out': cannot write in {blocker}: File exists"
-    ]
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [f"Error: {blocker}: File exists"]
     assert "Traceback" not in result.output

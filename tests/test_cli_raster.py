@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
+import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio
+import shapely
 from rio_cogeo.cogeo import cog_validate
 
 from geo.cli.main import cli
-from geo.priogrid import gid
+from geo.raster.priogrid import gid
 
 
 def test_distance_with_bounds_and_preview(runner, tmp_path):
@@ -19,7 +17,6 @@ def test_distance_with_bounds_and_preview(runner, tmp_path):
         cli,
         [
             "raster",
-            "--kind",
             "distance",
             "--res",
             "0.02",
@@ -43,9 +40,10 @@ def test_distance_with_bounds_and_preview(runner, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_full_theatre_at_default_resolution_has_overviews(runner, tmp_path):
     out = tmp_path / "d.tif"
-    result = runner.invoke(cli, ["raster", "--kind", "distance", "--out", str(out), "-q"])
+    result = runner.invoke(cli, ["raster", "distance", "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     valid, errors, _ = cog_validate(str(out), strict=True)
@@ -61,7 +59,6 @@ def test_density_and_priogrid(runner, tmp_path):
         cli,
         [
             "raster",
-            "--kind",
             "density",
             "--bandwidth-km",
             "10",
@@ -77,7 +74,7 @@ def test_density_and_priogrid(runner, tmp_path):
     with rasterio.open(dens) as ds:
         assert ds.units == ("fatalities/1000 km2",) and "bandwidth 10 km" in ds.descriptions[0]
     grid = tmp_path / "p.tif"
-    result = runner.invoke(cli, ["raster", "--kind", "priogrid", "--out", str(grid)])
+    result = runner.invoke(cli, ["raster", "priogrid", "--out", str(grid)])
     assert result.exit_code == 0, result.output
     assert "PRIO-GRID cells, 6 events" in result.stderr
     with rasterio.open(grid) as ds:
@@ -90,13 +87,17 @@ def test_density_and_priogrid(runner, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "priogrid", "--res", "0.1"], "PRIO-GRID cells are 0.5 degrees"),
-        (["--kind", "distance", "--bounds", "63,25,60,30"], "minx < maxx"),
-        (["--kind", "distance", "--bounds", "60,25,63"], "four numbers"),
-        (["--kind", "distance", "--res", "-1"], "--res"),
-        (["--kind", "density", "--signed"], "--signed applies to --kind distance"),
-        (["--kind", "distance", "--pair", "IRN-SYR"], "IRN and SYR share no embedded border"),
-        (["--kind", "distance", "--res", "0.0001"], "too many"),
+        (["priogrid", "--res", "0.1"], "No such option '--res'"),  # cells are 0.5 degrees
+        (["distance", "--bounds", "63,25,60,30"], "minx < maxx"),
+        (["distance", "--bounds", "60,25,63"], "four numbers"),
+        (["distance", "--res", "-1"], "--res"),
+        (["density", "--signed"], "No such option '--signed'"),
+        (["distance", "--events", "x.csv"], "No such option '--events'"),
+        (["distance", "--pair", "IRN-SYR"], "IRN and SYR share no embedded border"),
+        (["distance", "--res", "0.0001"], "Invalid value for '--res'"),
+        (["distance", "--res", "0.0001"], "too many"),
+        (["density", "--weight", "deaths"], "'deaths' is not one of"),
+        (["--kind", "distance"], "No such option '--kind'"),
     ],
 )
 def test_usage_errors(runner, tmp_path, args, message):
@@ -111,20 +112,42 @@ def test_usage_errors(runner, tmp_path, args, message):
 def test_refuses_existing_output(runner, tmp_path):
     out = tmp_path / "x.tif"
     out.write_bytes(b"old")
-    result = runner.invoke(cli, ["raster", "--kind", "priogrid", "--out", str(out)])
+    for kind in ("distance", "density", "priogrid"):
+        result = runner.invoke(cli, ["raster", kind, "--out", str(out)])
+        assert result.exit_code == 2, kind
+        assert result.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
+        assert out.read_bytes() == b"old"
+
+
+def test_unwritable_folder_is_one_line(runner):
+    result = runner.invoke(cli, ["raster", "distance", "--res", "0.1", "--out", "/proc/nope/x.tif"])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_preview_is_refused_before_any_work(runner, tmp_path):
+    out, png = tmp_path / "d.tif", tmp_path / "d.png"
+    png.write_bytes(b"old picture")
+    args = ["raster", "distance", "--res", "0.1", "--out", str(out), "--preview", str(png)]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 2
-    assert "exists; add --overwrite" in result.stderr
-    assert out.read_bytes() == b"old"
+    assert f"{png} exists; add --overwrite" in result.stderr
+    assert not out.exists() and png.read_bytes() == b"old picture"
 
 
-def test_entry_point_runs_raster(tmp_path):
-    exe = Path(sys.executable).with_name("bordermap")
-    out = tmp_path / "p.tif"
-    proc = subprocess.run(
-        [str(exe), "raster", "--kind", "priogrid", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert cog_validate(str(out), strict=True)[0]
+def test_signed_distance_to_a_users_line_names_the_flag(runner, tmp_path):
+    line = tmp_path / "line.geojson"
+    meridian = shapely.LineString([(61, 26), (61, 28)])
+    gpd.GeoDataFrame(geometry=[meridian], crs="EPSG:4326").to_file(line)
+    out = tmp_path / "m.tif"
+    base = ["raster", "distance", "--border", str(line), "--res", "0.1", "--out", str(out)]
+    result = runner.invoke(cli, [*base, "--signed"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--signed'" in result.stderr
+    result = runner.invoke(cli, [*base, "--bounds", "60,26,62,28"])
+    assert result.exit_code == 0, result.output
+    assert "geodesic distance to line.geojson" in result.stderr
+    with rasterio.open(out) as ds:
+        assert ds.tags()["BORDER_PAIR"] == "line.geojson"

@@ -11,8 +11,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import BordermapError, InputError
-from geo.events import (
+from geo.errors import BordermapError, InputError, ParameterError
+from geo.io.events import (
     SCHEMA,
     detect_format,
     iter_event_chunks,
@@ -297,7 +297,7 @@ def test_events_format_forces(tmp_path):
     path.write_text("id,lat,lon\na,27.37,62.33\n")
     with pytest.raises(InputError, match="cannot read as gpkg"):
         read_events(path, fmt="gpkg")
-    with pytest.raises(InputError, match="unknown format"):
+    with pytest.raises(ParameterError, match="events_format: unknown format"):
         read_events(path, fmt="xls")
 
 
@@ -471,9 +471,7 @@ def test_seed_events_read_clean():
 # --- robustness --------------------------------------------------------------
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
 def test_arbitrary_bytes_never_crash(tmp_path, data):
     path = tmp_path / "fuzz.csv"
@@ -511,9 +509,7 @@ csv_text = st.lists(
 )
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=csv_text)
 def test_arbitrary_tables_account_for_every_row(tmp_path, rows):
     path = tmp_path / "t.csv"
@@ -610,9 +606,7 @@ cells = st.sampled_from(
 )
 
 
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     layout=st.sampled_from(["acled", "ged", "ged-no-header"]),
     rows=st.lists(st.lists(cells, min_size=1, max_size=55), max_size=5),

@@ -13,23 +13,35 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import pytest
+import shapely
 
 import geo
-from geo import export as export_mod
 from geo import layers
-from geo.errors import InputError, LayerError, OutputExistsError
-from geo.export import LAYER_NAMES, export_events, export_gpkg
-from geo.gpkgmeta import read_provenance, read_styles
+from geo.errors import InputError, LayerError, OutputExistsError, ParameterError
+from geo.export import gpkg as export_mod
+from geo.export.gpkg import LAYER_NAMES, PYTHON_API, build_layers, export_events, export_gpkg
+from geo.export.metadata import read_provenance, read_styles
+from geo.proximity import analyze
+from geo.style import attacker_colours
+from geo.theatre import Theatre
 from tests.conftest import GPKG_VALIDATOR
 
 VALIDATOR = GPKG_VALIDATOR
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
+THEATRE = Theatre.from_pair("IRN-PAK")
+
+
 @pytest.fixture(scope="module")
-def gpkg(tmp_path_factory) -> Path:
+def analyzed() -> gpd.GeoDataFrame:
+    return analyze(layers.events(), THEATRE)
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory, analyzed) -> Path:
     path = tmp_path_factory.mktemp("export") / "results.gpkg"
-    export_gpkg(path, command="bordermap export --out results.gpkg")
+    export_gpkg(path, analyzed, THEATRE, command="bordermap export --out results.gpkg")
     return path
 
 
@@ -215,11 +227,11 @@ def test_layer_styles_follow_the_qgis_convention(gpkg):
     assert "StyledLayerDescriptor" in by_table["zones"].styleSLD
 
 
-def test_refuses_an_existing_file(tmp_path):
+def test_refuses_an_existing_file(tmp_path, analyzed):
     target = tmp_path / "r.gpkg"
     target.write_bytes(b"precious")
-    with pytest.raises(OutputExistsError, match="add --overwrite"):
-        export_gpkg(target, layers=["borders"])
+    with pytest.raises(OutputExistsError, match="exists and overwrite is not set"):
+        export_gpkg(target, analyzed, THEATRE, layers=["borders"])
     assert target.read_bytes() == b"precious"
 
 
@@ -238,34 +250,34 @@ def _fail_after_first_layer(monkeypatch, exc: BaseException) -> list[str]:
 
 
 @pytest.mark.parametrize("exc", [OSError("disk full"), KeyboardInterrupt()])
-def test_a_failure_mid_write_leaves_the_old_file_intact(tmp_path, monkeypatch, gpkg, exc):
+def test_a_failure_mid_write_leaves_the_old_file_intact(tmp_path, monkeypatch, gpkg, analyzed, exc):
     target = tmp_path / "results.gpkg"
     shutil.copyfile(gpkg, target)
     before = target.read_bytes()
     written = _fail_after_first_layer(monkeypatch, exc)
     with pytest.raises(type(exc)):
-        export_gpkg(target, overwrite=True)
+        export_gpkg(target, analyzed, THEATRE, overwrite=True)
     assert written == ["events"]  # the failure came after a layer had been written
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["results.gpkg"]
 
 
-def test_a_failure_mid_update_leaves_the_old_file_intact(tmp_path, monkeypatch, gpkg):
+def test_a_failure_mid_update_leaves_the_old_file_intact(tmp_path, monkeypatch, gpkg, analyzed):
     target = tmp_path / "results.gpkg"
     shutil.copyfile(gpkg, target)
     before = target.read_bytes()
     _fail_after_first_layer(monkeypatch, RuntimeError("boom"))
     with pytest.raises(RuntimeError):
-        export_gpkg(target, update=True, layers=["events", "zones"])
+        export_gpkg(target, analyzed, THEATRE, update=True, layers=["events", "zones"])
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["results.gpkg"]
 
 
 @pytest.fixture(scope="module")
-def updated(gpkg, tmp_path_factory) -> Path:
+def updated(gpkg, tmp_path_factory, analyzed) -> Path:
     target = tmp_path_factory.mktemp("update") / "results.gpkg"
     shutil.copyfile(gpkg, target)
-    export_gpkg(target, update=True, layers=["zones"], pair="AFG-PAK", command="bordermap upd")
+    export_gpkg(target, analyzed, "AFG-PAK", update=True, layers=["zones"], command="bordermap upd")
     return target
 
 
@@ -288,7 +300,7 @@ def test_update_replaces_only_the_named_layers(gpkg, updated):
     assert _sql(updated, "PRAGMA user_version")[0][0] == 10300
 
 
-def test_update_keeps_an_analysts_own_style(tmp_path, gpkg):
+def test_update_keeps_an_analysts_own_style(tmp_path, gpkg, analyzed):
     target = tmp_path / "results.gpkg"
     shutil.copyfile(gpkg, target)
     con = sqlite3.connect(target)
@@ -300,38 +312,41 @@ def test_update_keeps_an_analysts_own_style(tmp_path, gpkg):
             "'analyst', '')"
         )
     con.close()
-    export_gpkg(target, update=True, layers=["events"])
+    export_gpkg(target, analyzed, THEATRE, update=True, layers=["events"])
     names = set(read_styles(target)["styleName"])
     assert "mine" in names and "bordermap: events" in names
 
 
-def test_update_needs_an_existing_geopackage(tmp_path):
+def test_update_needs_an_existing_geopackage(tmp_path, analyzed):
     with pytest.raises(InputError, match="does not exist"):
-        export_gpkg(tmp_path / "none.gpkg", update=True, layers=["zones"])
+        export_gpkg(tmp_path / "none.gpkg", analyzed, THEATRE, update=True, layers=["zones"])
     text = tmp_path / "notes.gpkg"
     text.write_text("not sqlite at all, just text " * 50)
     with pytest.raises(InputError, match="not a GeoPackage"):
-        export_gpkg(text, update=True, layers=["zones"])
-    with pytest.raises(InputError, match="either --overwrite or --update"):
-        export_gpkg(text, update=True, overwrite=True)
+        export_gpkg(text, analyzed, THEATRE, update=True, layers=["zones"])
+    with pytest.raises(ParameterError, match="either overwrite or update") as both:
+        export_gpkg(text, analyzed, THEATRE, update=True, overwrite=True)
+    assert both.value.param == "update"
 
 
-def test_unknown_layer_lists_the_valid_ones(tmp_path):
+def test_unknown_layer_lists_the_valid_ones(tmp_path, analyzed):
     with pytest.raises(LayerError, match="choose from events, borders"):
-        export_gpkg(tmp_path / "x.gpkg", layers=["events", "rivers"])
+        export_gpkg(tmp_path / "x.gpkg", analyzed, THEATRE, layers=["events", "rivers"])
     assert not (tmp_path / "x.gpkg").exists()
 
 
-def test_frame_without_crs_is_refused(tmp_path):
-    naive = layers.events().set_crs(None, allow_override=True)
-    with pytest.raises(Exception, match="CRS"):
-        export_gpkg(tmp_path / "x.gpkg", events=naive, layers=["events"])
+def test_frame_without_crs_is_refused(tmp_path, analyzed):
+    naive = analyzed.set_crs(None, allow_override=True)
+    with pytest.raises(InputError, match="CRS"):
+        export_gpkg(tmp_path / "x.gpkg", naive, THEATRE, layers=["events"])
+    with pytest.raises(InputError, match="CRS"):
+        export_events(tmp_path / "x.geojson", naive)
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "parquet", "fgb"])
-def test_events_alone_in_other_formats(tmp_path, fmt):
-    out = export_events(tmp_path / f"events.{fmt}", fmt=fmt)
+def test_events_alone_in_other_formats(tmp_path, analyzed, fmt):
+    out = export_events(tmp_path / f"events.{fmt}", analyzed, fmt=fmt)
     back = gpd.read_parquet(out) if fmt == "parquet" else gpd.read_file(out)
     assert back.crs.to_epsg() == 4326
     assert sorted(back["event_id"]) == sorted(layers.events()["event_id"])
@@ -344,7 +359,7 @@ def test_events_alone_in_other_formats(tmp_path, fmt):
         meta = json.loads(pq.read_schema(out).metadata[b"geo"])
         assert meta["primary_column"] == "geometry"
     with pytest.raises(OutputExistsError):
-        export_events(out, fmt=fmt)
+        export_events(out, analyzed, fmt=fmt)
 
 
 @pytest.mark.gdalbin
@@ -380,8 +395,9 @@ def test_qgis_opens_the_layers_styled_and_renders_them(gpkg, tmp_path):
     png = tmp_path / "qgis.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
     script = Path(__file__).with_name("qgis_render.py")
+    colours = attacker_colours(["IRN", "PAK"], THEATRE.countries)
     proc = subprocess.run(
-        [SYSTEM_PYTHON, str(script), str(gpkg), str(png)],
+        [SYSTEM_PYTHON, str(script), str(gpkg), str(png), colours["IRN"], colours["PAK"]],
         capture_output=True,
         text=True,
         env=env,
@@ -394,6 +410,9 @@ def test_qgis_opens_the_layers_styled_and_renders_them(gpkg, tmp_path):
     assert layers["events"]["renderer"] == "categorizedSymbol"
     assert layers["events"]["attr"] == "attacker_iso3"
     assert layers["events"]["size_data_defined"] is True
+    events = layers["events"]
+    assert events["categories"] == ["IRN", "PAK", ""]
+    assert events["colours"] == [colours["IRN"], colours["PAK"], colours[""]]
     assert layers["zones"]["renderer"] == "graduatedSymbol"
     assert [r[2] for r in layers["zones"]["ranges"]] == [
         "0-10 km",
@@ -407,12 +426,14 @@ def test_qgis_opens_the_layers_styled_and_renders_them(gpkg, tmp_path):
     assert alt["sizes"] == sorted(alt["sizes"]) and alt["sizes"][0] < alt["sizes"][-1]
     render = report["render"]
     assert render["painted_fraction"] > 0.3 and render["colours"] > 20
-    assert render["has_iran_red"]  # the IRN-attacker category colour made it to the picture
+    # the attacker colours of geo.style (Iran red, Pakistan blue) made it to the picture
+    assert render["has_colour"] == {colours["IRN"]: True, colours["PAK"]: True}
     assert png.stat().st_size > 10_000
 
 
 def test_no_events_still_makes_a_valid_file(tmp_path):
-    out = export_gpkg(tmp_path / "empty.gpkg", events=layers.events().iloc[:0])
+    none = analyze(layers.events().iloc[:0], THEATRE)
+    out = export_gpkg(tmp_path / "empty.gpkg", none, THEATRE)
     types = dict(pyogrio.list_layers(out))
     assert (types["events"], types["nearest_lines"]) == ("Point", "LineString")
     assert _sql(out, "SELECT sum(events) FROM priogrid") == [(0,)]
@@ -420,13 +441,43 @@ def test_no_events_still_makes_a_valid_file(tmp_path):
         assert _validate(out).returncode == 0
 
 
-def test_input_columns_named_fid_or_geom_do_not_clash_with_gdal(tmp_path):
+def test_input_columns_named_fid_or_geom_do_not_clash_with_gdal(tmp_path, analyzed):
     # user files often carry a text "fid" (QGIS exports) or a "geom" column
-    events = layers.events()
+    events = analyzed.copy()
     events["FID"] = "A"  # not an integer and not unique
     events["geom"] = "x"
-    path = export_gpkg(tmp_path / "x.gpkg", events=events, layers=["events"])
+    path = export_gpkg(tmp_path / "x.gpkg", events, THEATRE, layers=["events"])
     back = pyogrio.read_dataframe(path, layer="events")
     assert len(back) == len(events)
     assert back["FID_original"].tolist() == ["A"] * len(events)
     assert back["geom_original"].tolist() == ["x"] * len(events)
+
+
+def test_the_library_records_python_api_not_argv(tmp_path, monkeypatch, analyzed):
+    monkeypatch.setattr("sys.argv", ["pytest", "--secret-flag"])
+    out = export_gpkg(tmp_path / "api.gpkg", analyzed, THEATRE, layers=["borders"])
+    doc = read_provenance(out)[0]
+    assert doc["command_line"] == PYTHON_API
+    assert "secret" not in json.dumps(doc)
+    assert doc["layers"]["borders"]["features"] == len(layers.borders())
+
+
+def test_build_layers_uses_the_analysed_frame_as_given(analyzed):
+    frames = build_layers(analyzed, THEATRE, layers=["nearest_lines", "events", "priogrid"])
+    assert list(frames) == ["events", "nearest_lines", "priogrid"]
+    assert frames["events"] is analyzed  # never analysed again
+    assert frames["priogrid"]["events"].sum() == len(analyzed)
+    w, s, e, n = THEATRE.bounds
+    cells = frames["priogrid"].total_bounds
+    assert cells[0] <= w and cells[1] <= s and cells[2] >= e and cells[3] >= n
+
+
+def test_a_users_line_gets_zones_on_its_left_and_right():
+    line = gpd.GeoDataFrame(
+        geometry=[shapely.LineString([(61.0, 26.0), (61.0, 28.0)])], crs="EPSG:4326"
+    )
+    theatre = Theatre.from_border(line, name="meridian", zones_km=(10, 50))
+    frames = build_layers(analyze(layers.events(), theatre), theatre, layers=["zones"])
+    zones = frames["zones"]
+    assert set(zones["side"]) == {"left", "right"}
+    assert sorted(set(zones["zone_max_km"])) == [10.0, 50.0]

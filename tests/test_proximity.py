@@ -22,6 +22,7 @@ from geo.proximity import (
     strike_pairs,
     summarize,
 )
+from geo.theatre import Theatre
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +139,7 @@ def test_summaries_count_events_and_fatalities(seed):
 def test_custom_bare_line_sides_are_left_and_right():
     line = gpd.GeoDataFrame(geometry=[LineString([(60, 20), (60, 30)])], crs="EPSG:4326")
     ev = _points([(59.0, 25.0), (61.0, 25.0)])
-    out = analyze(ev, line)
+    out = analyze(ev, Theatre.from_border(line))
     assert out["side"].tolist() == ["left", "right"]
     assert out["border_distance_km"].iloc[0] == pytest.approx(
         float(geodesic_km(59, 25, 60, 25)), abs=1e-3
@@ -147,7 +148,7 @@ def test_custom_bare_line_sides_are_left_and_right():
 
 def test_custom_polygon_border_uses_its_outline():
     square = gpd.GeoDataFrame(geometry=[shapely.box(60, 25, 61, 26)], crs="EPSG:4326")
-    out = analyze(_points([(60.5, 25.5)]), square)
+    out = analyze(_points([(60.5, 25.5)]), Theatre.from_border(square))
     to_sides = geodesic_km(60.5, 25.5, [60.5, 60.5, 60.0, 61.0], [25.0, 26.0, 25.5, 25.5])
     assert out["border_distance_km"].iloc[0] == pytest.approx(float(to_sides.min()), rel=1e-3)
 

@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio
@@ -13,19 +14,16 @@ from pyproj import Geod
 from rio_cogeo.cogeo import cog_validate
 
 from geo import layers
-from geo.errors import InputError, OutputExistsError
-from geo.priogrid import gid
-from geo.raster import (
-    NODATA,
-    Band,
-    Grid,
-    density_km2,
-    density_raster,
-    distance_raster,
-    priogrid_raster,
-    theatre_bounds,
-    write_cog,
-)
+from geo.errors import InputError, OutputExistsError, ParameterError
+from geo.raster.cog import NODATA, Band, write_cog
+from geo.raster.grid import Grid
+from geo.raster.preview import preview_png
+from geo.raster.priogrid import gid
+from geo.raster.surfaces import density_km2
+from geo.raster.writers import PYTHON_API, density_raster, distance_raster, priogrid_raster
+from geo.theatre import Theatre
+
+THEATRE = Theatre.from_pair("IRN-PAK")
 
 GEOD = Geodesic.WGS84
 
@@ -71,7 +69,7 @@ def exact_km(lon: float, lat: float, line) -> float:
 @pytest.fixture(scope="module")
 def distance_tif(tmp_path_factory):
     path = tmp_path_factory.mktemp("raster") / "distance.tif"
-    return distance_raster(path, res=0.05, command="bordermap raster --kind distance")
+    return distance_raster(path, THEATRE, res=0.05, command="bordermap raster distance")
 
 
 def test_grid_snaps_outwards_to_the_resolution():
@@ -80,10 +78,12 @@ def test_grid_snaps_outwards_to_the_resolution():
     assert (g.width, g.height) == (647, 869)
     lon, lat = g.centres()
     assert lon[0] == pytest.approx(58.875) and lat[0] == pytest.approx(31.855)
-    with pytest.raises(InputError, match="west < east"):
+    with pytest.raises(ParameterError, match="west < east") as bad_bounds:
         Grid.covering((63, 25, 60, 30), 0.1)
-    with pytest.raises(InputError, match="positive"):
+    assert bad_bounds.value.param == "bounds"
+    with pytest.raises(ParameterError, match="positive") as bad_res:
         Grid.covering((60, 25, 63, 30), 0)
+    assert bad_res.value.param == "res"
 
 
 def test_distance_raster_is_a_valid_cog_with_units(distance_tif):
@@ -95,13 +95,14 @@ def test_distance_raster_is_a_valid_cog_with_units(distance_tif):
         assert ds.units == ("km",)
         assert ds.descriptions[0] == "geodesic distance to the IRN-PAK border"
         assert ds.tags()["BORDER_PAIR"] == "IRN-PAK"
-        assert ds.tags()["COMMAND_LINE"] == "bordermap raster --kind distance"
-        w, s, e, n = theatre_bounds("IRN-PAK")
+        assert ds.tags()["COMMAND_LINE"] == "bordermap raster distance"
+        w, s, e, n = THEATRE.bounds
         assert ds.bounds.left <= w and ds.bounds.top >= n
         assert ds.bounds.right >= e and ds.bounds.bottom <= s
         assert ds.res == pytest.approx((0.05, 0.05))
 
 
+@pytest.mark.slow
 def test_distance_raster_matches_exact_geodesics(distance_tif):
     line = layers.border("IRN-PAK").geometry.iloc[0]
     with rasterio.open(distance_tif) as ds:
@@ -121,7 +122,7 @@ def test_distance_raster_matches_exact_geodesics(distance_tif):
 
 
 def test_signed_distance_by_side(tmp_path):
-    out = distance_raster(tmp_path / "s.tif", res=0.1, signed=True)
+    out = distance_raster(tmp_path / "s.tif", THEATRE, res=0.1, signed=True)
     with rasterio.open(out) as ds:
         band = ds.read(1, masked=True)
         assert "positive in IRN, negative in PAK" in ds.descriptions[0]
@@ -171,7 +172,7 @@ def test_density_kernel_uses_geodesic_distance():
 
 
 def test_density_raster_file(tmp_path):
-    out = density_raster(tmp_path / "d.tif", layers.events(), bandwidth_km=25, res=0.05)
+    out = density_raster(tmp_path / "d.tif", layers.events(), THEATRE, bandwidth_km=25, res=0.05)
     assert cog_validate(str(out), strict=True)[0]
     with rasterio.open(out) as ds:
         assert ds.units == ("events/1000 km2",)
@@ -180,14 +181,22 @@ def test_density_raster_file(tmp_path):
         peak = ds.index(62.3342, 27.3707)  # Saravan
     assert band[peak] == pytest.approx(band.max(), rel=0.2)
     assert band[peak] > 0.2  # 1000 / (2 pi 25^2) = 0.25 per 1000 km2 at one event's centre
-    with pytest.raises(InputError, match="bandwidth"):
-        density_raster(tmp_path / "e.tif", layers.events(), bandwidth_km=0)
+    with pytest.raises(ParameterError, match="bandwidth") as bad:
+        density_raster(tmp_path / "e.tif", layers.events(), THEATRE, bandwidth_km=0)
+    assert bad.value.param == "bandwidth_km"
+    with pytest.raises(ParameterError, match="choose count or fatalities"):
+        density_raster(tmp_path / "e.tif", layers.events(), THEATRE, weight="deaths")
+    with pytest.raises(InputError, match="fatalities"):
+        density_raster(
+            tmp_path / "e.tif", layers.events().drop(columns="fatalities"), weight="fatalities"
+        )
+    assert not (tmp_path / "e.tif").exists()
     with pytest.raises(OutputExistsError):
-        density_raster(out, layers.events())
+        density_raster(out, layers.events(), THEATRE)
 
 
 def test_priogrid_raster(tmp_path):
-    out, cells = priogrid_raster(tmp_path / "p.tif", layers.events())
+    out, cells = priogrid_raster(tmp_path / "p.tif", layers.events(), THEATRE)
     assert cog_validate(str(out), strict=True)[0]
     with rasterio.open(out) as ds:
         assert ds.count == 4
@@ -223,3 +232,49 @@ def test_gdalinfo_sees_a_cog_with_units(distance_tif):
     assert band["description"] == "geodesic distance to the IRN-PAK border"
     assert band["unit"] == "km" and band["noDataValue"] == NODATA
     assert 'ID["EPSG",4326]' in info["coordinateSystem"]["wkt"]
+
+
+def test_python_api_provenance_and_shared_tags(tmp_path):
+    out, _ = priogrid_raster(
+        tmp_path / "p.tif", layers.events(), "IRN-PAK", bounds=(61, 26, 63, 28)
+    )
+    with rasterio.open(out) as ds:
+        tags = ds.tags()
+    assert tags["COMMAND_LINE"] == PYTHON_API
+    assert tags["BORDER_PAIR"] == "IRN-PAK"
+    assert tags["GRID"].startswith("PRIO-GRID 0.5 degree")
+
+
+def test_distance_to_a_users_line(tmp_path):
+    line = gpd.GeoDataFrame(
+        geometry=[shapely.LineString([(61.0, 26.0), (61.0, 28.0)])], crs="EPSG:4326"
+    )
+    theatre = Theatre.from_border(line, name="meridian")
+    out = distance_raster(tmp_path / "m.tif", theatre, res=0.1, bounds=(60, 26, 62, 28))
+    with rasterio.open(out) as ds:
+        values = ds.read(1)
+        assert ds.tags()["BORDER_PAIR"] == "meridian"
+        assert ds.descriptions[0] == "geodesic distance to the meridian border"
+        r, c = ds.index(61.95, 27.0)
+    # 0.95 degree of longitude at 27N is about 94.3 km
+    assert values[r, c] == pytest.approx(94.3, abs=0.5)
+    with pytest.raises(ParameterError, match="embedded pair") as bad:
+        distance_raster(tmp_path / "s.tif", theatre, res=0.1, signed=True)
+    assert bad.value.param == "signed"
+    assert not (tmp_path / "s.tif").exists()
+
+
+def test_too_large_a_grid_is_refused_before_writing(tmp_path):
+    with pytest.raises(ParameterError, match="too many") as bad:
+        distance_raster(tmp_path / "x.tif", THEATRE, res=0.0001)
+    assert bad.value.param == "res"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_preview_draws_the_theatre_and_refuses_to_replace(distance_tif, tmp_path):
+    png = preview_png(distance_tif, tmp_path / "d.png", THEATRE, contours=THEATRE.zones_km)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(OutputExistsError):
+        preview_png(distance_tif, png, THEATRE)
+    bare = preview_png(distance_tif, png, None, overwrite=True, title="bare")
+    assert bare == png and png.stat().st_size > 1000

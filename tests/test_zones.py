@@ -9,18 +9,18 @@ import shapely
 from shapely import LineString
 
 from geo import layers
-from geo.errors import InputError
+from geo.errors import ParameterError
 from geo.nearest import LineIndex
 from geo.zones import assign_zone, border_buffer, border_zones, parse_zones, zone_labels
 
 
 def test_parse_zones_sorts_and_rejects_bad_values():
     assert parse_zones("100,10, 25") == (10.0, 25.0, 100.0)
-    with pytest.raises(InputError, match="--zones"):
+    with pytest.raises(ParameterError, match="zones_km"):
         parse_zones("10,abc")
-    with pytest.raises(InputError):
+    with pytest.raises(ParameterError):
         parse_zones("0,10")
-    with pytest.raises(InputError, match="above 2000 km"):
+    with pytest.raises(ParameterError, match="above 2000 km"):
         parse_zones("10,8000")
     assert parse_zones("2000") == (2000.0,)
 

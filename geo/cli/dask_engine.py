@@ -1,67 +1,86 @@
-"""``bordermap analyze --engine dask``: the click side of :mod:`geo.distributed`.
+"""``bordermap analyze --engine dask``: the click side of :mod:`geo.dask`.
 
-:data:`engine_options` adds ``--engine`` and ``--scheduler`` to a command
-that already has ``--events`` and ``--out``, and lets those two name what the
-dask engine reads and writes: a glob or a folder for ``--events``, a folder
-for ``--out``. :func:`run_dask` connects to the cluster, runs the analysis and
-prints the report. dask is imported only when ``--engine dask`` is chosen.
+Plain options for a command to declare (:data:`engine_opt`,
+:data:`scheduler_opt`, and :data:`engine_out_opt`, an ``--out`` that may
+name a folder), :func:`check_local` for the local engine, and
+:func:`run_dask`, which connects to the cluster, runs the analysis and
+prints the report. ``geo.dask`` loads its modules, and dask, only when
+:func:`run_dask` runs.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-__all__ = ["ENGINES", "engine_options", "render_report", "run_dask"]
+import geo.dask
+from geo.io.atomic import check_out
+from geo.io.options import ReadOptions
+
+if TYPE_CHECKING:  # pandas and geo.theatre (geopandas) load slowly; keep `--help` quick
+    import pandas as pd
+
+    from geo.theatre import Theatre
+
+__all__ = [
+    "ENGINES",
+    "check_local",
+    "engine_opt",
+    "engine_out_opt",
+    "render_report",
+    "run_dask",
+    "scheduler_opt",
+]
 
 ENGINES = ("local", "dask")
 
+engine_opt = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: stream chunks in this process. dask: one partition per file on a Dask "
+    "cluster; --events may be a folder or a quoted glob of CSV/GeoParquet files, and "
+    "--out is a folder that receives a partitioned GeoParquet dataset.",
+)
+scheduler_opt = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
+    "on this machine). Needs --engine dask.",
+)
+engine_out_opt = click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write to this file (--engine local) or folder (--engine dask).",
+)
 
-def engine_options(func):
-    """Add ``--engine local|dask`` and ``--scheduler ADDRESS`` to a command.
 
-    Apply it below ``@click.command()`` and above ``@event_options`` and the
-    ``--out`` option: it relaxes their path checks (a glob or folder of
-    events, a folder to write), and restores the one-file rule for ``--out``
-    with ``--engine local``.
+def check_local(scheduler: str | None, out: Path | None) -> None:
+    """Refuse the dask-only choices with ``--engine local``.
+
+    Parameters
+    ----------
+    scheduler : str or None
+        ``--scheduler``: only the dask engine has one.
+    out : pathlib.Path or None
+        ``--out``: the local engine writes one file, not a folder.
+
+    Raises
+    ------
+    click.BadParameter
     """
-    for param in getattr(func, "__click_params__", []):
-        if param.name == "events":
-            param.type = click.Path(path_type=Path)  # globs do not exist as paths
-        elif param.name == "out":
-            param.type = click.Path(path_type=Path)
-            param.help = "Write to this file (--engine local) or folder (--engine dask)."
-
-    @functools.wraps(func)
-    def checked(*args, engine: str, scheduler: str | None, **kwargs):
-        out = kwargs.get("out")
-        if engine == "local" and out is not None and out.is_dir():
-            raise click.BadParameter(
-                f"{out} is a folder; --engine local writes one file", param_hint="--out"
-            )
-        if engine == "local" and scheduler is not None:
-            raise click.BadParameter("needs --engine dask", param_hint="--scheduler")
-        return func(*args, engine=engine, scheduler=scheduler, **kwargs)
-
-    checked = click.option(
-        "--scheduler",
-        metavar="ADDRESS",
-        default=None,
-        help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
-        "on this machine). Needs --engine dask.",
-    )(checked)
-    return click.option(
-        "--engine",
-        type=click.Choice(ENGINES),
-        default="local",
-        show_default=True,
-        help="local: stream chunks in this process. dask: one partition per file on a Dask "
-        "cluster; --events may be a folder or a quoted glob of CSV/GeoParquet files, and "
-        "--out is a folder that receives a partitioned GeoParquet dataset.",
-    )(checked)
+    if scheduler is not None:
+        raise click.BadParameter("needs --engine dask", param_hint="--scheduler")
+    if out is not None and out.is_dir():
+        raise click.BadParameter(
+            f"{out} is a folder; --engine local writes one file", param_hint="--out"
+        )
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -77,7 +96,7 @@ def render_report(result) -> str:
 
     Parameters
     ----------
-    result : geo.distributed.DatasetRun
+    result : geo.dask.DatasetRun
 
     Returns
     -------
@@ -102,23 +121,14 @@ def render_report(result) -> str:
 def run_dask(
     scheduler: str | None,
     *,
-    border,
-    label: str,
-    pair: str,
-    zones_km,
-    sites: list[str],
+    theatre: Theatre,
+    events: Path | None,
+    read_options: ReadOptions,
+    rejects: Path | None,
     fmt: str,
     out: Path | None,
     overwrite: bool,
     quiet: bool,
-    events: Path | None = None,
-    events_format: str | None = "auto",
-    lat_col: str | None = None,
-    lon_col: str | None = None,
-    id_col: str | None = None,
-    rejects: Path | None = None,
-    strict: bool = False,
-    **_ignored,
 ) -> None:
     """Run ``analyze`` on Dask: check options, connect, analyse, report.
 
@@ -126,15 +136,21 @@ def run_dask(
     ----------
     scheduler : str or None
         ``--scheduler``; None starts a LocalCluster.
-    border, label, pair, zones_km, sites
-        The parsed ``--border``/``--pair``, ``--zones`` and ``--sites``.
+    theatre : geo.theatre.Theatre
+        Built once from ``--pair``/``--border``, ``--zones`` and ``--sites``.
+    events, read_options, rejects
+        What :func:`geo.cli.options.event_options` gives the command;
+        ``events`` may be a file, a folder of Parquet files or a glob.
     fmt, out, overwrite, quiet
         ``--format`` (only ``table``, the report), ``--out`` (required, a
         folder), ``--overwrite``, ``--quiet``.
-    events, events_format, lat_col, lon_col, id_col, rejects, strict
-        The event options.
-    **_ignored
-        Other options of the command.
+
+    Raises
+    ------
+    click.UsageError
+        Without ``--events`` or ``--out``.
+    click.BadParameter
+        For a ``--format`` other than ``table``.
     """
     if events is None:
         raise click.UsageError("--engine dask needs --events (a file, folder or quoted glob)")
@@ -144,24 +160,11 @@ def run_dask(
         raise click.BadParameter(
             "--engine dask writes GeoParquet to --out and prints a table", param_hint="--format"
         )
-    from geo import distributed
-
-    with distributed.connect(scheduler):
-        result = distributed.run(
-            events,
-            out,
-            border=border,
-            border_label=label,
-            pair=pair,
-            zones_km=zones_km,
-            sites=sites,
-            rejects=rejects,
-            overwrite=overwrite,
-            fmt=None if events_format in (None, "auto") else events_format,
-            lat_col=lat_col,
-            lon_col=lon_col,
-            id_col=id_col,
-            strict=strict,
+    for target in (out, rejects):  # before a cluster starts
+        check_out(target, overwrite)
+    with geo.dask.connect(scheduler):
+        result = geo.dask.run(
+            events, out, theatre, options=read_options, rejects=rejects, overwrite=overwrite
         )
     if not quiet:
         click.echo(result.summary_line(str(events)), err=True)

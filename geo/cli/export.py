@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 
 import click
 
-from geo.cli.eventsio import event_options, load_events_for_cli
-from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt
+from geo.cli.options import (
+    border_opt,
+    build_theatre,
+    command_line,
+    event_options,
+    load_events,
+    overwrite_opt,
+    pair_opt,
+    quiet_opt,
+    split_list,
+    zones_opt,
+)
+from geo.io.atomic import check_out
 
-__all__ = ["export", "split_layers"]
+__all__ = ["export"]
 
 _SUFFIX_FORMATS = {
     ".gpkg": "gpkg",
@@ -23,11 +32,13 @@ _SUFFIX_FORMATS = {
 }
 
 
-def split_layers(ctx: click.Context, param: click.Parameter, value) -> tuple[str, ...] | None:
-    """Click callback: ``--layers a,b --layers c`` to ``('a', 'b', 'c')``; None if not given."""
-    if not value:
-        return None
-    return tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+def _check_format(fmt: str, update: bool, layer_names: tuple[str, ...] | None) -> None:
+    if fmt == "gpkg":
+        return
+    if update:
+        raise click.UsageError(f"--update works on GeoPackages, not --format {fmt}")
+    if layer_names and tuple(layer_names) != ("events",):
+        raise click.UsageError(f"--format {fmt} writes the events layer only")
 
 
 @click.command("export")
@@ -40,11 +51,13 @@ def split_layers(ctx: click.Context, param: click.Parameter, value) -> tuple[str
 )
 @event_options
 @pair_opt
+@border_opt
+@zones_opt
 @click.option(
     "--layers",
     "layer_names",
     multiple=True,
-    callback=split_layers,
+    callback=split_list,
     metavar="NAME[,NAME...]",
     help="Only these layers: events, borders, countries, provinces, zones, "
     "nearest_lines, places, sites, priogrid.",
@@ -68,12 +81,16 @@ def split_layers(ctx: click.Context, param: click.Parameter, value) -> tuple[str
 def export(
     out: Path,
     pair: str,
+    border_path: Path | None,
+    zones_km: tuple[float, ...],
     layer_names: tuple[str, ...] | None,
     overwrite: bool,
     update: bool,
     fmt: str | None,
     quiet: bool,
-    **event_kw,
+    events: Path | None,
+    read_options,
+    rejects: Path | None,
 ) -> None:
     """Write events, borders, zones, provinces and PRIO-GRID cells to one GeoPackage.
 
@@ -81,35 +98,33 @@ def export(
     rename), carries QGIS default styles in `layer_styles` and provenance in
     `gpkg_metadata`, and passes GDAL's validate_gpkg.py.
     """
-    from geo.export import export_events, export_gpkg
+    # geopandas-backed modules load here, not at the top, to keep `bordermap --help` fast
+    from geo.export.gpkg import export_events, export_gpkg
+    from geo.io.stream import EventStream
+    from geo.proximity import analyze
 
     fmt = fmt or _SUFFIX_FORMATS.get(out.suffix.lower(), "gpkg")
-    if fmt != "gpkg":
-        if update:
-            raise click.UsageError(f"--update works on GeoPackages, not --format {fmt}")
-        if layer_names and tuple(layer_names) != ("events",):
-            raise click.UsageError(f"--format {fmt} writes the events layer only")
+    _check_format(fmt, update, layer_names)
     if not update:
-        check_out(out, overwrite)
-    events = load_events_for_cli(quiet=quiet, overwrite=overwrite, **event_kw)
-    source = event_kw.get("events")
-    events_source = f"user file {source}" if source else None
+        check_out(out, overwrite)  # before reading a large event file
+    theatre = build_theatre(pair, zones_km, border_path)
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    analyzed = analyze(load_events(stream, quiet=quiet), theatre)
     if fmt != "gpkg":
-        export_events(out, events=events, pair=pair, fmt=fmt, overwrite=overwrite)
+        export_events(out, analyzed, fmt=fmt, overwrite=overwrite)
         if not quiet:
-            click.echo(f"wrote {out}: {len(events)} events ({fmt})", err=True)
+            click.echo(f"wrote {out}: {len(analyzed)} events ({fmt})", err=True)
         return
-    log = None if quiet else (lambda msg: click.echo(f"  {msg}", err=True))
     export_gpkg(
         out,
-        events=events,
-        pair=pair,
+        analyzed,
+        theatre,
         layers=layer_names,
         overwrite=overwrite,
         update=update,
-        command=shlex.join(["bordermap", *sys.argv[1:]]),
-        events_source=events_source,
-        progress=log,
+        command=command_line(),
+        events_source=f"user file {events}" if events else None,
+        progress=None if quiet else (lambda msg: click.echo(f"  {msg}", err=True)),
     )
     if not quiet:
         click.echo(f"wrote {out} ({'updated' if update else 'GeoPackage 1.3'})", err=True)

@@ -1,8 +1,11 @@
-"""``bordermap layers``: list the embedded layers, or rebuild them from pinned sources."""
+"""``bordermap layers``: list the embedded layers and border pairs.
+
+The layers are rebuilt from their pinned sources by ``make layers``
+(``python -m tools.build_layers``), which is build-time code outside the
+installed package.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
@@ -11,14 +14,14 @@ from geo.cli.options import dumps_json, report_format_opt
 __all__ = ["layers"]
 
 
-@click.group(invoke_without_command=True)
+@click.command()
 @report_format_opt
-@click.pass_context
-def layers(ctx: click.Context, fmt: str) -> None:
-    """List embedded layers with feature counts, licences and border lengths."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from geo import layers as lay
+def layers(fmt: str) -> None:
+    """List embedded layers with feature counts, licences and border lengths.
+
+    In a checkout, make layers rebuilds the files from their pinned sources.
+    """
+    from geo import layers as lay  # geopandas: keep `bordermap --help` fast
 
     records = lay.summary()
     if fmt == "json":
@@ -34,25 +37,3 @@ def layers(ctx: click.Context, fmt: str) -> None:
     ):
         click.echo(f"{pair:<10} {km:>11.1f}  {bridged:>10.1f}")
     click.echo("\nIRN-PAK for comparison: CIA World Factbook 959 km; seed article 900 km.")
-
-
-@layers.command("build")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Layers folder to rebuild (default: the checkout's layers/).",
-)
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".cache/sources"),
-    show_default=True,
-)
-def build(out: Path | None, cache: Path) -> None:
-    """Fetch the pinned packages (network) and rebuild the layer files."""
-    from geo import layers as lay
-    from geo.layers.build import build_all
-
-    for name, path in build_all(out or lay.LAYERS_DIR, cache).items():
-        click.echo(f"{name}: {path}", err=True)

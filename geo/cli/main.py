@@ -1,27 +1,77 @@
-"""The ``bordermap`` click group; each command lives in its own module."""
+"""The ``bordermap`` click group, and the one error boundary of the CLI.
+
+Each command lives in its own module and calls the library; whatever the
+library raises on purpose (:class:`~geo.errors.BordermapError`) and whatever
+the operating system refuses (:class:`OSError`: an unwritable folder, a full
+disk) becomes one line on stderr and an exit status here, and nowhere else.
+"""
 
 from __future__ import annotations
+
+import errno
 
 import click
 
 from geo import __version__
-from geo.errors import BordermapError
+from geo.cli import analyze, events, export, geocode, layers, plot, raster
+from geo.cli import map as map_
+from geo.errors import BordermapError, OutputExistsError, ParameterError
 
-__all__ = ["BordermapGroup", "cli"]
+__all__ = ["BordermapGroup", "cli", "one_line"]
+
+
+def _flag(command: click.Command, param: str) -> str:
+    """Spell a library parameter as its command-line option (``res`` to ``--res``)."""
+    stack = [command]
+    while stack:
+        current = stack.pop()
+        for option in current.params:
+            if option.name == param and option.opts:
+                return max(option.opts, key=len)
+        if isinstance(current, click.Group):
+            stack.extend(current.commands.values())
+    return "--" + param.replace("_", "-")
+
+
+def one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
+    """Give the message and exit status the CLI prints for an error it owns.
+
+    Parameters
+    ----------
+    exc : BordermapError or OSError
+    ctx : click.Context
+        The group's context, to name options as the user typed them.
+
+    Returns
+    -------
+    (str, int)
+        One line, and the exit status: the error's ``exit_code`` for a
+        :class:`BordermapError` (2 for bad input), 1 for an operating-system
+        refusal, or 2 for a parameter.
+    """
+    if isinstance(exc, ParameterError):
+        return f"Invalid value for '{_flag(ctx.command, exc.param)}': {exc.problem}", 2
+    if isinstance(exc, OutputExistsError):
+        return f"{exc.path} exists; add --overwrite to replace it", exc.exit_code
+    if isinstance(exc, BordermapError):
+        return str(exc), exc.exit_code
+    reason = exc.strerror or errno.errorcode.get(exc.errno or 0) or str(exc)
+    where = exc.filename if exc.filename is not None else "output"
+    return f"{where}: {reason}", 1
 
 
 class BordermapGroup(click.Group):
-    """A group that turns every :class:`BordermapError` into a one-line message.
-
-    The exit code is the error's ``exit_code`` (2 for bad input or usage).
-    """
+    """A group that turns library errors and OS refusals into one line and an exit status."""
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         try:
             return super().invoke(ctx)
-        except BordermapError as exc:
-            err = click.ClickException(str(exc))
-            err.exit_code = exc.exit_code
+        except (BordermapError, OSError) as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            message, status = one_line(exc, ctx)
+            err = click.ClickException(message)
+            err.exit_code = status
             raise err from exc
 
 
@@ -35,21 +85,14 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from geo.cli import analyze, events, export, geocode, layers, plot, raster
-    from geo.cli import map as map_
-
-    for command in (
-        layers.layers,
-        analyze.analyze,
-        map_.map_cmd,
-        export.export,
-        raster.raster,
-        events.events,
-        geocode.geocode,
-        plot.plot_cmd,
-    ):
-        cli.add_command(command)
-
-
-_register()
+for _command in (
+    layers.layers,
+    analyze.analyze,
+    map_.map_cmd,
+    export.export,
+    raster.raster,
+    events.events,
+    geocode.geocode,
+    plot.plot_cmd,
+):
+    cli.add_command(_command)

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import click
 
-from geo.cli.eventsio import event_options, load_events_for_cli
-from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt, zones_opt
-from geo.errors import BordermapError, InputError
+from geo.cli.options import (
+    build_theatre,
+    event_options,
+    load_events,
+    overwrite_opt,
+    pair_opt,
+    quiet_opt,
+    zones_opt,
+)
+from geo.io.atomic import check_out
+from geo.io.options import ReadOptions
 
 __all__ = ["DEFAULT_OUT", "map_cmd"]
 
@@ -37,6 +45,9 @@ DEFAULT_OUT = Path("maps") / "bordermap.html"
 @overwrite_opt
 @quiet_opt
 def map_cmd(
+    events: Path | None,
+    read_options: ReadOptions,
+    rejects: Path | None,
     pair: str,
     out: Path,
     offline: bool,
@@ -44,7 +55,6 @@ def map_cmd(
     zones_km: tuple[float, ...],
     overwrite: bool,
     quiet: bool,
-    **event_kwargs,
 ) -> None:
     """Render events along a border as an interactive map (HTML).
 
@@ -54,21 +64,20 @@ def map_cmd(
     the nearest border point, cross-border strikes, a legend and a day-by-day
     time slider.
     """
+    # folium and geopandas load only when a map is drawn, to keep `bordermap --help` fast
+    from geo.io.stream import EventStream
     from geo.mapping import render_map, save_map
+    from geo.proximity import analyze
 
-    check_out(out, overwrite)
-    events = load_events_for_cli(**event_kwargs, quiet=quiet, overwrite=overwrite)
-    m = render_map(events, pair=pair, zones_km=zones_km, title=title, offline=offline)
-    try:
-        save_map(m, out, overwrite=overwrite)
-    except OSError as exc:
-        if isinstance(exc, BordermapError):
-            raise
-        # an unwritable folder, or a file where a folder should be: one line, no traceback
-        raise InputError(
-            str(out), None, "--out", f"cannot write in {out.parent}: {exc.strerror or exc}"
-        ) from exc
+    check_out(out, overwrite)  # refuse before the slow part, not after it
+    theatre = build_theatre(pair, zones_km)
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    analyzed = analyze(load_events(stream, quiet=quiet), theatre)
+    m = render_map(analyzed, theatre, title=title, offline=offline)
+    save_map(m, out, overwrite=overwrite)
     if not quiet:
         size = out.stat().st_size / 1e6
         kind = "self-contained " if offline else ""
-        click.echo(f"wrote {kind}map of {len(events):,} events to {out} ({size:.1f} MB)", err=True)
+        click.echo(
+            f"wrote {kind}map of {len(analyzed):,} events to {out} ({size:.1f} MB)", err=True
+        )

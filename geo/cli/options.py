@@ -1,26 +1,49 @@
-"""Options and helpers shared by every ``bordermap`` command."""
+"""Options and helpers shared by every ``bordermap`` command.
+
+Options are module-level decorators, as in ``rio/options.py``. Two of them
+gather several flags into one library value: :func:`event_options` turns the
+event-file flags into ``events``, ``read_options`` and ``rejects``, and
+:func:`build_theatre` turns ``--pair``/``--border``/``--zones``/``--sites``
+into a :class:`geo.theatre.Theatre`.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from geo.errors import OutputExistsError
+from geo.errors import ParameterError
+from geo.io.atomic import atomic_path
+from geo.io.options import EVENT_FORMATS, ReadOptions
 
 __all__ = [
+    "EVENT_FORMATS",
     "FORMATS",
-    "check_out",
+    "border_opt",
+    "build_theatre",
+    "command_line",
+    "dumps_json",
     "emit",
+    "event_options",
     "format_opt",
+    "load_events",
     "out_opt",
     "overwrite_opt",
     "pair_opt",
+    "parse_bounds",
+    "parse_zones_option",
     "quiet_opt",
     "report_format_opt",
+    "report_read",
+    "sites_opt",
+    "split_list",
     "zones_opt",
 ]
 
@@ -60,15 +83,55 @@ pair_opt = click.option(
     metavar="AAA-BBB",
     help="Embedded border pair, as ISO3 codes; `bordermap layers` lists them.",
 )
+border_opt = click.option(
+    "--border",
+    "border_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A line or polygon file GDAL reads (GeoJSON, GeoPackage, Shapefile) instead of --pair.",
+)
 
 
-def _parse_zones(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, ...]:
-    from geo.errors import InputError
+def split_list(ctx: click.Context | None, param, value) -> tuple[str, ...] | None:
+    """Click callback: ``a,b`` (or ``--opt a,b --opt c``) to ``('a', 'b', 'c')``; None if empty.
+
+    Examples
+    --------
+    >>> split_list(None, None, ("a, b", "c"))
+    ('a', 'b', 'c')
+    >>> split_list(None, None, "") is None
+    True
+    """
+    if not value:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    parts = tuple(part.strip() for item in items for part in item.split(",") if part.strip())
+    return parts or None
+
+
+sites_opt = click.option(
+    "--sites",
+    default=None,
+    callback=lambda ctx, param, value: () if value == "" else split_list(ctx, param, value),
+    metavar="NAME,NAME,...",
+    help="Gazetteer places to measure every event to, comma-separated; empty for none "
+    "[default: Chabahar,Gwadar Port for IRN-PAK, none for other pairs].",
+)
+
+
+def parse_zones_option(ctx: click.Context | None, param, value: str) -> tuple[float, ...]:
+    """Click callback: ``'10,25,50'`` to sorted zone edges in km.
+
+    Examples
+    --------
+    >>> parse_zones_option(None, None, "50,10")
+    (10.0, 50.0)
+    """
     from geo.zones import parse_zones
 
     try:
         return parse_zones(value)
-    except InputError as exc:
+    except ParameterError as exc:
         raise click.BadParameter(exc.problem, ctx=ctx, param=param) from exc
 
 
@@ -77,25 +140,159 @@ zones_opt = click.option(
     "zones_km",
     default="10,25,50,100",
     show_default=True,
-    callback=_parse_zones,
+    callback=parse_zones_option,
     metavar="KM,KM,...",
     help="Edges of the distance zones in km.",
 )
 
 
-def check_out(out: Path | None, overwrite: bool) -> None:
-    """Refuse to replace an existing ``out`` unless ``overwrite``.
+def parse_bounds(ctx: click.Context | None, param, value: str | None):
+    """Click callback: ``'minx,miny,maxx,maxy'`` in degrees to a tuple of floats.
 
-    Raises
-    ------
-    OutputExistsError
-        When ``out`` exists and ``overwrite`` is false.
+    Examples
+    --------
+    >>> parse_bounds(None, None, "60, 25, 63.5, 30")
+    (60.0, 25.0, 63.5, 30.0)
     """
-    if out is not None and out.exists() and not overwrite:
-        raise OutputExistsError(str(out))
+    if value is None:
+        return None
+    parts = [p for p in value.replace(" ", ",").split(",") if p]
+    try:
+        w, s, e, n = (float(p) for p in parts)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r}: expected four numbers minx,miny,maxx,maxy", ctx=ctx, param=param
+        ) from None
+    if not all(math.isfinite(v) for v in (w, s, e, n)):
+        raise click.BadParameter(f"{value!r}: numbers must be finite", ctx=ctx, param=param)
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise click.BadParameter(
+            f"{value!r}: need -180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90",
+            ctx=ctx,
+            param=param,
+        )
+    return (w, s, e, n)
 
 
-def emit(text: str, out: Path | None) -> None:
+_EVENT_OPTIONS = (
+    click.option(
+        "--events",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Event file: ACLED or UCDP CSV, plain CSV, GeoJSON, GeoPackage, Shapefile, "
+        "FlatGeobuf or GeoParquet (default: the embedded seed events).",
+    ),
+    click.option(
+        "--events-format",
+        type=click.Choice(["auto", *EVENT_FORMATS]),
+        default="auto",
+        show_default=True,
+        help="Force the event file's format instead of detecting it from the content.",
+    ),
+    click.option("--lat-col", default=None, help="Latitude column (default: detected)."),
+    click.option("--lon-col", default=None, help="Longitude column (default: detected)."),
+    click.option("--id-col", default=None, help="Event id column (default: detected)."),
+    click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write every rejected row and its reason to this CSV.",
+    ),
+    click.option(
+        "--strict",
+        is_flag=True,
+        help="Stop at the first problem in the event file, warnings included (exit 2), "
+        "instead of rejecting rows.",
+    ),
+)
+
+
+def event_options(func):
+    """Add the event-file options; the command receives ``events``, ``read_options``, ``rejects``.
+
+    ``events`` is the file (None for the seed events), ``read_options`` a
+    :class:`geo.io.options.ReadOptions`, ``rejects`` the CSV for rejected rows.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, events_format, lat_col, lon_col, id_col, strict, **kwargs):
+        kwargs["read_options"] = ReadOptions(
+            fmt=events_format, lat_col=lat_col, lon_col=lon_col, id_col=id_col, strict=strict
+        )
+        return func(*args, **kwargs)
+
+    for option in reversed(_EVENT_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def load_events(stream, *, quiet: bool):
+    """Read every event of a :class:`geo.io.stream.EventStream` and report on stderr.
+
+    Parameters
+    ----------
+    stream : geo.io.stream.EventStream
+    quiet : bool
+        Print nothing.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    events = stream.read_all()
+    report_read(stream, quiet=quiet)
+    return events
+
+
+def report_read(stream, *, quiet: bool) -> None:
+    """Print a stream's one-line summary and its notes on stderr (unless ``quiet``)."""
+    if quiet or stream.path is None:
+        return
+    click.echo(stream.summary(), err=True)
+    for note in stream.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def build_theatre(
+    pair: str,
+    zones_km: tuple[float, ...] | None = None,
+    border_path: Path | None = None,
+    sites: tuple[str, ...] | None = None,
+):
+    """Build the :class:`geo.theatre.Theatre` the options name.
+
+    Parameters
+    ----------
+    pair : str
+        ``--pair``.
+    zones_km : tuple of float, optional
+        ``--zones``.
+    border_path : pathlib.Path, optional
+        ``--border``: a user line replaces the pair.
+    sites : tuple of str, optional
+        ``--sites`` (None for the theatre's default).
+
+    Returns
+    -------
+    geo.theatre.Theatre
+    """
+    from geo.theatre import Theatre
+
+    if border_path is None:
+        return Theatre.from_pair(pair, zones_km=zones_km, sites=sites)
+    from geo.io.border import read_border
+
+    return Theatre.from_border(
+        read_border(border_path), name=border_path.name, zones_km=zones_km, sites=sites or ()
+    )
+
+
+def command_line() -> str:
+    """Return this process's command line, as recorded in output provenance."""
+    return shlex.join(["bordermap", *sys.argv[1:]])
+
+
+def emit(text: str, out: Path | None, *, overwrite: bool = False) -> None:
     """Write ``text`` to ``out`` atomically, or to standard output.
 
     Parameters
@@ -104,24 +301,43 @@ def emit(text: str, out: Path | None) -> None:
         What to write.
     out : pathlib.Path or None
         Target file; None for standard output.
+    overwrite : bool
+        Replace an existing ``out``.
     """
     if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        click.echo(text if text.endswith("\n") else text + "\n", nl=False)
         return
-    from geo.atomic import atomic_path
-
-    with atomic_path(out) as tmp:
+    with atomic_path(out, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
 def dumps_json(obj: Any) -> str:
-    """JSON with numpy scalars converted and NaN as null."""
+    """JSON text with numpy scalars as numbers, dates as ISO strings, and NaN as null.
 
-    def default(value: Any) -> Any:
-        if hasattr(value, "item"):
-            return value.item()
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return str(value)
+    Examples
+    --------
+    >>> print(dumps_json({"a": float("nan"), "b": 1.5}))
+    {
+      "a": null,
+      "b": 1.5
+    }
+    """
+    return json.dumps(_nulls(obj), indent=2, ensure_ascii=False, default=_plain, allow_nan=False)
 
-    return json.dumps(obj, indent=2, ensure_ascii=False, default=default)
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return _nulls(value.item())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _nulls(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _nulls(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_nulls(v) for v in obj]
+    return obj

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import click
 
-from geo.cli.eventsio import event_options, load_events_for_cli
-from geo.cli.options import check_out, overwrite_opt, pair_opt, quiet_opt, zones_opt
-from geo.errors import BordermapError, InputError
+from geo.cli.options import (
+    build_theatre,
+    event_options,
+    load_events,
+    overwrite_opt,
+    pair_opt,
+    quiet_opt,
+    zones_opt,
+)
+from geo.io.atomic import check_out
+from geo.io.options import ReadOptions
 
 __all__ = ["DEFAULT_OUT", "plot_cmd"]
 
@@ -38,6 +46,9 @@ DEFAULT_OUT = Path("maps") / "bordermap.png"
 @overwrite_opt
 @quiet_opt
 def plot_cmd(
+    events: Path | None,
+    read_options: ReadOptions,
+    rejects: Path | None,
     pair: str,
     out: Path,
     dpi: float,
@@ -45,7 +56,6 @@ def plot_cmd(
     zones_km: tuple[float, ...],
     overwrite: bool,
     quiet: bool,
-    **event_kwargs,
 ) -> None:
     """Draw events along a border as a static figure (PNG or SVG).
 
@@ -56,20 +66,17 @@ def plot_cmd(
     network. With no options it draws the January 2024 Iran-Pakistan theatre
     to maps/bordermap.png.
     """
+    # matplotlib and geopandas load only when a figure is drawn, to keep `bordermap --help` fast
     from geo.figure import figure_format, plot, save_figure
+    from geo.io.stream import EventStream
+    from geo.proximity import analyze
 
     figure_format(out)
-    check_out(out, overwrite)
-    events = load_events_for_cli(**event_kwargs, quiet=quiet, overwrite=overwrite)
-    fig = plot(events, pair=pair, zones_km=zones_km, title=title)
-    try:
-        save_figure(fig, out, dpi=dpi, overwrite=overwrite)
-    except OSError as exc:
-        if isinstance(exc, BordermapError):
-            raise
-        # an unwritable folder, or a file where a folder should be: one line, no traceback
-        raise InputError(
-            str(out), None, "--out", f"cannot write in {out.parent}: {exc.strerror or exc}"
-        ) from exc
+    check_out(out, overwrite)  # refuse before the slow part, not after it
+    theatre = build_theatre(pair, zones_km)
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    analyzed = analyze(load_events(stream, quiet=quiet), theatre)
+    fig = plot(analyzed, theatre, title=title)
+    save_figure(fig, out, dpi=dpi, overwrite=overwrite)
     if not quiet:
         click.echo(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)", err=True)

@@ -1,14 +1,52 @@
-"""Readers behind :mod:`geo.events`: text sniffing, table layouts, vector files, checks.
+"""Reading and writing: event files in, tables and files out, atomically.
 
+Readers:
+
+- :mod:`geo.io.events` reads and checks event files (:func:`read_events`,
+  :func:`iter_event_chunks`), with :class:`ReadOptions` from :mod:`geo.io.options`;
 - :mod:`geo.io.text` decodes and splits delimited text in chunks;
-- :mod:`geo.io.codes` maps country names and numeric codes to ISO3;
 - :mod:`geo.io.layouts` turns ACLED, UCDP and plain tables into the event schema;
 - :mod:`geo.io.vector` reads GeoJSON, GeoPackage, Shapefile, FlatGeobuf, GeoParquet;
 - :mod:`geo.io.checks` finds every problem in a normalised chunk;
-- :mod:`geo.io.pipeline` runs those steps chunk by chunk (:class:`~geo.io.pipeline.ChunkReader`).
+- :mod:`geo.io.pipeline` runs those steps chunk by chunk;
+- :mod:`geo.io.border` reads a user's border file.
 
-Use :func:`geo.events.read_events` and :func:`geo.events.iter_event_chunks`;
-these modules are internal.
+Writers:
+
+- :mod:`geo.io.atomic` writes through a temporary file and refuses to replace
+  a file without ``overwrite`` (the one place that rule lives);
+- :mod:`geo.io.tables` writes analysed events as CSV, JSON or GeoJSON, chunk by chunk;
+- :mod:`geo.io.report` renders the text reports of ``analyze`` and ``events check``.
 """
 
 from __future__ import annotations
+
+from geo._lazy import lazy_module
+
+_NAMES = {
+    "EventTable": "geo.io.events",
+    "ReadOptions": "geo.io.options",
+    "atomic_path": "geo.io.atomic",
+    "check_out": "geo.io.atomic",
+    "iter_event_chunks": "geo.io.events",
+    "read_border": "geo.io.border",
+    "read_events": "geo.io.events",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = lazy_module(
+    __name__,
+    _NAMES,
+    [
+        "atomic",
+        "border",
+        "checks",
+        "events",
+        "layouts",
+        "options",
+        "pipeline",
+        "report",
+        "tables",
+        "text",
+        "vector",
+    ],
+)

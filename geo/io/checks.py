@@ -12,19 +12,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.io.codes import EMBEDDED
+from geo import layers
+from geo.country_codes import EMBEDDED
+from geo.gazetteer import province_codes
 from geo.io.layouts import problems_frame
+from geo.io.options import FAR_KM
+from geo.nearest import line_index
 
 __all__ = ["FAR_KM", "DuplicateIds", "check_admin1", "check_coordinates"]
 
 # Beyond this distance from the stated country an event is rejected; closer it is a warning
 # (events near a border are what bordermap is for, and town points can sit across the line).
-FAR_KM = 50.0
 
 
 @functools.cache
 def _countries() -> dict[str, object]:
-    from geo import layers
 
     frame = layers.countries()
     polys = {}
@@ -36,7 +38,6 @@ def _countries() -> dict[str, object]:
 
 @functools.cache
 def _provinces() -> tuple[pd.DataFrame, dict[str, object]]:
-    from geo import layers
 
     frame = layers.provinces()
     merged = frame.dissolve(by="adm1_code", as_index=False)
@@ -61,8 +62,6 @@ def _which_country(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _km_outside(poly, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Exact geodesic km from points (outside ``poly``) to its outline."""
-    from geo.nearest import line_index
-
     if len(lon) == 0:
         return np.zeros(0)
     return line_index(shapely.boundary(poly)).nearest(lon, lat).distance_km
@@ -179,8 +178,6 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
     list of pandas.DataFrame
         ``admin1_mismatch`` warnings, naming the province the point lies in.
     """
-    from geo.gazetteer import province_codes
-
     sel = (
         valid
         & frame["admin1"].notna().to_numpy()

@@ -7,11 +7,15 @@ reject or warn; nothing is guessed silently.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
+from geo.country_codes import iso3_from_gw, iso3_from_name, iso3_from_numeric
 from geo.errors import InputError
-from geo.io.codes import iso3_from_gw, iso3_from_name, iso3_from_numeric
+from geo.io.text import GED_COLUMNS
+from geo.io.values import parse_dates, parse_numbers
 
 __all__ = [
     "ACLED_CURRENT",
@@ -95,23 +99,10 @@ _UCDP_VIOLENCE = {"1": "State-based conflict", "2": "Non-state conflict", "3": "
 # UCDP where_prec -> ACLED-style geo_precision; date_prec -> time_precision
 _WHERE_TO_GEO = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
 _DATE_TO_TIME = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d %B %Y",
-    "%d-%b-%Y",
-    "%d %b %Y",
-    "%B %d, %Y",
-    "%Y/%m/%d",
-)
 
 
 def known_names() -> set[str]:
     """Lower-case column names of every layout we recognise (for header sniffing)."""
-    from geo.io.text import GED_COLUMNS
-
     names = {a for aliases in _ALIASES.values() for a in aliases}
     return names | set(ACLED_CURRENT) | set(ACLED_PRE2023) | set(GED_COLUMNS)
 
@@ -237,74 +228,6 @@ def _quoted(values: pd.Series, prefix: str = ""):
     return build
 
 
-def _fast_floats(text: pd.Series) -> pd.Series | None:
-    """Arrow's cast when every value is a plain number; None to take the slow path."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        values = pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
-        return None
-    return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
-
-
-def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Parse text to float; return (numbers, bad mask, decimal-comma mask).
-
-    Empty values are NaN and not bad; ``"26,96"`` is 26.96 with the comma flagged.
-
-    Examples
-    --------
-    >>> nums, bad, comma = parse_numbers(pd.Series(["1.5", "26,96", "x", None]))
-    >>> nums.tolist()[:2], bad.tolist(), comma.tolist()
-    ([1.5, 26.96], [False, False, True, False], [False, True, False, False])
-    """
-    text = values if pd.api.types.is_string_dtype(values.dtype) else values.astype("string")
-    text = text.str.strip()
-    present = text.notna() & (text != "")
-    nums = _fast_floats(text.where(present))
-    if nums is None:
-        nums = pd.to_numeric(text.where(present), errors="coerce").astype("float64")
-    failed = present & nums.isna()
-    comma = np.zeros(len(text), dtype=bool)
-    if failed.any():
-        candidates = text[failed]
-        decimal = candidates.str.fullmatch(r"[+-]?\d+,\d+").fillna(False).astype(bool)
-        if decimal.any():
-            fixed = pd.to_numeric(candidates[decimal].str.replace(",", ".", regex=False))
-            nums.loc[fixed.index] = fixed.astype("float64")
-            comma[text.index.get_indexer(fixed.index)] = True
-    bad = (present & nums.isna()).to_numpy(dtype=bool)
-    return nums, bad, comma
-
-
-def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse dates in the unambiguous formats ACLED and UCDP use; return (dates, bad mask).
-
-    Day/month order is never guessed: ``03/04/2024`` is bad, ``2024-04-03`` is not.
-
-    Examples
-    --------
-    >>> d, bad = parse_dates(pd.Series(["2024-01-16", "16 January 2024", "03/04/2024", None]))
-    >>> [str(x)[:10] for x in d], bad.tolist()
-    (['2024-01-16', '2024-01-16', 'NaT', 'NaT'], [False, False, True, True])
-    """
-    text = values if pd.api.types.is_string_dtype(values.dtype) else values.astype("string")
-    text = text.str.strip()
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.notna() & (text != "")
-    for fmt in _DATE_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        if ok.any():
-            out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
-            todo.loc[ok[ok].index] = False
-    return out, out.isna().to_numpy(dtype=bool)
-
-
 def _int_codes(
     raw: pd.DataFrame, col: str | None, allowed: set[int], name: str, rows, ids, problems: list
 ) -> pd.Series:
@@ -325,6 +248,10 @@ def _int_codes(
         )
     )
     return nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")
+
+
+#: UCDP GED columns standing for the schema's id and date.
+_UCDP_NAMES = {"event_id": "id", "event_date": "date_start"}
 
 
 def normalise(
@@ -352,20 +279,32 @@ def normalise(
     out = pd.DataFrame(index=raw.index)
     out["row"] = rows.astype("int64")
     problems: list[pd.DataFrame] = []
-    get = (
-        (lambda key: _text(raw, key))
-        if layout == "ucdp"
-        else (lambda key: _text(raw, mapping.get(key)))
-    )
+    names = _UCDP_NAMES if layout == "ucdp" else mapping
+    ids = _event_ids(raw, out, names.get("event_id"), problems)
+    _event_dates(raw, out, names.get("event_date"), ids, problems)
     if layout == "ucdp":
-        ids = get("id")
-        out["event_id"] = ids
+        cols = _ucdp_columns(raw, out, ids, problems)
     else:
-        ids = get("event_id")
-        out["event_id"] = ids
+        cols = _table_columns(raw, out, layout, mapping, ids, problems)
+    for key, col in zip(("latitude", "longitude"), cols[:2], strict=True):
+        out[key] = _coordinate(raw, col, ids, problems)
+    out["fatalities"] = _fatalities(raw, cols[2], ids, problems)
+    out["source_format"] = fmt
+    out = out[["row", *SCHEMA, "where_prec", "source_format"]]
+    replaced = set(out.columns)
+    extras = [
+        c
+        for c in raw.columns
+        if c not in replaced and c != "row" and not c.startswith("_bordermap")
+    ]
+    return pd.concat([out, raw[extras]], axis=1), problems
+
+
+def _event_ids(raw: pd.DataFrame, out: pd.DataFrame, id_col: str | None, problems: list):
+    rows, ids = raw["row"], _text(raw, id_col)
+    out["event_id"] = ids
     missing_id = out["event_id"].isna()
     if missing_id.any():
-        id_col = "id" if layout == "ucdp" else mapping.get("event_id")
         if id_col is not None:
             problems.append(
                 problems_frame(
@@ -379,127 +318,125 @@ def normalise(
                 )
             )
         out.loc[missing_id, "event_id"] = "row-" + rows[missing_id].astype("string")
-    ids = out["event_id"]
+    return out["event_id"]
 
-    if layout == "ucdp":
-        date_col = "date_start"
-        dates_text = get("date_start")
-    else:
-        date_col = mapping.get("event_date")
-        dates_text = get("event_date")
-    if date_col is not None and date_col in raw.columns:
-        dates, bad = parse_dates(dates_text)
-        problems.append(
-            problems_frame(
-                rows,
-                ids,
-                bad,
-                "bad_date",
-                date_col,
-                "error",
-                _quoted(dates_text, "not a date (use YYYY-MM-DD): "),
-            )
-        )
-        out["event_date"] = dates
-    else:
+
+def _event_dates(raw, out, date_col: str | None, ids, problems: list) -> None:
+    if date_col is None or date_col not in raw.columns:
         out["event_date"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        return
+    dates_text = _text(raw, date_col)
+    dates, bad = parse_dates(dates_text)
+    problems.append(
+        problems_frame(
+            raw["row"],
+            ids,
+            bad,
+            "bad_date",
+            date_col,
+            "error",
+            _quoted(dates_text, "not a date (use YYYY-MM-DD): "),
+        )
+    )
+    out["event_date"] = dates
 
-    if layout == "ucdp":
-        date_prec = _int_codes(raw, "date_prec", {1, 2, 3, 4, 5}, "date_prec", rows, ids, problems)
-        out["time_precision"] = date_prec.map(_DATE_TO_TIME, na_action="ignore").astype("Int64")
-        out["event_type"] = get("type_of_violence").map(_UCDP_VIOLENCE).astype("string")
-        out["sub_event_type"] = pd.Series(pd.NA, index=raw.index, dtype="string")
-        out["actor1"], out["actor2"] = get("side_a"), get("side_b")
-        out["attacker_iso3"] = pd.Series(pd.NA, index=raw.index, dtype="string")
-        out["country"] = get("country")
-        iso3 = iso3_from_name(out["country"])
-        if "country_id" in raw.columns:
-            iso3 = iso3.fillna(iso3_from_gw(raw["country_id"]))
-        out["iso3"] = iso3
-        out["admin1"] = get("adm_1").str.replace(
-            r"\s+(province|state|region|governorate|district)$", "", case=False, regex=True
-        )
-        out["location"] = get("where_coordinates").str.replace(
-            r"\s+(town|village|city)$", "", case=False, regex=True
-        )
-        lat_col, lon_col, fat_col = "latitude", "longitude", "best"
-        where = _int_codes(raw, "where_prec", set(range(1, 8)), "where_prec", rows, ids, problems)
-        out["geo_precision"] = where.map(_WHERE_TO_GEO, na_action="ignore").astype("Int64")
-        out["where_prec"] = where
-        out["source"], out["notes"] = get("source_original"), get("source_headline")
-    else:
-        out["time_precision"] = _int_codes(
-            raw, mapping.get("time_precision"), {1, 2, 3}, "time_precision", rows, ids, problems
-        )
-        for key in ("event_type", "sub_event_type", "actor1", "actor2", "attacker_iso3", "country"):
-            out[key] = get(key)
-        out["attacker_iso3"] = out["attacker_iso3"].str.upper()
-        stated = get("iso3")
-        iso3 = stated.str.upper().where(stated.str.fullmatch(r"[A-Za-z]{3}").fillna(False))
-        iso3 = iso3.fillna(iso3_from_name(stated))
-        if layout == "acled" and "iso" in raw.columns:
-            iso3 = iso3.fillna(iso3_from_numeric(raw["iso"]))
-        out["iso3"] = iso3.fillna(iso3_from_name(out["country"]))
-        out["admin1"], out["location"] = get("admin1"), get("location")
-        lat_col, lon_col = mapping.get("latitude"), mapping.get("longitude")
-        fat_col = mapping.get("fatalities")
-        out["geo_precision"] = _int_codes(
-            raw, mapping.get("geo_precision"), {1, 2, 3}, "geo_precision", rows, ids, problems
-        )
-        out["where_prec"] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-        out["source"], out["notes"] = get("source"), get("notes")
 
-    for key, col in (("latitude", lat_col), ("longitude", lon_col)):
-        if col is None or col not in raw.columns:
-            out[key] = np.nan
-            continue
-        nums, bad, comma = parse_numbers(raw[col])
-        problems.append(
-            problems_frame(
-                rows, ids, bad, "bad_coordinates", col, "error", _quoted(raw[col], "not a number: ")
-            )
-        )
-        problems.append(
-            problems_frame(
-                rows,
-                ids,
-                comma,
-                "decimal_comma",
-                col,
-                "warning",
-                _quoted(raw[col], "decimal comma read as a point: "),
-            )
-        )
-        out[key] = nums
+def _ucdp_columns(raw, out, ids, problems: list) -> tuple[str, str, str]:
+    """Fill the schema from UCDP GED's fixed names; return (lat, lon, fatalities) columns."""
+    rows = raw["row"]
+    get = functools.partial(_text, raw)
+    date_prec = _int_codes(raw, "date_prec", {1, 2, 3, 4, 5}, "date_prec", rows, ids, problems)
+    out["time_precision"] = date_prec.map(_DATE_TO_TIME, na_action="ignore").astype("Int64")
+    out["event_type"] = get("type_of_violence").map(_UCDP_VIOLENCE).astype("string")
+    out["sub_event_type"] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    out["actor1"], out["actor2"] = get("side_a"), get("side_b")
+    out["attacker_iso3"] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    out["country"] = get("country")
+    iso3 = iso3_from_name(out["country"])
+    if "country_id" in raw.columns:
+        iso3 = iso3.fillna(iso3_from_gw(raw["country_id"]))
+    out["iso3"] = iso3
+    out["admin1"] = get("adm_1").str.replace(
+        r"\s+(province|state|region|governorate|district)$", "", case=False, regex=True
+    )
+    out["location"] = get("where_coordinates").str.replace(
+        r"\s+(town|village|city)$", "", case=False, regex=True
+    )
+    where = _int_codes(raw, "where_prec", set(range(1, 8)), "where_prec", rows, ids, problems)
+    out["geo_precision"] = where.map(_WHERE_TO_GEO, na_action="ignore").astype("Int64")
+    out["where_prec"] = where
+    out["source"], out["notes"] = get("source_original"), get("source_headline")
+    return "latitude", "longitude", "best"
 
-    if fat_col is not None and fat_col in raw.columns:
-        nums, bad, comma = parse_numbers(raw[fat_col])
-        bad = bad | comma
-        whole = nums.isna() | ((nums >= 0) & np.isfinite(nums) & (nums == nums.round()))
-        bad = bad | ~whole.to_numpy(dtype=bool)
-        problems.append(
-            problems_frame(
-                rows,
-                ids,
-                bad,
-                "bad_fatalities",
-                fat_col,
-                "error",
-                _quoted(raw[fat_col], "not a whole number >= 0: "),
-            )
-        )
-        out["fatalities"] = nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")
-    else:
-        out["fatalities"] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
 
-    out["source_format"] = fmt
-    ordered = ["row", *SCHEMA, "where_prec", "source_format"]
-    out = out[ordered]
-    replaced = set(out.columns)
-    extras = [
-        c
-        for c in raw.columns
-        if c not in replaced and c != "row" and not c.startswith("_bordermap")
-    ]
-    out = pd.concat([out, raw[extras]], axis=1)
-    return out, problems
+def _table_columns(raw, out, layout, mapping, ids, problems: list):
+    """Fill the schema from ACLED or plain columns; return (lat, lon, fatalities) columns."""
+    rows = raw["row"]
+
+    def get(key: str) -> pd.Series:
+        return _text(raw, mapping.get(key))
+
+    out["time_precision"] = _int_codes(
+        raw, mapping.get("time_precision"), {1, 2, 3}, "time_precision", rows, ids, problems
+    )
+    for key in ("event_type", "sub_event_type", "actor1", "actor2", "attacker_iso3", "country"):
+        out[key] = get(key)
+    out["attacker_iso3"] = out["attacker_iso3"].str.upper()
+    stated = get("iso3")
+    iso3 = stated.str.upper().where(stated.str.fullmatch(r"[A-Za-z]{3}").fillna(False))
+    iso3 = iso3.fillna(iso3_from_name(stated))
+    if layout == "acled" and "iso" in raw.columns:
+        iso3 = iso3.fillna(iso3_from_numeric(raw["iso"]))
+    out["iso3"] = iso3.fillna(iso3_from_name(out["country"]))
+    out["admin1"], out["location"] = get("admin1"), get("location")
+    out["geo_precision"] = _int_codes(
+        raw, mapping.get("geo_precision"), {1, 2, 3}, "geo_precision", rows, ids, problems
+    )
+    out["where_prec"] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    out["source"], out["notes"] = get("source"), get("notes")
+    return mapping.get("latitude"), mapping.get("longitude"), mapping.get("fatalities")
+
+
+def _coordinate(raw, col: str | None, ids, problems: list) -> pd.Series | float:
+    if col is None or col not in raw.columns:
+        return np.nan
+    rows = raw["row"]
+    nums, bad, comma = parse_numbers(raw[col])
+    problems.append(
+        problems_frame(
+            rows, ids, bad, "bad_coordinates", col, "error", _quoted(raw[col], "not a number: ")
+        )
+    )
+    problems.append(
+        problems_frame(
+            rows,
+            ids,
+            comma,
+            "decimal_comma",
+            col,
+            "warning",
+            _quoted(raw[col], "decimal comma read as a point: "),
+        )
+    )
+    return nums
+
+
+def _fatalities(raw, fat_col: str | None, ids, problems: list) -> pd.Series:
+    if fat_col is None or fat_col not in raw.columns:
+        return pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    nums, bad, comma = parse_numbers(raw[fat_col])
+    bad = bad | comma
+    whole = nums.isna() | ((nums >= 0) & np.isfinite(nums) & (nums == nums.round()))
+    bad = bad | ~whole.to_numpy(dtype=bool)
+    problems.append(
+        problems_frame(
+            raw["row"],
+            ids,
+            bad,
+            "bad_fatalities",
+            fat_col,
+            "error",
+            _quoted(raw[fat_col], "not a whole number >= 0: "),
+        )
+    )
+    return nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")

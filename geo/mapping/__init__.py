@@ -1,16 +1,22 @@
-"""The interactive map: events against a border, zones and provinces, in folium.
+"""The interactive map: analysed events against a border, zones and provinces, in folium.
 
-:func:`render_map` analyses the events with :mod:`geo.proximity`, draws the
-border, its distance zones, provinces and countries, the events sized by
-fatalities and coloured by attacker with their uncertainty, lines to the
-nearest border point, cross-border strikes and named sites, and adds a
-legend, a day-by-day time slider and the usual controls. Above
+:func:`render_map` takes events already analysed by
+:func:`geo.proximity.analyze` and the :class:`~geo.theatre.Theatre` they were
+measured against. It draws the border, its distance zones, provinces and
+countries, the events sized by fatalities and coloured by attacker (the
+palette of :mod:`geo.style`) with their uncertainty, lines to the nearest
+border point, cross-border strikes and named sites, and adds a legend, a
+day-by-day time slider and the usual controls. Above
 :data:`~geo.mapping.style.CLUSTER_ABOVE` events the markers cluster and a
 heatmap layer appears. :func:`save_map` writes the page atomically.
 
 Examples
 --------
->>> m = render_map()
+>>> from geo import layers
+>>> from geo.proximity import analyze
+>>> from geo.theatre import Theatre
+>>> theatre = Theatre.from_pair()
+>>> m = render_map(analyze(layers.events(), theatre), theatre)
 >>> html = m.get_root().render()
 >>> "Saravan" in html and "bm-legend" in html
 True
@@ -26,11 +32,13 @@ import pandas as pd
 from folium import plugins
 
 from geo import layers
-from geo.atomic import atomic_path
-from geo.errors import InputError, OutputExistsError
+from geo.errors import ParameterError
+from geo.io.atomic import atomic_path
 from geo.mapping import assets, elements, features, shapes, style
 from geo.mapping.offline import OfflineFigure
 from geo.mapping.text import html_text
+from geo.style import BORDER_COLOUR, COUNTRY_FILL
+from geo.theatre import Theatre
 
 __all__ = ["render_map", "save_map"]
 
@@ -44,41 +52,54 @@ DATA_CREDIT = (
     "Borders, countries: © OpenStreetMap contributors (ODbL) via geo-maps; "
     "provinces: Natural Earth; places: GeoNames (CC BY 4.0)"
 )
+# Outlines of the map's own vector layers (the fills come from geo.style).
+COUNTRY_LINE = {"color": "#8f8a80", "weight": 1}
+PROVINCE_LINE = {"color": "#9a948a", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"}
+MINIMAP_STYLE = {"color": "#777777", "weight": 0.6, "fillColor": "#ece8df", "fillOpacity": 1}
 
 
-def _check_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if not isinstance(events, gpd.GeoDataFrame):
-        raise InputError("events", None, None, "expected a GeoDataFrame of points")
-    if events.crs is None:
-        raise InputError("events", None, "geometry", "no CRS; set EPSG:4326")
-    events = events.to_crs("EPSG:4326")
-    kinds = set(events.geometry.dropna().geom_type)
-    if kinds - {"Point"}:
-        raise InputError("events", None, "geometry", f"expected points, got {sorted(kinds)}")
-    return events
+def _check_analyzed(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> gpd.GeoDataFrame:
+    """Return the analysed events in EPSG:4326; refuse raw events or another theatre's."""
+    if not isinstance(theatre, Theatre):
+        raise ParameterError("theatre", f"expected a geo.theatre.Theatre, got {type(theatre)!r}")
+    if not isinstance(analyzed, gpd.GeoDataFrame) or "border_distance_km" not in analyzed:
+        raise ParameterError(
+            "analyzed", "expected the output of geo.proximity.analyze(events, theatre)"
+        )
+    measured = analyzed.attrs.get("border_pair")
+    if measured is not None and measured != theatre.pair:
+        raise ParameterError(
+            "analyzed", f"was measured against {measured}, not the theatre's {theatre.pair}"
+        )
+    if analyzed.crs is not None and not analyzed.crs.equals("EPSG:4326"):
+        analyzed = analyzed.to_crs("EPSG:4326")
+    return analyzed
+
+
+def _pair_label(theatre: Theatre) -> str:
+    """``"IRN\u2013PAK"`` for an embedded pair (en dash), else the line's name."""
+    return "\u2013".join(theatre.countries) if theatre.embedded else theatre.pair
 
 
 def render_map(
-    events: gpd.GeoDataFrame | None = None,
+    analyzed: gpd.GeoDataFrame,
+    theatre: Theatre,
     *,
-    pair: str = "IRN-PAK",
-    zones_km=(10, 25, 50, 100),
     title: str | None = None,
     offline: bool = False,
 ) -> folium.Map:
-    """Build the interactive map of events along a border.
+    """Build the interactive map of analysed events along a theatre's border.
 
     Parameters
     ----------
-    events : GeoDataFrame, optional
-        Point events in any CRS (the seed events by default). ACLED-style
+    analyzed : GeoDataFrame
+        Output of :func:`geo.proximity.analyze` for ``theatre``. ACLED-style
         columns are used when present: ``event_date``, ``actor1``,
         ``actor2``, ``attacker_iso3``, ``fatalities``, ``geo_precision``,
         ``location``, ``source``, ``notes``.
-    pair : str
-        Embedded border pair, ``"AAA-BBB"``.
-    zones_km : sequence of float
-        Edges of the distance zones in km.
+    theatre : Theatre
+        The border, its countries and distance zones
+        (:meth:`geo.theatre.Theatre.from_pair`, :meth:`~geo.theatre.Theatre.from_border`).
     title : str, optional
         Title shown on the map (escaped); a default names the border.
     offline : bool
@@ -91,28 +112,43 @@ def render_map(
 
     Raises
     ------
-    InputError
-        For events without a CRS or with non-point geometry.
-    LayerError
-        For a pair that shares no embedded border.
+    ParameterError
+        When ``analyzed`` is not an analysed frame, or was measured against
+        another border than ``theatre``'s.
     """
-    from geo.proximity import analyze
-
-    a, b = layers.parse_pair(pair)
-    border = layers.border(a, b)
-    key = f"{a}-{b}"
-    events = _check_events(layers.events() if events is None else events)
-    analyzed = analyze(events, pair=key, zones_km=zones_km)
+    analyzed = _check_analyzed(analyzed, theatre)
     countries = layers.countries()
-    names = dict(zip(countries["iso3"], countries["name"], strict=True))
     large = len(analyzed) > style.CLUSTER_ABOVE
-    labels = len(analyzed) <= style.LABELS_UP_TO
-    pair_label = f"{a}\u2013{b}"
     payload = features.event_payload(
-        analyzed, pair_label=pair_label, names=names, details=not large
+        analyzed,
+        pair_label=_pair_label(theatre),
+        names=theatre.names,
+        countries=theatre.countries,
+        details=not large,
     )
+    m = _new_map(analyzed, theatre, offline=offline, canvas=large)
+    zone_rows = _geography(m, theatre, countries)
+    _event_layers(m, analyzed, theatre, payload, countries)
+    _controls(m, countries)
+    m.add_child(
+        elements.Legend(
+            attackers=payload["legend"],
+            sizes=list(zip(style.SIZE_SAMPLES, style.radius_px(style.SIZE_SAMPLES), strict=True)),
+            zones=zone_rows,
+            pair_label=_pair_label(theatre),
+            symbols=not large,
+        )
+    )
+    m.add_child(elements.Title(*_titles(title, analyzed, theatre)))
+    m.add_child(elements.DaySlider(payload["days"]))
+    return m
 
-    x0, y0, x1, y1 = border.total_bounds
+
+def _new_map(
+    analyzed: gpd.GeoDataFrame, theatre: Theatre, *, offline: bool, canvas: bool
+) -> folium.Map:
+    """Start the map: its assets, page setup, first view and base layers."""
+    x0, y0, x1, y1 = theatre.border.total_bounds
     m = folium.Map(
         location=[(y0 + y1) / 2, (x0 + x1) / 2],
         zoom_start=7,
@@ -138,7 +174,7 @@ def render_map(
     m.add_child(
         elements.MapSetup(
             DATA_CREDIT,
-            canvas=large,
+            canvas=canvas,
             bounds=[[y0 - 0.35, x0 - 0.9], [y1 + 0.1, x1 + 0.9]],
             padding=((50, 60), (270, 60)),
         )
@@ -146,93 +182,81 @@ def render_map(
     for i, (label, provider) in enumerate(TILES.items()):
         folium.TileLayer(provider, name=label, overlay=False, show=not offline and i == 0).add_to(m)
     elements.BlankBase("No tiles (vector basemap)", show=offline).add_to(m)
+    return m
 
-    in_pair = countries["iso3"].isin([a, b])
+
+def _geography(
+    m: folium.Map, theatre: Theatre, countries: gpd.GeoDataFrame
+) -> list[tuple[str, str]]:
+    """Countries, their names, distance zones, provinces and the border; the zone legend rows."""
+    names = theatre.names
+    in_pair = countries["iso3"].isin(theatre.countries)
+    fills = [
+        {**COUNTRY_LINE, "fillColor": COUNTRY_FILL["pair" if p else "other"], "fillOpacity": 0.55}
+        for p in in_pair
+    ]
+    tips = [html_text(n) for n in countries["name"]]
     m.add_child(
         elements.VectorLayer(
-            shapes.geojson(
-                countries,
-                0.005,
-                [html_text(n) for n in countries["name"]],
-                [
-                    {
-                        "color": "#8f8a80",
-                        "weight": 1,
-                        "fillColor": style.COUNTRY_FILL["pair" if p else "other"],
-                        "fillOpacity": 0.55,
-                    }
-                    for p in in_pair
-                ],
-            ),
-            "Countries",
-            pane="bm-countries",
+            shapes.geojson(countries, 0.005, tips, fills), "Countries", pane="bm-countries"
         )
     )
     m.add_child(
         elements.TimedShapes(
-            shapes.country_labels(countries, border), "Country names", pane="bm-countries"
+            shapes.country_labels(countries, theatre.border), "Country names", pane="bm-countries"
         )
     )
-    zone_data, zone_rows = shapes.zone_layer(border, zones_km, names)
+    zone_data, zone_rows = shapes.zone_layer(theatre.border, theatre.zones_km, names)
     m.add_child(elements.VectorLayer(zone_data, "Distance zones", pane="bm-zones"))
     provinces = layers.provinces()
+    tips = [
+        html_text(f"{p} ({names.get(c, c)})")
+        for p, c in zip(provinces["name_en"], provinces["adm0_a3"], strict=True)
+    ]
+    lines = [PROVINCE_LINE] * len(provinces)
     m.add_child(
         elements.VectorLayer(
-            shapes.geojson(
-                provinces,
-                0.005,
-                [
-                    html_text(f"{p} ({names.get(c, c)})")
-                    for p, c in zip(provinces["name_en"], provinces["adm0_a3"], strict=True)
-                ],
-                [
-                    {"color": "#9a948a", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"}
-                    for _ in range(len(provinces))
-                ],
-            ),
-            "Provinces",
-            pane="bm-provinces",
+            shapes.geojson(provinces, 0.005, tips, lines), "Provinces", pane="bm-provinces"
         )
     )
-    length = float(border["length_km"].iloc[0])
-    border_tip = html_text(
-        f"{names.get(a, a)}\u2013{names.get(b, b)} border: {length:,.1f} km (geodesic, WGS84)"
-    )
+    length = theatre.length_km
+    tip = html_text(f"{theatre.label} border: {length:,.1f} km (geodesic, WGS84)")
+    line = {"color": BORDER_COLOUR, "weight": 2.6, "opacity": 1}
     m.add_child(
         elements.VectorLayer(
-            shapes.geojson(
-                border,
-                0.0,
-                [border_tip],
-                [{"color": style.BORDER_COLOUR, "weight": 2.6, "opacity": 1}],
-            ),
-            f"{pair_label} border ({length:,.0f} km)",
+            shapes.geojson(theatre.border, 0.0, [tip], [line]),
+            f"{_pair_label(theatre)} border ({length:,.0f} km)",
             pane="bm-border",
             halo={"color": "#ffffff", "weight": 6, "opacity": 0.9},
             sticky=True,
         )
     )
+    return zone_rows
+
+
+def _event_layers(
+    m: folium.Map,
+    analyzed: gpd.GeoDataFrame,
+    theatre: Theatre,
+    payload: dict,
+    countries: gpd.GeoDataFrame,
+) -> None:
+    """Distance lines, strikes, uncertainty, the events, their heatmap, sites and labels."""
+    large = len(analyzed) > style.CLUSTER_ABOVE
+    labels = len(analyzed) <= style.LABELS_UP_TO
     if not large:
-        m.add_child(
-            elements.TimedShapes(
-                shapes.nearest_links(analyzed, payload["day"], labels),
-                "Distance to border",
-                pane="bm-lines",
-            )
-        )
+        links = shapes.nearest_links(analyzed, payload["day"], labels)
+        m.add_child(elements.TimedShapes(links, "Distance to border", pane="bm-lines"))
         land = dict(zip(countries["iso3"], countries.geometry, strict=True))
-        arrows = features.strike_arrows(analyzed, (a, b), names, land)
+        arrows = features.strike_arrows(analyzed, theatre.countries, theatre.names, land)
         if arrows:
             m.add_child(
                 elements.TimedShapes(
                     shapes.arrow_shapes(arrows, labels), "Cross-border strikes", pane="bm-lines"
                 )
             )
-        m.add_child(
-            elements.TimedShapes(
-                shapes.uncertainty_circles(payload), "Location uncertainty", pane="bm-uncertainty"
-            )
-        )
+        circles = shapes.uncertainty_circles(payload)
+        m.add_child(elements.TimedShapes(circles, "Location uncertainty", pane="bm-uncertainty"))
     m.add_child(elements.EventData(payload))
     m.add_child(elements.EventMarkers("Events", cluster=large))
     if large:
@@ -240,12 +264,12 @@ def render_map(
     sites = shapes.site_markers()
     m.add_child(elements.TimedShapes(sites, "Named sites", pane="bm-sites"))
     if labels:
-        m.add_child(
-            elements.TimedShapes(
-                shapes.event_labels(analyzed, payload, sites), "Event dates", pane="bm-events"
-            )
-        )
+        dates = shapes.event_labels(analyzed, payload, sites)
+        m.add_child(elements.TimedShapes(dates, "Event dates", pane="bm-events"))
 
+
+def _controls(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
+    """Fullscreen, measuring tool, vector minimap and the layer control."""
     fullscreen = plugins.Fullscreen(position="topleft")
     fullscreen.default_js = assets.links("fullscreen_js")
     fullscreen.default_css = assets.links("fullscreen_css")
@@ -260,35 +284,14 @@ def render_map(
     measure.default_js = assets.links("measure_js")
     measure.default_css = assets.links("measure_css")
     m.add_child(measure)
-    m.add_child(
-        elements.VectorMiniMap(
-            shapes.geojson(
-                countries,
-                0.05,
-                ["" for _ in range(len(countries))],
-                [
-                    {"color": "#777777", "weight": 0.6, "fillColor": "#ece8df", "fillOpacity": 1}
-                    for _ in range(len(countries))
-                ],
-            )
-        )
-    )
+    n = len(countries)
+    outline = shapes.geojson(countries, 0.05, [""] * n, [MINIMAP_STYLE] * n)
+    m.add_child(elements.VectorMiniMap(outline))
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    m.add_child(
-        elements.Legend(
-            attackers=payload["legend"],
-            sizes=list(zip(style.SIZE_SAMPLES, style.radius_px(style.SIZE_SAMPLES), strict=True)),
-            zones=zone_rows,
-            pair_label=pair_label,
-            symbols=not large,
-        )
-    )
-    m.add_child(elements.Title(*_titles(title, analyzed, names, a, b)))
-    m.add_child(elements.DaySlider(payload["days"]))
-    return m
 
 
-def _titles(title, analyzed, names, a, b) -> tuple[str, str]:
+def _titles(title: str | None, analyzed: gpd.GeoDataFrame, theatre: Theatre) -> tuple[str, str]:
+    """Return the title (default: the border's name) and a subtitle with count and dates."""
     dates = (
         pd.to_datetime(analyzed["event_date"], errors="coerce")
         if "event_date" in analyzed
@@ -298,7 +301,7 @@ def _titles(title, analyzed, names, a, b) -> tuple[str, str]:
     if dates is not None and dates.notna().any():
         first, last = dates.min(), dates.max()
         span = f", {first:%d %b %Y}" + ("" if first == last else f" to {last:%d %b %Y}")
-    heading = title if title else f"{names.get(a, a)}\u2013{names.get(b, b)} border"
+    heading = title if title else f"{theatre.label} border"
     count = len(analyzed)
     return heading, f"{count:,} event{'s' if count != 1 else ''}{span}; distances geodesic (WGS84)"
 
@@ -325,9 +328,6 @@ def save_map(m: folium.Map, out: Path | str, *, overwrite: bool = False) -> Path
         When ``out`` exists and ``overwrite`` is false.
     """
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise OutputExistsError(str(out))
-    html = m.get_root().render()
-    with atomic_path(out) as tmp:
-        tmp.write_text(html, encoding="utf-8")
+    with atomic_path(out, overwrite=overwrite) as tmp:  # refuses before rendering
+        tmp.write_text(m.get_root().render(), encoding="utf-8")
     return out

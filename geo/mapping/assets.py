@@ -1,11 +1,13 @@
-"""Every JavaScript and CSS file the map loads, pinned, and the step that builds them.
+"""Every JavaScript and CSS file the map loads, pinned, and where to find it.
 
 Packages are pinned by name, version and tarball SHA-256 in
-``layers/ASSETS.toml``. ``python -m geo.mapping.assets build`` (run by
-``make layers``) fetches each one with ``npm pack``, verifies it, and copies
-only the listed files and the licence into ``layers/assets/``, together with
-``SHA256SUMS``. Online maps link the same files from the jsDelivr mirror of
-npm; offline maps inline the local copies (:mod:`geo.mapping.offline`).
+``layers/ASSETS.toml`` (read by :func:`geo.layers.sources.load_pins`, the same
+loader as the layer sources). ``make layers`` (``python -m tools.build_assets``,
+build-time code outside the installed package) copies the listed files and the
+licences into ``layers/assets/``, together with ``SHA256SUMS``. Online maps
+link the same files from the jsDelivr mirror of npm; offline maps inline the
+local copies (:mod:`geo.mapping.offline`), whose checksums :func:`checksums`
+reads.
 
 Examples
 --------
@@ -15,75 +17,35 @@ Examples
 'leaflet.css'
 >>> links("fullscreen_js", "fullscreen_css")[0][0]
 'fullscreen_js'
+>>> len(checksums()["leaflet-1.9.4/leaflet.js"])
+64
 """
 
 from __future__ import annotations
 
-import argparse
-import functools
-import hashlib
-import shutil
-import sys
-import tarfile
-import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.errors import LayerError, SourceError
+from geo.errors import LayerError
 from geo.layers import LAYERS_DIR
-from geo.layers.sources import fetch_npm
+from geo.layers.sources import ASSETS_TOML, Pin, load_pins
 
 __all__ = [
     "ASSETS",
     "ASSETS_DIR",
     "ASSETS_TOML",
+    "SHA256SUMS",
     "Asset",
-    "Package",
-    "build",
+    "checksums",
     "links",
     "load_packages",
-    "main",
     "path",
     "url",
 ]
 
-ASSETS_TOML = LAYERS_DIR / "ASSETS.toml"
 ASSETS_DIR = LAYERS_DIR / "assets"
+SHA256SUMS = ASSETS_DIR / "SHA256SUMS"
 CDN = "https://cdn.jsdelivr.net/npm"
-
-
-@dataclass(frozen=True)
-class Package:
-    """One pinned npm package and the files the map takes from it."""
-
-    key: str
-    registry: str
-    package: str
-    version: str
-    sha256: str
-    licence: str
-    licence_file: str
-    strip: str
-    files: tuple[str, ...]
-
-    @property
-    def spec(self) -> str:
-        """Return ``name@version``."""
-        return f"{self.package}@{self.version}"
-
-    @property
-    def folder(self) -> str:
-        """Return the folder under ``layers/assets`` holding this package's files."""
-        return f"{self.package}-{self.version}"
-
-    def local(self, member: str) -> str:
-        """Map a tarball member to its path relative to ``layers/assets``."""
-        if member == self.licence_file:
-            return f"{self.folder}/{Path(member).name}"
-        if not member.startswith(self.strip):
-            raise SourceError(f"{self.key}: {member} does not start with {self.strip}")
-        return f"{self.folder}/{member[len(self.strip) :]}"
 
 
 @dataclass(frozen=True)
@@ -118,9 +80,8 @@ ASSETS: tuple[Asset, ...] = (
 _BY_NAME = {a.name: a for a in ASSETS}
 
 
-@functools.cache
-def load_packages(toml_path: Path = ASSETS_TOML) -> dict[str, Package]:
-    """Read the pinned packages.
+def load_packages(toml_path: Path = ASSETS_TOML) -> dict[str, Pin]:
+    """Read the pinned packages of the map.
 
     Parameters
     ----------
@@ -129,17 +90,12 @@ def load_packages(toml_path: Path = ASSETS_TOML) -> dict[str, Package]:
 
     Returns
     -------
-    dict of str to Package
+    dict of str to Pin
     """
-    with open(toml_path, "rb") as fh:
-        table = tomllib.load(fh)
-    return {
-        key: Package(key=key, **{**fields, "files": tuple(fields["files"])})
-        for key, fields in table.items()
-    }
+    return load_pins(toml_path)
 
 
-def _asset(name: str) -> tuple[Asset, Package]:
+def _asset(name: str) -> tuple[Asset, Pin]:
     if name not in _BY_NAME:
         raise LayerError(f"unknown map asset {name!r}; known: {', '.join(sorted(_BY_NAME))}")
     asset = _BY_NAME[name]
@@ -163,68 +119,18 @@ def links(*names: str) -> list[tuple[str, str]]:
     return [(n, url(n)) for n in names]
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def build(out_dir: Path = ASSETS_DIR, cache: Path | None = None) -> dict[str, str]:
-    """Fetch, verify and extract every pinned asset package into ``out_dir``.
-
-    The folder is replaced as a whole, so files no longer listed disappear.
+def checksums(sums: Path = SHA256SUMS) -> dict[str, str]:
+    """SHA-256 of every committed asset file, as ``make layers`` wrote them.
 
     Parameters
     ----------
-    out_dir : pathlib.Path
-        Target folder, ``layers/assets`` by default.
-    cache : pathlib.Path, optional
-        Folder for the tarballs; a temporary one by default.
+    sums : pathlib.Path
+        ``layers/assets/SHA256SUMS`` (``sha256sum`` format).
 
     Returns
     -------
     dict of str to str
-        SHA-256 of every written file, keyed by its path relative to ``out_dir``
-        (also written to ``out_dir/SHA256SUMS``).
+        Hex digest keyed by the path relative to ``layers/assets``.
     """
-    with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(cache) if cache is not None else Path(tmp) / "cache"
-        cache.mkdir(parents=True, exist_ok=True)
-        staged = Path(tmp) / "assets"
-        sums: dict[str, str] = {}
-        for pkg in load_packages().values():
-            with tarfile.open(fetch_npm(pkg.spec, pkg.sha256, cache, key=pkg.key), "r:gz") as tar:
-                for member in (*pkg.files, pkg.licence_file):
-                    fh = tar.extractfile(member)
-                    if fh is None:
-                        raise SourceError(f"{pkg.key}: {pkg.spec} has no file {member}")
-                    data = fh.read()
-                    rel = pkg.local(member)
-                    (staged / rel).parent.mkdir(parents=True, exist_ok=True)
-                    (staged / rel).write_bytes(data)
-                    sums[rel] = _sha256(data)
-        lines = [f"{digest}  {rel}\n" for rel, digest in sorted(sums.items())]
-        (staged / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
-        out_dir = Path(out_dir)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        shutil.copytree(staged, out_dir)
-    return dict(sorted(sums.items()))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m geo.mapping.assets build [--out DIR] [--cache DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m geo.mapping.assets", description=__doc__)
-    parser.add_argument("command", choices=["build"])
-    parser.add_argument("--out", type=Path, default=ASSETS_DIR)
-    parser.add_argument("--cache", type=Path, default=None)
-    args = parser.parse_args(argv)
-    try:
-        sums = build(args.out, args.cache)
-    except SourceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"{len(sums)} files written to {args.out}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    lines = Path(sums).read_text(encoding="utf-8").splitlines()
+    return {rel: digest for digest, _, rel in (line.partition("  ") for line in lines if line)}

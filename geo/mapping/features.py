@@ -15,17 +15,22 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import shapely
 from markupsafe import Markup
 
+from geo.io.layouts import EXTRA, SCHEMA
 from geo.mapping import style
 from geo.mapping.text import html_text
+from geo.precision import precision_radius_km
+from geo.proximity import ANALYSIS_COLUMNS
+from geo.style import OTHER_COLOUR, PALETTE, attacker_colours
 
 __all__ = [
     "EVENT_FIELDS",
-    "PRECISION_RADIUS_KM",
     "attacker_legend",
     "day_index",
     "event_payload",
@@ -33,11 +38,6 @@ __all__ = [
     "strike_arrows",
     "uncertainty_km",
 ]
-
-# Radius of the uncertainty circle per ACLED geo_precision where
-# geo.events.precision_radius_km is missing: 1 = the named town (2 km),
-# 2 = near it, within its district (25 km), 3 = only the province is known (100 km).
-PRECISION_RADIUS_KM = {1: 2.0, 2: 25.0, 3: 100.0}
 
 # Popup rows: (column, label). Values are escaped; labels are our own text.
 EVENT_FIELDS = (
@@ -49,21 +49,9 @@ EVENT_FIELDS = (
 )
 # admin1_source: the stated province, which analyze() renames (admin1 is the located one)
 _BASE_COLUMNS = {"geometry", "source_url", "latitude", "longitude", "row", "admin1_source"}
+# Columns shown in their own popup rows or not at all; the rest are extras.
+_KNOWN_COLUMNS = frozenset(_BASE_COLUMNS | set(SCHEMA) | set(EXTRA) | set(ANALYSIS_COLUMNS))
 MAX_EXTRA_COLUMNS = 6
-
-
-def _known_columns() -> set[str]:
-    """Columns shown in their own popup rows or not at all; the rest are extras."""
-    known = set(_BASE_COLUMNS)
-    try:
-        from geo.io.layouts import EXTRA, SCHEMA
-
-        known |= set(SCHEMA) | set(EXTRA)
-    except ImportError:
-        pass
-    from geo.proximity import ANALYSIS_COLUMNS
-
-    return known | set(ANALYSIS_COLUMNS)
 
 
 def factorize_text(values: pd.Series) -> tuple[list[int], list[str]]:
@@ -88,8 +76,15 @@ def uncertainty_km(events: pd.DataFrame) -> np.ndarray:
     """Radius of each event's location uncertainty circle, in kilometres.
 
     From ``geo_precision`` (ACLED) and ``where_prec`` (UCDP) through
-    :func:`geo.events.precision_radius_km`, or :data:`PRECISION_RADIUS_KM`
-    where that module is missing. NaN or infinity: no circle.
+    :func:`geo.precision.precision_radius_km`. NaN or infinity: no circle.
+
+    Parameters
+    ----------
+    events : DataFrame
+
+    Returns
+    -------
+    numpy.ndarray of float64
 
     Examples
     --------
@@ -104,16 +99,21 @@ def uncertainty_km(events: pd.DataFrame) -> np.ndarray:
     }
     if not codes:
         return np.full(len(events), np.nan)
-    try:
-        from geo.events import precision_radius_km
-    except ImportError:
-        acled = pd.Series(codes.get("geo_precision", np.full(len(events), np.nan)))
-        return acled.map(PRECISION_RADIUS_KM).to_numpy(dtype="float64")
     return np.asarray(precision_radius_km(**codes), dtype="float64")
 
 
 def day_index(dates: pd.Series) -> tuple[list[int], list[str]]:
     """Index of each event's day in the sorted list of distinct days (-1 when undated).
+
+    Parameters
+    ----------
+    dates : pandas.Series
+
+    Returns
+    -------
+    codes : list of int
+    days : list of str
+        ``YYYY-MM-DD``, sorted.
 
     Examples
     --------
@@ -139,19 +139,26 @@ def _attacker_keys(events: pd.DataFrame) -> pd.Series:
 
 
 def attacker_legend(
-    events: pd.DataFrame, names: dict[str, str] | None = None
+    events: pd.DataFrame,
+    names: dict[str, str] | None = None,
+    countries: Sequence[str] = (),
 ) -> tuple[list[int], list[tuple[str, str]]]:
     """Colour class of each event by attacker, and the legend rows.
 
-    The attacker is ``attacker_iso3`` when set, else ``actor1``. Theatre states
-    keep their colours (:data:`style.ATTACKER_COLOURS`); the most frequent other
-    attackers take palette colours and the rest share grey.
+    The attacker is ``attacker_iso3`` when set, else ``actor1``. Colours follow
+    :func:`geo.style.attacker_colours`, as in the figure and the QGIS styles:
+    the theatre's countries come first, as state forces, in
+    :data:`geo.style.PAIR_COLOURS`; the most frequent other attackers follow
+    (as many as :data:`geo.style.PALETTE` has colours) and the rest share
+    :data:`geo.style.OTHER_COLOUR` as "other attackers".
 
     Parameters
     ----------
     events : DataFrame
     names : dict, optional
         ISO3 code to country name, for labels such as ``"Iran (state forces)"``.
+    countries : sequence of str
+        The theatre's countries (:attr:`geo.theatre.Theatre.countries`).
 
     Returns
     -------
@@ -159,29 +166,32 @@ def attacker_legend(
         Row of the legend for each event.
     rows : list of (str, str)
         Label (raw text: the legend element escapes it) and ``#rrggbb`` colour.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"attacker_iso3": ["PAK", "IRN", "PAK"], "actor1": "x"})
+    >>> attacker_legend(frame, {"PAK": "Pakistan"}, ("IRN", "PAK"))
+    ([0, 1, 0], [('Pakistan (state forces)', '#1668b0'), ('IRN (state forces)', '#d62728')])
     """
     names = names or {}
+    countries = tuple(countries)
     keys = _attacker_keys(events)
     counts = keys.value_counts(sort=True)
-    ordered = sorted(counts.index, key=lambda k: (k not in style.ATTACKER_COLOURS, -counts[k], k))
+    ordered = sorted(counts.index, key=lambda k: (k not in countries, -counts[k], k))
+    states = [k for k in ordered if k in countries]
+    others = [k for k in ordered if k not in countries][: len(PALETTE)]
+    colours = attacker_colours(others, countries)
     rows: list[tuple[str, str]] = []
     lookup: dict[str, int] = {}
-    palette = iter(style.PALETTE)
-    for key in ordered:
-        if key in style.ATTACKER_COLOURS:
-            colour = style.ATTACKER_COLOURS[key]
-            label = f"{names.get(key, key)} (state forces)"
-        else:
-            colour = next(palette, None)
-            if colour is None:
-                break
-            label = names.get(key, key)
+    for key in states + others:
+        label = names.get(key, key)
         lookup[key] = len(rows)
-        rows.append((str(label), style.hex_colour(colour)))
+        rows.append((f"{label} (state forces)" if key in countries else str(label), colours[key]))
     if len(lookup) < len(ordered):
-        rows.append(("other attackers", style.OTHER_COLOUR))
+        rows.append(("other attackers", OTHER_COLOUR))
     other = len(rows) - 1
-    return [lookup.get(k, other) for k in keys], rows
+    return [lookup.get(k, other) for k in keys], [(t, style.hex_colour(c)) for t, c in rows]
 
 
 def _numbers(values, digits: int) -> list[float | None]:
@@ -189,11 +199,36 @@ def _numbers(values, digits: int) -> list[float | None]:
     return [None if math.isnan(v) else round(float(v), digits) for v in array]
 
 
+def _event_text(frame: pd.DataFrame, details: bool) -> tuple[dict[str, list], list[list[str]]]:
+    """Escaped text columns (``[codes, table]``) and the popup rows (key, label)."""
+    text: dict[str, list] = {}
+    fields: list[list[str]] = []
+    for column, label in EVENT_FIELDS:
+        if column in frame:
+            text[column] = list(factorize_text(frame[column]))
+            fields.append([column, label])
+    titles = frame["location"] if "location" in frame else pd.Series([""] * len(frame))
+    text["title"] = list(factorize_text(titles))
+    for column in ("side", "zone"):
+        if column in frame:
+            text[column] = list(factorize_text(frame[column]))
+    if details:
+        if "notes" in frame:
+            text["notes"] = list(factorize_text(frame["notes"]))
+        extras = [c for c in frame.columns if str(c) not in _KNOWN_COLUMNS][:MAX_EXTRA_COLUMNS]
+        for i, column in enumerate(extras):
+            key = f"extra{i}"
+            text[key] = list(factorize_text(frame[column]))
+            fields.append([key, str(html_text(str(column)))])
+    return text, fields
+
+
 def event_payload(
     analyzed: pd.DataFrame,
     *,
     pair_label: str,
     names: dict[str, str] | None = None,
+    countries: Sequence[str] = (),
     details: bool = True,
 ) -> dict:
     """Columnar, escaped description of every event for the map's scripts.
@@ -203,9 +238,11 @@ def event_payload(
     analyzed : GeoDataFrame
         Output of :func:`geo.proximity.analyze` (points in EPSG:4326).
     pair_label : str
-        Border name for popups, such as ``"IRN-PAK"``.
+        Border name for popups, such as ``"IRN\u2013PAK"``.
     names : dict, optional
         ISO3 code to country name.
+    countries : sequence of str
+        The theatre's countries, which keep their colours (:func:`attacker_legend`).
     details : bool
         Include notes and extra columns (off for very large tables).
 
@@ -221,50 +258,23 @@ def event_payload(
         element only; it is not sent to the page).
     """
     frame = analyzed
-    geometry = frame.geometry
-    colour_codes, legend = attacker_legend(frame, names)
+    colour_codes, legend = attacker_legend(frame, names, countries)
     days, day_labels = (
-        day_index(frame["event_date"])
-        if "event_date" in frame
-        else (
-            [-1] * len(frame),
-            [],
-        )
+        day_index(frame["event_date"]) if "event_date" in frame else ([-1] * len(frame), [])
     )
     fatalities = (
         pd.to_numeric(frame["fatalities"], errors="coerce")
         if "fatalities" in frame
         else pd.Series(np.nan, index=frame.index)
     )
-    text: dict[str, list] = {}
-    fields: list[list[str]] = []
-    for column, label in EVENT_FIELDS:
-        if column in frame:
-            text[column] = list(factorize_text(frame[column]))
-            fields.append([column, label])
-    title_col = "location" if "location" in frame else None
-    text["title"] = list(
-        factorize_text(frame[title_col] if title_col else pd.Series([""] * len(frame)))
-    )
-    for column in ("side", "zone"):
-        if column in frame:
-            text[column] = list(factorize_text(frame[column]))
-    if details:
-        if "notes" in frame:
-            text["notes"] = list(factorize_text(frame["notes"]))
-        known = _known_columns()
-        extras = [c for c in frame.columns if str(c) not in known][:MAX_EXTRA_COLUMNS]
-        for i, column in enumerate(extras):
-            key = f"extra{i}"
-            text[key] = list(factorize_text(frame[column]))
-            fields.append([key, str(html_text(str(column)))])
+    text, fields = _event_text(frame, details)
     radius = uncertainty_km(frame)
     radius[~np.isfinite(radius)] = np.nan
     unc_codes, unc_table = pd.factorize(pd.Series(radius).round(1), use_na_sentinel=False)
     incursion = _numbers(frame.get("incursion_km", np.nan), 1) if len(frame) else []
     return {
-        "lat": _numbers(geometry.y, 4),
-        "lon": _numbers(geometry.x, 4),
+        "lat": _numbers(frame.geometry.y, 4),
+        "lon": _numbers(frame.geometry.x, 4),
         "size": list(style.RADIUS_PX),
         "colour": colour_codes,
         "day": days,
@@ -283,7 +293,7 @@ def event_payload(
 
 def strike_arrows(
     analyzed: pd.DataFrame,
-    pair: tuple[str, str],
+    pair: Sequence[str],
     names: dict[str, str] | None = None,
     land: dict | None = None,
 ) -> list[dict]:
@@ -298,8 +308,9 @@ def strike_arrows(
     ----------
     analyzed : GeoDataFrame
         Output of :func:`geo.proximity.analyze` for the pair's border.
-    pair : tuple of str
-        The two ISO3 codes.
+    pair : sequence of str
+        The theatre's two ISO3 codes (:attr:`geo.theatre.Theatre.countries`);
+        empty for a user's line, which has no strikes to draw.
     names : dict, optional
         ISO3 code to country name, for labels.
     land : dict, optional
@@ -316,6 +327,7 @@ def strike_arrows(
         the border).
     """
     names = names or {}
+    colours = attacker_colours((), pair)  # the pair's colours, as in every output
     needed = {"attacker_iso3", "side", "incursion_km", "nearest_lon", "nearest_lat"}
     if not needed <= set(analyzed.columns):
         return []
@@ -349,7 +361,7 @@ def strike_arrows(
                 "label_at": [round(float(ty[i]), 5), round(float(tx[i]), 5)],
                 "label_side": "right" if path[0][1] < path[-1][1] else "left",
                 "day": int(days[i]),
-                "colour": style.ATTACKER_COLOURS.get(a, style.OTHER_COLOUR),
+                "colour": colours[a],
             }
         )
     return arrows
@@ -357,8 +369,6 @@ def strike_arrows(
 
 def _start(nx: float, ny: float, tx: float, ty: float, attacker_land) -> tuple[float, float]:
     """Find a start beyond the nearest border point, away from the target, on attacker land."""
-    import shapely
-
     k = math.cos(math.radians(ty))
     dx, dy = (nx - tx) * k, ny - ty  # roughly isotropic units near the target
     length = math.hypot(dx, dy) or 1e-9

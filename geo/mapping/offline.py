@@ -68,6 +68,15 @@ def _inline_js(name: str) -> str:
 def external_resources(html: str) -> list[str]:
     """Addresses of scripts and stylesheets a page would fetch.
 
+    Parameters
+    ----------
+    html : str
+        A rendered page.
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> external_resources('<script src="https://x/a.js"></script><p>no</p>')

@@ -16,6 +16,9 @@ import shapely
 from geo import layers
 from geo.mapping import style
 from geo.mapping.text import html_text
+from geo.proximity import nearest_lines
+from geo.style import zone_ramp
+from geo.zones import border_zones
 
 __all__ = [
     "LINK_MAX_KM",
@@ -47,6 +50,11 @@ def geojson(frame: gpd.GeoDataFrame, tolerance: float, tips, styles) -> dict:
         Simplification in degrees (0 keeps every vertex).
     tips, styles : sequence
         Escaped tooltip and Leaflet path options per feature.
+
+    Returns
+    -------
+    dict
+        A GeoJSON FeatureCollection; empty geometries are left out.
     """
     geoms = shapely.simplify(frame.geometry.to_numpy(), tolerance, preserve_topology=True)
     # 4 decimals (about 10 m) keep the page small; np.round gives short reprs
@@ -69,7 +77,7 @@ def zone_layer(border, zones_km, names) -> tuple[dict, list[tuple[str, str]]]:
     Parameters
     ----------
     border : GeoDataFrame
-        One border row from :func:`geo.layers.border`.
+        The theatre's border (:attr:`geo.theatre.Theatre.border`).
     zones_km : sequence of float
         Band edges.
     names : dict
@@ -82,11 +90,12 @@ def zone_layer(border, zones_km, names) -> tuple[dict, list[tuple[str, str]]]:
     rows : list of (str, str)
         Zone label and colour, nearest first.
     """
-    from geo.zones import border_zones
-
+    if "left_iso3" in border and border["left_iso3"].isna().all():
+        # a user's line: border_zones splits it left/right only without the ISO3 columns
+        border = border.drop(columns=["left_iso3", "right_iso3"])
     zones = border_zones(border, zones_km)
     labels = list(dict.fromkeys(zones["zone"]))
-    ramp = dict(zip(labels, style.zone_ramp(len(labels)), strict=True))
+    ramp = dict(zip(labels, zone_ramp(len(labels)), strict=True))
     tips = [
         html_text(f"{names.get(s, s)} side: {z} from the border")
         for s, z in zip(zones["side"], zones["zone"], strict=True)
@@ -100,9 +109,21 @@ def nearest_links(analyzed: pd.DataFrame, days: list[int], labels: bool) -> list
 
     Uses :func:`geo.proximity.nearest_lines`; with ``labels`` each line also
     gets its distance written beside it, else the distance shows on hover.
-    """
-    from geo.proximity import nearest_lines
 
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Output of :func:`geo.proximity.analyze`.
+    days : list of int
+        Day index of each event (:func:`geo.mapping.features.day_index`).
+    labels : bool
+        Write each distance on the map.
+
+    Returns
+    -------
+    list of dict
+        Items for :class:`~geo.mapping.elements.TimedShapes`.
+    """
     dist = pd.to_numeric(analyzed["border_distance_km"], errors="coerce")
     close = (dist <= LINK_MAX_KM).to_numpy()
     lines = nearest_lines(analyzed[close])
@@ -135,7 +156,18 @@ def nearest_links(analyzed: pd.DataFrame, days: list[int], labels: bool) -> list
 
 
 def uncertainty_circles(payload: dict) -> list[dict]:
-    """Translucent circles of each event's location uncertainty (radius in km)."""
+    """Translucent circles of each event's location uncertainty (radius in km).
+
+    Parameters
+    ----------
+    payload : dict
+        From :func:`geo.mapping.features.event_payload`.
+
+    Returns
+    -------
+    list of dict
+        Items for :class:`~geo.mapping.elements.TimedShapes`.
+    """
     items = []
     codes, table = payload["uncertainty_km"]
     for i, r in enumerate(table[c] for c in codes):
@@ -165,7 +197,17 @@ def uncertainty_circles(payload: dict) -> list[dict]:
 def arrow_shapes(arrows: list[dict], labels: bool) -> list[dict]:
     """Curve, arrowhead and (with ``labels``) depth label of each cross-border strike.
 
-    ``arrows`` come from :func:`geo.mapping.features.strike_arrows`.
+    Parameters
+    ----------
+    arrows : list of dict
+        From :func:`geo.mapping.features.strike_arrows`.
+    labels : bool
+        Write each strike's depth beside its target, else show it on hover.
+
+    Returns
+    -------
+    list of dict
+        Items for :class:`~geo.mapping.elements.TimedShapes`.
     """
     items = []
     for a in arrows:
@@ -205,7 +247,20 @@ def arrow_shapes(arrows: list[dict], labels: bool) -> list[dict]:
 
 
 def country_labels(countries: gpd.GeoDataFrame, border: gpd.GeoDataFrame) -> list[dict]:
-    """Place each country's name inside its part of the view around the border."""
+    """Place each country's name inside its part of the view around the border.
+
+    Parameters
+    ----------
+    countries : GeoDataFrame
+        Country polygons with ``name``, EPSG:4326.
+    border : GeoDataFrame
+        The theatre's border.
+
+    Returns
+    -------
+    list of dict
+        ``"text"`` items for :class:`~geo.mapping.elements.TimedShapes`.
+    """
     x0, y0, x1, y1 = border.total_bounds
     view = shapely.box(x0 - 2.0, y0 - 0.5, x1 + 2.0, y1 + 0.5)
     items = []
@@ -227,7 +282,22 @@ def country_labels(countries: gpd.GeoDataFrame, border: gpd.GeoDataFrame) -> lis
 
 
 def event_labels(analyzed: gpd.GeoDataFrame, payload: dict, sites: list[dict]) -> list[dict]:
-    """Day (and place, unless a named site is there) under each event, for small maps."""
+    """Day (and place, unless a named site is there) under each event, for small maps.
+
+    Parameters
+    ----------
+    analyzed : GeoDataFrame
+        Output of :func:`geo.proximity.analyze`.
+    payload : dict
+        From :func:`geo.mapping.features.event_payload`.
+    sites : list of dict
+        From :func:`site_markers`.
+
+    Returns
+    -------
+    list of dict
+        ``"label"`` items for :class:`~geo.mapping.elements.TimedShapes`.
+    """
     site_xy = np.array([s["c"] for s in sites] or np.empty((0, 2)))
     # to_datetime(None) is NaT, not None: test for the column itself
     dates = (
@@ -264,7 +334,13 @@ def event_labels(analyzed: gpd.GeoDataFrame, payload: dict, sites: list[dict]) -
 
 
 def site_markers() -> list[dict]:
-    """Squares with names for the named sites (:data:`SITES`) of the gazetteer."""
+    """Squares with names for the named sites (:data:`SITES`) of the gazetteer.
+
+    Returns
+    -------
+    list of dict
+        ``"site"`` items for :class:`~geo.mapping.elements.TimedShapes`.
+    """
     places = layers.places()
     chosen = places[places["place_id"].isin(SITES)]
     return [

@@ -1,4 +1,7 @@
-"""Colours, sizes and thresholds of the map, in one place.
+"""Sizes, thresholds and colour checks of the interactive map.
+
+Colours come from :mod:`geo.style`, the one palette the map shares with the
+figure and the QGIS styles; only what is particular to the web map lives here.
 
 Examples
 --------
@@ -18,33 +21,14 @@ from numpy.typing import ArrayLike
 from geo.errors import InputError
 
 __all__ = [
-    "ATTACKER_COLOURS",
-    "BACKGROUND",
-    "BORDER_COLOUR",
     "CLUSTER_ABOVE",
-    "COUNTRY_FILL",
     "LABELS_UP_TO",
-    "OTHER_COLOUR",
-    "PALETTE",
     "RADIUS_PX",
     "SIZE_SAMPLES",
-    "ZONE_FAR",
-    "ZONE_NEAR",
     "hex_colour",
     "radius_px",
-    "zone_ramp",
 ]
 
-# Shown where no tile loads, so the vector layers alone still read as a map.
-BACKGROUND = "#d3dbe3"
-COUNTRY_FILL = {"pair": "#f6f3ec", "other": "#e8e5de"}
-BORDER_COLOUR = "#1d1d1d"
-# Nearest band darkest; one ramp for both sides (tooltips name the side).
-ZONE_NEAR, ZONE_FAR = "#4a3b78", "#ddd6ee"
-# Attackers that are states in the theatre keep a fixed colour across maps.
-ATTACKER_COLOURS = {"IRN": "#d62728", "PAK": "#1668b0"}
-PALETTE = ("#2a9d3a", "#e07b00", "#8c564b", "#c4469c", "#12a3b4", "#6b6b00")
-OTHER_COLOUR = "#7f7f7f"
 SIZE_SAMPLES = (0, 10, 50, 100)
 # Above this many events markers cluster and a heatmap layer appears.
 CLUSTER_ABOVE = 1000
@@ -80,6 +64,15 @@ def radius_px(fatalities: ArrayLike) -> np.ndarray:
 def hex_colour(value: str) -> str:
     """Return ``value`` lower-cased if it is ``#rrggbb``; raise otherwise.
 
+    Parameters
+    ----------
+    value : str
+        A colour about to reach a style attribute.
+
+    Returns
+    -------
+    str
+
     Raises
     ------
     InputError
@@ -88,19 +81,3 @@ def hex_colour(value: str) -> str:
     if not isinstance(value, str) or not _HEX.match(value):
         raise InputError("map style", None, "colour", f"not a #rrggbb colour: {value!r}")
     return value.lower()
-
-
-def zone_ramp(n: int) -> list[str]:
-    """``n`` colours from :data:`ZONE_NEAR` (nearest band) to :data:`ZONE_FAR`.
-
-    Examples
-    --------
-    >>> zone_ramp(3)
-    ['#4a3b78', '#9488b3', '#ddd6ee']
-    >>> zone_ramp(1)
-    ['#4a3b78']
-    """
-    near = np.array([int(ZONE_NEAR[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    far = np.array([int(ZONE_FAR[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    steps = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
-    return ["#" + "".join(f"{round(v):02x}" for v in near + (far - near) * t) for t in steps[:n]]

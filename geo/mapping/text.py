@@ -29,6 +29,11 @@ __all__ = ["html_text", "script_json"]
 def html_text(value: object) -> Markup:
     """HTML-escape ``value`` (None gives ``''``) and neutralise template braces.
 
+    Parameters
+    ----------
+    value : object
+        Any value; it is shown as its ``str``.
+
     Returns
     -------
     markupsafe.Markup
@@ -45,6 +50,15 @@ def script_json(value: object) -> Markup:
 
     Like Jinja's ``|tojson`` without the spaces, which matter for large tables.
     Strings in ``value`` must already have passed :func:`html_text`.
+
+    Parameters
+    ----------
+    value : object
+        JSON-serialisable; NaN is refused.
+
+    Returns
+    -------
+    markupsafe.Markup
 
     Examples
     --------

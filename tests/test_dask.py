@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,12 +15,17 @@ import dask_geopandas
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from distributed import Client, LocalCluster
 
 import geo
-from geo import distributed, layers
+import geo.dask
+from geo import layers
 from geo.cli.main import cli
+from geo.io.options import ReadOptions
 from geo.proximity import ANALYSIS_COLUMNS, summarize
+from geo.theatre import Theatre
+from geo.zones import zone_labels
 
 N_EVENTS = 200_000
 
@@ -42,6 +44,11 @@ def synthetic(n: int, seed: int = 9) -> gpd.GeoDataFrame:
         geometry=gpd.points_from_xy(lon, lat),
         crs="EPSG:4326",
     )
+
+
+@pytest.fixture(scope="module")
+def theatre() -> Theatre:
+    return Theatre.from_pair("IRN-PAK")
 
 
 @pytest.fixture(scope="module")
@@ -77,33 +84,34 @@ def assert_same(local: pd.DataFrame, other: pd.DataFrame) -> None:
             assert left == right, col
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Sending large graph")  # the test's own 200k frame
-def test_library_engines_agree_on_200k_events(client):
+def test_library_engines_agree_on_200k_events(client, theatre):
     events = synthetic(N_EVENTS)
-    local = geo.analyze(events)
-    lazy = geo.analyze(dask_geopandas.from_geopandas(events, npartitions=4))
+    local = geo.proximity.analyze(events, theatre)
+    lazy = geo.dask.analyze(dask_geopandas.from_geopandas(events, npartitions=4), theatre)
     assert isinstance(lazy, dask_geopandas.GeoDataFrame)  # nothing computed yet
     assert set(ANALYSIS_COLUMNS) <= set(lazy.columns)
     result = lazy.compute()
     assert result.index.equals(local.index)
     assert_same(local, result)
     assert (local["incursion_km"].notna()).sum() > 1000  # strikes were measured too
-    by_zone = distributed.summarize(lazy, ("zone", "side")).compute()
+    by_zone = geo.dask.summarize(lazy, ("zone", "side")).compute()
     expected = summarize(local, ("zone", "side"))
-    merged = distributed.order_summary(by_zone).merge(
+    merged = geo.dask.order_summary(by_zone, theatre.zones_km).merge(
         expected.astype({"zone": object}), on=["zone", "side"], how="outer", suffixes=("", "_l")
     )
     assert (merged["events"] == merged["events_l"]).all()
     assert merged["events"].sum() == N_EVENTS
 
 
-def test_layers_are_scattered_once_to_every_worker(client):
+def test_layers_are_scattered_once_to_every_worker(client, theatre):
     provinces = layers.provinces()
-    shared = distributed.broadcast(provinces)
+    shared = geo.dask.broadcast(provinces)
     holders = client.who_has([shared])[shared.key]
     assert len(holders) == 2
     events = dask_geopandas.from_geopandas(synthetic(2000), npartitions=8)
-    lazy = distributed.analyze(events, provinces=provinces)
+    lazy = geo.dask.analyze(events, theatre, provinces=provinces)
     graph = dict(lazy.__dask_graph__())
     # eight tasks refer to one scattered key; no task carries the polygons itself
     assert shared.key not in graph or len(graph) > 8
@@ -114,7 +122,7 @@ def test_layers_are_scattered_once_to_every_worker(client):
 def test_without_a_client_the_layers_are_one_graph_key():
     events = dask_geopandas.from_geopandas(synthetic(500), npartitions=5)
     with dask.config.set(scheduler="sync"):
-        lazy = distributed.analyze(events)
+        lazy = geo.dask.analyze(events, "IRN-PAK")
         graph = lazy.__dask_graph__()
         provinces = [
             k for k in graph if str(k[0] if isinstance(k, tuple) else k).startswith("GeoDataFrame-")
@@ -123,12 +131,24 @@ def test_without_a_client_the_layers_are_one_graph_key():
         assert len(lazy.compute()) == 500
 
 
+def test_a_user_line_theatre_gives_the_local_sides():
+    line = gpd.GeoDataFrame(geometry=[shapely.LineString([(61, 24), (63, 32)])], crs=4326)
+    theatre = Theatre.from_border(line, name="ridge", zones_km=(50,))
+    events = synthetic(400)
+    local = geo.proximity.analyze(events, theatre)
+    with dask.config.set(scheduler="sync"):  # build and compute on one scheduler
+        lazy = geo.dask.analyze(dask_geopandas.from_geopandas(events, npartitions=3), theatre)
+        result = lazy.compute()
+    assert set(result["side"].dropna()) == {"left", "right"}
+    assert_same(local, result)
+
+
 def test_a_frame_without_crs_is_refused():
     frame = dask_geopandas.from_geopandas(
         synthetic(10).set_crs(None, allow_override=True), npartitions=1
     )
     with pytest.raises(geo.errors.InputError, match="no CRS"):
-        geo.analyze(frame)
+        geo.dask.analyze(frame, theatre=None)
 
 
 # --- the CLI: rejects and files ------------------------------------------------------
@@ -145,6 +165,12 @@ a8,2024-01-22,25.5,61.5,3,3
 """
 
 
+def dask_cli(runner, events, out, *extra):
+    """Run ``bordermap analyze --engine dask --events EVENTS --out OUT [extra]``."""
+    args = ["analyze", "--engine", "dask", "--events", str(events), "--out", str(out), *extra]
+    return runner.invoke(cli, args)
+
+
 @pytest.fixture
 def events_csv(tmp_path: Path) -> Path:
     path = tmp_path / "events.csv"
@@ -152,6 +178,7 @@ def events_csv(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # starts a LocalCluster
 def test_rejects_are_the_same_with_both_engines(runner, tmp_path, events_csv):
     local = runner.invoke(
         cli,
@@ -168,19 +195,8 @@ def test_rejects_are_the_same_with_both_engines(runner, tmp_path, events_csv):
         ],
     )
     assert local.exit_code == 0, local.output
-    dask_run = runner.invoke(
-        cli,
-        [
-            "analyze",
-            "--engine",
-            "dask",
-            "--events",
-            str(events_csv),
-            "--out",
-            str(tmp_path / "out"),
-            "--rejects",
-            str(tmp_path / "dask_rejects.csv"),
-        ],
+    dask_run = dask_cli(
+        runner, events_csv, tmp_path / "out", "--rejects", str(tmp_path / "dask_rejects.csv")
     )
     assert dask_run.exit_code == 0, dask_run.output
     want = pd.read_csv(tmp_path / "local_rejects.csv", dtype=str, keep_default_na=False)
@@ -196,25 +212,19 @@ def test_rejects_are_the_same_with_both_engines(runner, tmp_path, events_csv):
     assert line in dask_run.output
 
 
+@pytest.mark.slow  # starts a LocalCluster
 def test_a_glob_of_files_keeps_every_row_and_names_its_file(runner, tmp_path, events_csv):
     lines = CSV.splitlines(keepends=True)
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "a.csv").write_text("".join(lines[:5]))
     (tmp_path / "parts" / "b.csv").write_text(lines[0] + "".join(lines[5:]))
-    result = runner.invoke(
-        cli,
-        [
-            "analyze",
-            "--engine",
-            "dask",
-            "-q",
-            "--events",
-            str(tmp_path / "parts" / "*.csv"),
-            "--out",
-            str(tmp_path / "out"),
-            "--rejects",
-            str(tmp_path / "rejects.csv"),
-        ],
+    result = dask_cli(
+        runner,
+        tmp_path / "parts" / "*.csv",
+        tmp_path / "out",
+        "-q",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
     )
     assert result.exit_code == 0, result.output
     kept = gpd.read_parquet(tmp_path / "out")
@@ -229,20 +239,11 @@ def test_a_glob_of_files_keeps_every_row_and_names_its_file(runner, tmp_path, ev
 
 def test_dask_output_refuses_to_replace_and_rejects_other_formats(runner, tmp_path, events_csv):
     (tmp_path / "out").mkdir()
-    base = [
-        "analyze",
-        "--engine",
-        "dask",
-        "--events",
-        str(events_csv),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    refused = runner.invoke(cli, base)
+    refused = dask_cli(runner, events_csv, tmp_path / "out")
     assert refused.exit_code == 2
     assert "exists; add --overwrite" in refused.output
     assert "Traceback" not in refused.output
-    wrong = runner.invoke(cli, [*base, "--overwrite", "--format", "csv"])
+    wrong = dask_cli(runner, events_csv, tmp_path / "out", "--overwrite", "--format", "csv")
     assert wrong.exit_code == 2 and "--format" in wrong.output
     local_dir = runner.invoke(
         cli, ["analyze", "--events", str(events_csv), "--out", str(tmp_path / "out"), "--overwrite"]
@@ -253,45 +254,19 @@ def test_dask_output_refuses_to_replace_and_rejects_other_formats(runner, tmp_pa
 
 
 def test_strict_stops_at_the_first_problem_on_a_worker(runner, tmp_path, events_csv):
-    result = runner.invoke(
-        cli,
-        [
-            "analyze",
-            "--engine",
-            "dask",
-            "--strict",
-            "--events",
-            str(events_csv),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-    )
+    result = dask_cli(runner, events_csv, tmp_path / "out", "--strict")
     assert result.exit_code == 2
     assert "row 2" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
 
-def test_the_installed_command_runs_the_dask_engine(tmp_path):
+@pytest.mark.slow  # starts a LocalCluster
+def test_a_folder_of_parquet_runs_through_the_command(runner, tmp_path):
     events = synthetic(3000)
     events.iloc[:1500].to_parquet(tmp_path / "part.0.parquet")
     events.iloc[1500:].to_parquet(tmp_path / "part.1.parquet")
-    exe = shutil.which("bordermap") or str(Path(sys.executable).with_name("bordermap"))
-    done = subprocess.run(
-        [
-            exe,
-            "analyze",
-            "--engine",
-            "dask",
-            "--events",
-            str(tmp_path),
-            "--out",
-            str(tmp_path / "result"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    done = dask_cli(runner, tmp_path, tmp_path / "result")
+    assert done.exit_code == 0, done.output
     assert "3,000 events from 2 file(s)" in done.stdout
     assert "3000 rows read, 3000 kept, 0 rejected" in done.stderr
     out = dask_geopandas.read_parquet(tmp_path / "result")
@@ -299,3 +274,37 @@ def test_the_installed_command_runs_the_dask_engine(tmp_path):
     frame = out.compute()
     assert len(frame) == 3000 and frame.crs.equals("EPSG:4326")
     assert frame["border_distance_km"].notna().all()
+
+
+def test_the_dask_engine_needs_events_and_an_out_folder(runner, tmp_path, events_csv):
+    no_events = runner.invoke(cli, ["analyze", "--engine", "dask", "--out", str(tmp_path / "o")])
+    assert no_events.exit_code == 2 and "needs --events" in no_events.output
+    no_out = runner.invoke(cli, ["analyze", "--engine", "dask", "--events", str(events_csv)])
+    assert no_out.exit_code == 2 and "needs --out" in no_out.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_measures_to_the_theatre_sites_and_orders_its_zones(tmp_path, events_csv):
+    theatre = Theatre.from_pair("IRN-PAK", zones_km=(20, 200), sites=("Gwadar Port",))
+    with dask.config.set(scheduler="sync"):
+        done = geo.dask.run(
+            events_csv, tmp_path / "out", theatre, options=ReadOptions(), rejects=None
+        )
+    frame = gpd.read_parquet(tmp_path / "out")
+    assert "dist_gwadar_port_km" in frame and "dist_chabahar_km" not in frame
+    assert frame["dist_gwadar_port_km"].between(0, 2000).all()
+    zones = done.summaries[("zone", "side")]["zone"].astype(str).tolist()
+    order = zone_labels(theatre.zones_km)
+    assert set(zones) <= set(order) and zones == sorted(zones, key=order.index)
+    assert done.border_label == "IRN-PAK" and done.border_km == pytest.approx(theatre.length_km)
+    assert done.rows == done.kept + done.rejected and done.workers == 0
+    with pytest.raises(geo.errors.OutputExistsError):
+        geo.dask.run(events_csv, tmp_path / "out", theatre)
+
+
+def test_read_dataset_takes_read_options(tmp_path):
+    (tmp_path / "e.csv").write_text("id,LAT,LON\na,27.37,62.33\nb,27.1,61.9\n")
+    data = geo.dask.read_dataset(tmp_path / "e.csv", ReadOptions(lat_col="LAT"), lon_col="LON")
+    frame = data.events.compute(scheduler="sync")
+    assert frame["event_id"].tolist() == ["a", "b"]
+    assert data.files == [tmp_path / "e.csv"]

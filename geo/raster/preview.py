@@ -1,4 +1,4 @@
-"""Quick-look PNG of a bordermap GeoTIFF, with the border and country outlines."""
+"""Quick-look PNG of a bordermap GeoTIFF, with the theatre's border and country outlines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.atomic import atomic_path
+from geo import layers
+from geo.io.atomic import atomic_path
+from geo.theatre import Theatre
 
 __all__ = ["preview_png"]
 
@@ -14,11 +16,12 @@ __all__ = ["preview_png"]
 def preview_png(
     tif: Path | str,
     png: Path | str,
+    theatre: Theatre | None = None,
     *,
-    pair: str | None = "IRN-PAK",
     band: int = 1,
     contours: tuple[float, ...] = (),
     title: str | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Render band ``band`` of ``tif`` to ``png`` with matplotlib (atomically).
 
@@ -28,19 +31,22 @@ def preview_png(
         A GeoTIFF in EPSG:4326.
     png : path-like
         Output picture.
-    pair : str or None
-        Border to draw on top (and its two countries' outlines).
+    theatre : Theatre, optional
+        Whose border to draw on top, with the country outlines; None draws neither.
     band : int
         1-based band number.
     contours : tuple of float
         Levels to draw as labelled contour lines (in the band's unit).
     title : str, optional
         Defaults to the band description.
+    overwrite : bool
+        Replace an existing ``png``.
 
     Returns
     -------
     pathlib.Path
     """
+    # matplotlib and rasterio are imported here, not at the top, to keep start-up fast
     import matplotlib
 
     matplotlib.use("Agg")
@@ -61,12 +67,9 @@ def preview_png(
         lat = np.linspace(n, s, values.shape[0])
         cs = ax.contour(lon, lat, values, levels=list(contours), colors="#2b2b2b", linewidths=0.6)
         ax.clabel(cs, fmt=lambda v: f"{v:g} {unit}", fontsize=7)
-    if pair:
-        from geo import layers as lay
-
-        line = lay.border(pair)
-        lay.countries().boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.5)
-        line.plot(ax=ax, color="#00a0b0", linewidth=1.4)
+    if theatre is not None:
+        layers.countries().boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.5)
+        theatre.border.plot(ax=ax, color="#00a0b0", linewidth=1.4)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
     ax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
@@ -75,7 +78,9 @@ def preview_png(
     ax.set_title(title or desc, fontsize=9)
     fig.colorbar(im, ax=ax, shrink=0.8, label=unit)
     fig.tight_layout()
-    with atomic_path(png, suffix=".png") as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    try:
+        with atomic_path(png, suffix=".png", overwrite=overwrite) as tmp:
+            fig.savefig(tmp, format="png")
+    finally:
+        plt.close(fig)
     return Path(png)

@@ -25,6 +25,8 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike
 
+from geo.proximity import distance_to_line_km
+
 __all__ = [
     "CELL_DEG",
     "NCOLS",
@@ -153,8 +155,6 @@ def priogrid_cells(
         ``gid, row, col, xcoord, ycoord, events, fatalities, bdist`` and the
         cell square, EPSG:4326, sorted by ``gid``.
     """
-    from geo.proximity import distance_to_line_km
-
     if isinstance(line, gpd.GeoDataFrame):
         line = shapely.union_all(line.to_crs(4326).geometry.to_numpy())
     if cover_events and events is not None and len(events):

@@ -9,12 +9,9 @@ without warnings; newer GDAL would otherwise write 1.4.
 
 from __future__ import annotations
 
-import shlex
 import shutil
 import sqlite3
-import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,13 +20,22 @@ import pyarrow as pa
 import pyogrio
 
 from geo import __version__
-from geo.atomic import atomic_path
-from geo.errors import InputError, LayerError, OutputExistsError
+from geo import layers as lay
+from geo.errors import InputError, LayerError, ParameterError
+from geo.export.metadata import provenance_document, write_provenance, write_styles
+from geo.export.styles import default_styles
+from geo.io.atomic import atomic_path, check_out
+from geo.proximity import nearest_lines
+from geo.raster.priogrid import priogrid_cells
+from geo.theatre import Theatre, as_theatre
+from geo.zones import border_zones
 
 __all__ = [
     "EVENT_FORMATS",
     "GPKG_VERSION",
     "LAYER_NAMES",
+    "PYTHON_API",
+    "SEED_SOURCE",
     "build_layers",
     "export_events",
     "export_gpkg",
@@ -57,6 +63,10 @@ EVENT_FORMATS = {
 }
 
 GPKG_VERSION = "1.3"
+#: What the provenance records as the command line when the library is called directly.
+PYTHON_API = "Python API"
+#: What the provenance records as the events' source when none is named.
+SEED_SOURCE = "bordermap curation: seed events (layers/events.csv)"
 _GPKG_APPLICATION_IDS = (0x47504B47, 0x47503130, 0x47503131)  # GPKG, GP10, GP11
 
 _EMPTY_GEOMETRY_TYPES = {
@@ -67,41 +77,6 @@ _EMPTY_GEOMETRY_TYPES = {
     "zones": "MultiPolygon",
     "priogrid": "Polygon",
 }
-
-_DESCRIPTIONS = {
-    "events": "Events with geodesic distance, nearest border point, side, province and zone",
-    "borders": "Shared land borders of the embedded countries",
-    "countries": "Country polygons (OSM-derived, about 100 m)",
-    "provinces": "Admin-1 provinces fitted to the country outlines",
-    "zones": "Geodesic distance bands of the selected border, split by side",
-    "nearest_lines": "Geodesic lines from each event to its nearest border point",
-    "places": "GeoNames populated places (1000 or more people)",
-    "sites": "Curated sites of the story, with alternate spellings",
-    "priogrid": "PRIO-GRID 0.5 degree cells: gid, events, fatalities, bdist (km to the border)",
-}
-
-
-def _layer_sources() -> dict[str, tuple[str, str]]:
-    """Layer name to (source, licence), from ``layers/SOURCES.toml``."""
-    from geo.layers import LAYERS_DIR
-    from geo.layers.sources import load_sources
-
-    src = load_sources(LAYERS_DIR / "SOURCES.toml")
-    osm = (f"{src['countries'].spec}: {src['countries'].attribution}", src["countries"].licence)
-    ne = (f"{src['provinces'].spec}: {src['provinces'].attribution}", src["provinces"].licence)
-    gn = (f"{src['gazetteer'].spec}: {src['gazetteer'].attribution}", src["gazetteer"].licence)
-    curated = ("bordermap curation (layers/PROVENANCE.md)", "CC-BY-4.0")
-    derived = (f"derived by bordermap from the borders ({osm[0]})", osm[1])
-    return {
-        "borders": osm,
-        "countries": osm,
-        "provinces": ne,
-        "places": gn,
-        "sites": (f"{curated[0]}; coordinates partly {gn[0]}", "CC-BY-4.0"),
-        "zones": derived,
-        "nearest_lines": derived,
-        "priogrid": (f"PRIO-GRID numbering; values derived by bordermap; {osm[0]}", osm[1]),
-    }
 
 
 def _check_layers(layers: Sequence[str] | None) -> tuple[str, ...]:
@@ -115,26 +90,51 @@ def _check_layers(layers: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(name for name in LAYER_NAMES if name in set(layers))
 
 
+def _zones(theatre: Theatre) -> gpd.GeoDataFrame:
+    if theatre.embedded:
+        return border_zones(theatre.border, theatre.zones_km, countries=lay.countries())
+    # a user's line has no countries: its zones are left and right of the line
+    return border_zones(theatre.border[["pair", "geometry"]], theatre.zones_km)
+
+
+def _places(curated: bool) -> gpd.GeoDataFrame:
+    places = lay.places()
+    keep = places["source"] == "curated"
+    return places[keep if curated else ~keep].reset_index(drop=True)
+
+
+_BUILDERS: dict[str, Callable[[gpd.GeoDataFrame, Theatre], gpd.GeoDataFrame]] = {
+    "events": lambda analyzed, theatre: analyzed,
+    "borders": lambda analyzed, theatre: lay.borders(),
+    "countries": lambda analyzed, theatre: lay.countries(),
+    "provinces": lambda analyzed, theatre: lay.provinces(),
+    "zones": lambda analyzed, theatre: _zones(theatre),
+    "nearest_lines": lambda analyzed, theatre: nearest_lines(analyzed),
+    "places": lambda analyzed, theatre: _places(curated=False),
+    "sites": lambda analyzed, theatre: _places(curated=True),
+    "priogrid": lambda analyzed, theatre: priogrid_cells(
+        analyzed, theatre.line, bounds=theatre.bounds, cover_events=True
+    ),
+}
+
+
 def build_layers(
-    events: gpd.GeoDataFrame | None = None,
+    analyzed: gpd.GeoDataFrame,
+    theatre: Theatre | str | None = None,
     *,
-    pair: str = "IRN-PAK",
     layers: Sequence[str] | None = None,
-    zones_km: Sequence[float] = (10, 25, 50, 100),
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Compute every layer of the export, in memory.
+    """Assemble every layer of the export, in memory, from an analysed frame.
 
     Parameters
     ----------
-    events : GeoDataFrame, optional
-        Events in EPSG:4326; the embedded seed events by default.
-    pair : str
-        Border pair such as ``'IRN-PAK'``; distances, zones and PRIO-GRID
-        ``bdist`` refer to it.
+    analyzed : GeoDataFrame
+        Events in EPSG:4326 after :func:`geo.proximity.analyze`.
+    theatre : Theatre or str, optional
+        The border the analysis refers to: zones, PRIO-GRID ``bdist`` and the
+        PRIO-GRID area follow it (a pair builds one; the default theatre if None).
     layers : sequence of str, optional
         Subset of :data:`LAYER_NAMES`.
-    zones_km : sequence of float
-        Band edges of the distance zones.
 
     Returns
     -------
@@ -145,46 +145,17 @@ def build_layers(
     ------
     LayerError
         For an unknown layer name or border pair.
+
+    Examples
+    --------
+    >>> from geo.proximity import analyze
+    >>> frames = build_layers(analyze(lay.events()), "IRN-PAK", layers=["sites", "events"])
+    >>> list(frames), len(frames["events"])
+    (['events', 'sites'], 6)
     """
-    from geo import layers as lay
-
     names = _check_layers(layers)
-    line = lay.border(pair)
-    if events is None:
-        events = lay.events()
-    out: dict[str, gpd.GeoDataFrame] = {}
-    analyzed = None
-    if {"events", "nearest_lines"} & set(names):
-        from geo.proximity import analyze
-
-        analyzed = analyze(events, pair=pair, zones_km=tuple(zones_km))
-    for name in names:
-        if name == "events":
-            out[name] = analyzed
-        elif name == "borders":
-            out[name] = lay.borders()
-        elif name == "countries":
-            out[name] = lay.countries()
-        elif name == "provinces":
-            out[name] = lay.provinces()
-        elif name == "zones":
-            from geo.zones import border_zones
-
-            out[name] = border_zones(line, tuple(zones_km), countries=lay.countries())
-        elif name == "nearest_lines":
-            from geo.proximity import nearest_lines
-
-            out[name] = nearest_lines(analyzed)
-        elif name in ("places", "sites"):
-            places = lay.places()
-            curated = places["source"] == "curated"
-            out[name] = places[curated if name == "sites" else ~curated].reset_index(drop=True)
-        elif name == "priogrid":
-            from geo.priogrid import priogrid_cells
-            from geo.raster import theatre_bounds
-
-            out[name] = priogrid_cells(events, line, bounds=theatre_bounds(pair), cover_events=True)
-    return out
+    theatre = as_theatre(theatre)
+    return {name: _BUILDERS[name](analyzed, theatre) for name in names}
 
 
 def gpkg_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -293,42 +264,58 @@ def _check_gpkg(path: Path) -> None:
         raise InputError(str(path), None, None, "not a GeoPackage (SQLite application_id)")
 
 
-def _provenance(
-    frames: dict[str, gpd.GeoDataFrame], *, pair: str, command: str, events_source: str, update
-):
-    sources = _layer_sources()
-    sources["events"] = (
-        events_source,
-        "CC-BY-4.0" if events_source.startswith("bordermap") else "as supplied by the user",
-    )
-    layers = {
-        name: {
-            "description": _DESCRIPTIONS[name],
-            "features": len(frame),
-            "source": sources[name][0],
-            "licence": sources[name][1],
+def _check_target(path: Path, *, overwrite: bool, update: bool) -> None:
+    """Refuse a bad target before any work: the overwrite rule, or a GeoPackage to update."""
+    if overwrite and update:
+        raise ParameterError("update", "choose either overwrite or update")
+    if not update:
+        check_out(path, overwrite)
+        return
+    if not path.is_file():
+        raise InputError(str(path), None, None, "does not exist; update needs a GeoPackage")
+    _check_gpkg(path)
+
+
+def _write_frames(
+    tmp: Path,
+    frames: dict[str, gpd.GeoDataFrame],
+    doc: dict,
+    *,
+    update: bool,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Write every layer into ``tmp``, the dataset metadata with the first."""
+    dataset_md = {
+        "TOOL": f"bordermap {__version__}",
+        "COMMAND_LINE": doc["command_line"],
+        "BORDER_PAIR": doc["border_pair"],
+        "LICENCES": "; ".join(doc["licences"]),
+        "CRS": "EPSG:4326; distances geodesic on WGS84, km",
+    }
+    for i, (name, frame) in enumerate(frames.items()):
+        entry = doc["layers"][name]
+        layer_md = {
+            "DESCRIPTION": entry["description"],
+            "SOURCE": entry["source"],
+            "LICENCE": entry["licence"],
         }
-        for name, frame in frames.items()
-    }
-    return {
-        "tool": "bordermap",
-        "tool_version": __version__,
-        "command_line": command,
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "mode": "update" if update else "create",
-        "border_pair": pair,
-        "crs": "EPSG:4326",
-        "distances": "geodesic on the WGS84 ellipsoid (GeographicLib), kilometres",
-        "layers": layers,
-        "licences": sorted({entry["licence"] for entry in layers.values()}),
-    }
+        _write_layer(
+            tmp,
+            name,
+            frame,
+            create=(i == 0 and not update),
+            layer_metadata=layer_md,
+            dataset_metadata=dataset_md if i == 0 else None,
+        )
+        if progress is not None:
+            progress(f"{name}: {len(frame)} features")
 
 
 def export_gpkg(
     path: Path | str,
+    analyzed: gpd.GeoDataFrame,
+    theatre: Theatre | str | None = None,
     *,
-    events: gpd.GeoDataFrame | None = None,
-    pair: str = "IRN-PAK",
     layers: Sequence[str] | None = None,
     overwrite: bool = False,
     update: bool = False,
@@ -342,10 +329,10 @@ def export_gpkg(
     ----------
     path : path-like
         Output ``.gpkg``.
-    events : GeoDataFrame, optional
-        Events in EPSG:4326; the embedded seed events by default.
-    pair : str
-        Border pair the analysis refers to.
+    analyzed : GeoDataFrame
+        Events in EPSG:4326 after :func:`geo.proximity.analyze`.
+    theatre : Theatre or str, optional
+        The theatre the analysis refers to (a pair builds one; default if None).
     layers : sequence of str, optional
         Subset of :data:`LAYER_NAMES` (all by default).
     overwrite : bool
@@ -354,9 +341,9 @@ def export_gpkg(
         Add or replace ``layers`` in an existing GeoPackage, leaving its other
         layers and their styles as they were.
     command : str, optional
-        Command line recorded in the provenance (default: this process's argv).
+        Command line recorded in the provenance (default :data:`PYTHON_API`).
     events_source : str, optional
-        Where the events came from, for the provenance.
+        Where the events came from, for the provenance (default :data:`SEED_SOURCE`).
     progress : callable, optional
         Receives one short message per layer written.
 
@@ -371,65 +358,33 @@ def export_gpkg(
         If ``path`` exists and neither ``overwrite`` nor ``update`` is set.
     InputError
         If ``update`` is set and ``path`` is missing or not a GeoPackage.
+    ParameterError
+        If both ``overwrite`` and ``update`` are set.
     """
-    from geo.gpkgmeta import write_provenance, write_styles
-    from geo.gpkgstyles import default_styles
-
     path = Path(path)
-    if overwrite and update:
-        raise InputError(str(path), None, "--update", "choose either --overwrite or --update")
-    if update:
-        if not path.is_file():
-            raise InputError(str(path), None, None, "does not exist; --update needs a GeoPackage")
-        _check_gpkg(path)
-    elif path.exists() and not overwrite:
-        raise OutputExistsError(str(path))
-    frames = build_layers(events, pair=pair, layers=layers)
-    command = command or shlex.join(["bordermap", *sys.argv[1:]])
-    doc = _provenance(
+    _check_target(path, overwrite=overwrite, update=update)
+    theatre = as_theatre(theatre)
+    frames = build_layers(analyzed, theatre, layers=layers)
+    doc = provenance_document(
         frames,
-        pair=pair,
-        command=command,
-        events_source=events_source or "bordermap curation: seed events (layers/events.csv)",
+        pair=theatre.pair,
+        command=command or PYTHON_API,
+        events_source=events_source or SEED_SOURCE,
         update=update,
     )
-    dataset_md = {
-        "TOOL": f"bordermap {__version__}",
-        "COMMAND_LINE": command,
-        "BORDER_PAIR": pair,
-        "LICENCES": "; ".join(doc["licences"]),
-        "CRS": "EPSG:4326; distances geodesic on WGS84, km",
-    }
-    with atomic_path(path) as tmp:
+    with atomic_path(path, overwrite=overwrite or update) as tmp:
         if update:
             shutil.copyfile(path, tmp)
-        for i, (name, frame) in enumerate(frames.items()):
-            entry = doc["layers"][name]
-            layer_md = {
-                "DESCRIPTION": entry["description"],
-                "SOURCE": entry["source"],
-                "LICENCE": entry["licence"],
-            }
-            _write_layer(
-                tmp,
-                name,
-                frame,
-                create=(i == 0 and not update),
-                layer_metadata=layer_md,
-                dataset_metadata=dataset_md if i == 0 else None,
-            )
-            if progress is not None:
-                progress(f"{name}: {len(frame)} features")
-        write_styles(tmp, default_styles(frames))
+        _write_frames(tmp, frames, doc, update=update, progress=progress)
+        write_styles(tmp, default_styles(frames, theatre))
         write_provenance(tmp, doc)
     return path
 
 
 def export_events(
     path: Path | str,
+    analyzed: gpd.GeoDataFrame,
     *,
-    events: gpd.GeoDataFrame | None = None,
-    pair: str = "IRN-PAK",
     fmt: str = "geojson",
     overwrite: bool = False,
 ) -> Path:
@@ -439,10 +394,8 @@ def export_events(
     ----------
     path : path-like
         Output file.
-    events : GeoDataFrame, optional
-        Events in EPSG:4326; the embedded seed events by default.
-    pair : str
-        Border pair the analysis refers to.
+    analyzed : GeoDataFrame
+        Events in EPSG:4326 after :func:`geo.proximity.analyze`.
     fmt : {'geojson', 'parquet', 'fgb'}
         Output format.
     overwrite : bool
@@ -451,20 +404,24 @@ def export_events(
     Returns
     -------
     pathlib.Path
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``fmt``.
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is not set.
     """
     if fmt not in EVENT_FORMATS:
-        raise InputError(
-            str(path), None, "--format", f"{fmt!r}; choose from gpkg, {', '.join(EVENT_FORMATS)}"
-        )
+        raise ParameterError("fmt", f"{fmt!r}; choose from gpkg, {', '.join(EVENT_FORMATS)}")
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputExistsError(str(path))
-    frame = gpkg_ready(build_layers(events, pair=pair, layers=["events"])["events"])
+    check_out(path, overwrite)
+    frame = gpkg_ready(_check_crs("events", analyzed))
     driver, suffix = EVENT_FORMATS[fmt]
     if fmt == "geojson":  # JSON has no infinity; an open-ended zone has no upper edge
         for col in frame.select_dtypes(include=["float", "Float64"]).columns:
             frame[col] = frame[col].astype("Float64").mask(frame[col].abs() == float("inf"))
-    with atomic_path(path, suffix=suffix) as tmp:
+    with atomic_path(path, suffix=suffix, overwrite=overwrite) as tmp:
         if driver is None:
             frame.to_parquet(tmp, index=False, geometry_encoding="WKB", write_covering_bbox=True)
         else:

@@ -1,7 +1,7 @@
 """QGIS layer styles (QML) and matching SLD, built from small Python specs.
 
 QGIS keeps a layer's default style in a GeoPackage table named
-``layer_styles``; :mod:`geo.gpkgmeta` writes the documents built here into
+``layer_styles``; :mod:`geo.export.metadata` writes the documents built here into
 it. The QML follows what QGIS 3.x itself writes (``renderer-v2`` with
 ``Option`` maps), trimmed to what the renderer needs; QGIS fills in defaults
 for everything left out.
@@ -22,9 +22,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geo.errors import ParameterError
+
 __all__ = [
     "Category",
     "Range",
+    "Renderer",
+    "Symbol",
     "categorized",
     "fill_symbol",
     "graduated",
@@ -51,8 +55,8 @@ def _rgba(colour: str | None, alpha: float = 1.0) -> str:
     if colour is None:
         return "0,0,0,0"
     text = colour.lstrip("#")
-    if len(text) != 6:
-        raise ValueError(f"colour {colour!r} is not #rrggbb")
+    if len(text) != 6 or not all(c in "0123456789abcdefABCDEF" for c in text):
+        raise ParameterError("colour", f"{colour!r} is not #rrggbb")
     r, g, b = (int(text[i : i + 2], 16) for i in (0, 2, 4))
     return f"{r},{g},{b},{round(alpha * 255)}"
 
@@ -206,10 +210,17 @@ class Renderer:
     rules: tuple
 
 
+def _renderer_element(kind: str, **attrs: str) -> ET.Element:
+    """``<renderer-v2>`` of type ``kind``, with QGIS's defaults for levels, raster and order."""
+    el = ET.Element("renderer-v2", type=kind, **attrs)
+    for key in ("symbollevels", "forceraster", "enableorderby"):
+        el.set(key, "0")
+    return el
+
+
 def single(symbol: Symbol) -> Renderer:
     """Build a single-symbol renderer."""
-    el = ET.Element("renderer-v2", type="singleSymbol", symbollevels="0", forceraster="0")
-    el.set("enableorderby", "0")
+    el = _renderer_element("singleSymbol")
     symbols = ET.SubElement(el, "symbols")
     symbols.append(symbol.renamed("0").element())
     return Renderer("singleSymbol", el, None, ((None, "", symbol),))
@@ -236,9 +247,7 @@ def categorized(
     ('categorizedSymbol', ['IRN'])
     """
     cats = list(categories) + ([default] if default is not None else [])
-    el = ET.Element("renderer-v2", type="categorizedSymbol", attr=attr, symbollevels="0")
-    el.set("forceraster", "0")
-    el.set("enableorderby", "0")
+    el = _renderer_element("categorizedSymbol", attr=attr)
     cat_el = ET.SubElement(el, "categories")
     symbols = ET.SubElement(el, "symbols")
     for i, cat in enumerate(cats):
@@ -270,11 +279,8 @@ def graduated(attr: str, ranges: Sequence[Range], *, method: str = "GraduatedCol
     'GraduatedColor'
     """
     if method not in ("GraduatedColor", "GraduatedSize"):
-        raise ValueError(f"method {method!r}; expected GraduatedColor or GraduatedSize")
-    el = ET.Element("renderer-v2", type="graduatedSymbol", attr=attr, graduatedMethod=method)
-    el.set("symbollevels", "0")
-    el.set("forceraster", "0")
-    el.set("enableorderby", "0")
+        raise ParameterError("method", f"{method!r}; expected GraduatedColor or GraduatedSize")
+    el = _renderer_element("graduatedSymbol", attr=attr, graduatedMethod=method)
     rng_el = ET.SubElement(el, "ranges")
     symbols = ET.SubElement(el, "symbols")
     for i, rng in enumerate(ranges):

@@ -18,10 +18,15 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from geo.gpkgstyles import StyleRow
+from geo import __version__
+from geo import layers as lay
+from geo.export.styles import StyleRow
+from geo.layers.sources import load_sources
 
 __all__ = [
+    "LAYER_DESCRIPTIONS",
     "PROVENANCE_URI",
+    "provenance_document",
     "read_provenance",
     "read_styles",
     "write_provenance",
@@ -30,6 +35,40 @@ __all__ = [
 
 #: ``md_standard_uri`` of bordermap's JSON provenance documents.
 PROVENANCE_URI = "urn:bordermap:provenance:1"
+
+#: What each layer holds, for gpkg_contents and the provenance.
+LAYER_DESCRIPTIONS = {
+    "events": "Events with geodesic distance, nearest border point, side, province and zone",
+    "borders": "Shared land borders of the embedded countries",
+    "countries": "Country polygons (OSM-derived, about 100 m)",
+    "provinces": "Admin-1 provinces fitted to the country outlines",
+    "zones": "Geodesic distance bands of the selected border, split by side",
+    "nearest_lines": "Geodesic lines from each event to its nearest border point",
+    "places": "GeoNames populated places (1000 or more people)",
+    "sites": "Curated sites of the story, with alternate spellings",
+    "priogrid": "PRIO-GRID 0.5 degree cells: gid, events, fatalities, bdist (km to the border)",
+}
+
+
+def _layer_sources() -> dict[str, tuple[str, str]]:
+    """Layer name to (source, licence), from ``layers/SOURCES.toml``."""
+    src = load_sources(lay.LAYERS_DIR / "SOURCES.toml")
+    osm = (f"{src['countries'].spec}: {src['countries'].attribution}", src["countries"].licence)
+    ne = (f"{src['provinces'].spec}: {src['provinces'].attribution}", src["provinces"].licence)
+    gn = (f"{src['gazetteer'].spec}: {src['gazetteer'].attribution}", src["gazetteer"].licence)
+    curated = ("bordermap curation (layers/PROVENANCE.md)", "CC-BY-4.0")
+    derived = (f"derived by bordermap from the borders ({osm[0]})", osm[1])
+    return {
+        "borders": osm,
+        "countries": osm,
+        "provinces": ne,
+        "places": gn,
+        "sites": (f"{curated[0]}; coordinates partly {gn[0]}", "CC-BY-4.0"),
+        "zones": derived,
+        "nearest_lines": derived,
+        "priogrid": (f"PRIO-GRID numbering; values derived by bordermap; {osm[0]}", osm[1]),
+    }
+
 
 _STYLE_COLUMNS = (
     "f_table_catalog",
@@ -208,3 +247,53 @@ def read_provenance(path: Path | str) -> list[dict]:
             (PROVENANCE_URI,),
         ).fetchall()
     return [json.loads(r[0]) for r in rows]
+
+
+def provenance_document(
+    frames: dict[str, pd.DataFrame], *, pair: str, command: str, events_source: str, update: bool
+) -> dict:
+    """Build the JSON provenance of an export: tool, command line, sources and licences per layer.
+
+    Parameters
+    ----------
+    frames : dict of str to DataFrame
+        Layer name to the data written.
+    pair : str
+        The theatre's border pair (or line name).
+    command : str
+        Command line, or ``"Python API"``.
+    events_source : str
+        Where the events came from; a source starting ``bordermap`` is CC-BY-4.0.
+    update : bool
+        Whether the export updates an existing file.
+
+    Returns
+    -------
+    dict
+    """
+    sources = _layer_sources()
+    sources["events"] = (
+        events_source,
+        "CC-BY-4.0" if events_source.startswith("bordermap") else "as supplied by the user",
+    )
+    layers = {
+        name: {
+            "description": LAYER_DESCRIPTIONS[name],
+            "features": len(frame),
+            "source": sources[name][0],
+            "licence": sources[name][1],
+        }
+        for name, frame in frames.items()
+    }
+    return {
+        "tool": "bordermap",
+        "tool_version": __version__,
+        "command_line": command,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": "update" if update else "create",
+        "border_pair": pair,
+        "crs": "EPSG:4326",
+        "distances": "geodesic on the WGS84 ellipsoid (GeographicLib), kilometres",
+        "layers": layers,
+        "licences": sorted({entry["licence"] for entry in layers.values()}),
+    }

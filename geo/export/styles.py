@@ -2,13 +2,17 @@
 
 One function per layer turns the layer's data into a renderer: events are
 coloured by attacker and sized by fatalities, zones graded by distance,
-borders bold, provinces outlined. :func:`default_styles` returns the rows that
-:func:`geo.gpkgmeta.write_styles` stores in ``layer_styles``.
+borders bold, provinces outlined. Colours come from :mod:`geo.style`, so a
+country is the same colour in QGIS as on the map and the figure.
+:func:`default_styles` returns the rows that
+:func:`geo.export.metadata.write_styles` stores in ``layer_styles``.
 
 Examples
 --------
 >>> import geopandas as gpd
->>> rows = default_styles({"borders": gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")})
+>>> from geo.theatre import Theatre
+>>> empty = gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+>>> rows = default_styles({"borders": empty}, Theatre.from_pair())
 >>> [(r.table, r.name, r.default) for r in rows]
 [('borders', 'bordermap: borders', True)]
 """
@@ -20,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.qml import (
+from geo.export.qml import (
     Category,
     Range,
     Renderer,
+    Symbol,
     categorized,
     fill_symbol,
     graduated,
@@ -33,6 +38,16 @@ from geo.qml import (
     single,
     sld_document,
 )
+from geo.style import (
+    BORDER_COLOUR,
+    COUNTRY_FILL,
+    COUNTRY_OUTLINE,
+    ZONE_NEAR,
+    attacker_colours,
+    zone_ramp,
+)
+from geo.theatre import Theatre
+from geo.zones import zone_labels
 
 __all__ = ["FATALITY_CLASSES", "StyleRow", "default_styles", "fatality_size_expression"]
 
@@ -45,10 +60,6 @@ FATALITY_CLASSES = (
     (100, float("inf"), "100 or more killed", 10.0),
 )
 
-#: Colours of attacking states; others take the next colour of _QUALITATIVE.
-ATTACKER_COLOURS = {"IRN": "#d7301f", "PAK": "#1a9850", "AFG": "#6a3d9a", "IRQ": "#1f78b4"}
-_QUALITATIVE = ("#ff7f00", "#a65628", "#f781bf", "#999999", "#e6ab02", "#66a61e")
-_ZONE_RAMP = ("#b30000", "#e34a33", "#fc8d59", "#fdbb84", "#fdd49e", "#fef0d9")
 _GRID_RAMP = ("#efedf5", "#bcbddc", "#756bb1", "#3f007d")
 
 
@@ -80,30 +91,26 @@ def fatality_size_expression(field: str = "fatalities") -> str:
     return f"CASE {' '.join(parts)} ELSE {FATALITY_CLASSES[0][3]:g} END"
 
 
-def _attacker_categories(frame: pd.DataFrame) -> tuple[list[Category], Category]:
-    codes = sorted(
-        {str(v) for v in frame.get("attacker_iso3", pd.Series(dtype=object)).dropna() if str(v)}
-    )
+def _attacker_categories(
+    frame: pd.DataFrame, countries: tuple[str, ...]
+) -> tuple[list[Category], Category]:
+    codes = frame.get("attacker_iso3", pd.Series(dtype=object)).dropna().astype(str)
+    present = set(codes) - {""}
+    colours = attacker_colours(present, countries)
     size = fatality_size_expression()
-    extra = iter(_QUALITATIVE)
     cats = [
-        Category(
-            code,
-            f"attacked by {code}",
-            marker_symbol(
-                code, ATTACKER_COLOURS.get(code) or next(extra, "#999999"), size_expression=size
-            ),
-        )
-        for code in codes
+        Category(code, f"attacked by {code}", marker_symbol(code, colour, size_expression=size))
+        for code, colour in colours.items()
+        if code in present
     ]
     other = Category(
-        "", "no state attacker", marker_symbol("other", "#737373", size_expression=size)
+        "", "no state attacker", marker_symbol("other", colours[""], size_expression=size)
     )
     return cats, other
 
 
-def _events(frame: pd.DataFrame) -> list[StyleRow]:
-    cats, other = _attacker_categories(frame)
+def _events(frame: pd.DataFrame, theatre: Theatre) -> list[StyleRow]:
+    cats, other = _attacker_categories(frame, theatre.countries)
     by_attacker = categorized("attacker_iso3", cats, other)
     by_fatalities = graduated(
         "fatalities",
@@ -129,28 +136,29 @@ def _events(frame: pd.DataFrame) -> list[StyleRow]:
     ]
 
 
-def _zones(frame: pd.DataFrame) -> list[StyleRow]:
+def _zones(frame: pd.DataFrame, theatre: Theatre) -> list[StyleRow]:
     if {"zone_min_km", "zone_max_km"} <= set(frame.columns) and len(frame):
         bands = frame[["zone_min_km", "zone_max_km", "zone"]].drop_duplicates("zone_max_km")
         bands = bands.sort_values("zone_max_km")
         triples = list(zip(bands["zone_min_km"], bands["zone_max_km"], bands["zone"], strict=True))
     else:
-        triples = [(0.0, 10.0, "0-10 km"), (10.0, 25.0, "10-25 km"), (25.0, 50.0, "25-50 km")]
-        triples.append((50.0, 100.0, "50-100 km"))
-    ramp = _ZONE_RAMP[: max(len(triples), 1)]
+        edges = [0.0, *theatre.zones_km]
+        labels = zone_labels(theatre.zones_km)
+        triples = list(zip(edges[:-1], edges[1:], labels, strict=False))
+    ramp = zone_ramp(max(len(triples), 1))
     ranges = [
         Range(
             float(lo),
             float(hi) if np.isfinite(hi) else float("inf"),
             str(label),
-            fill_symbol(str(i), ramp[min(i, len(ramp) - 1)], "#7f0000", fill_alpha=0.55),
+            fill_symbol(str(i), ramp[i], ZONE_NEAR, fill_alpha=0.55),
         )
         for i, (lo, hi, label) in enumerate(triples)
     ]
     return [_row("zones", graduated("zone_max_km", ranges), "Distance bands, graded by km")]
 
 
-def _priogrid(frame: pd.DataFrame) -> list[StyleRow]:
+def _priogrid(frame: pd.DataFrame, theatre: Theatre) -> list[StyleRow]:
     classes = ((0, 0, "no events"), (1, 1, "1 event"), (2, 4, "2-4 events"))
     classes += ((5, float("inf"), "5 or more events"),)
     ranges = [
@@ -166,8 +174,7 @@ def _priogrid(frame: pd.DataFrame) -> list[StyleRow]:
 
 
 _SIMPLE = {
-    "borders": (line_symbol("0", "#1a1a1a", 1.2), "Borders, bold"),
-    "countries": (fill_symbol("0", "#f2efe9", "#6e6e6e", outline_mm=0.4), "Country fill"),
+    "borders": (line_symbol("0", BORDER_COLOUR, 1.2), "Borders, bold"),
     "provinces": (
         fill_symbol("0", None, "#8c8c8c", outline_mm=0.3, outline_style="dash"),
         "Province outlines",
@@ -194,13 +201,33 @@ def _row(
     )
 
 
-def default_styles(frames: dict[str, pd.DataFrame]) -> list[StyleRow]:
+def _countries(frame: pd.DataFrame, theatre: Theatre) -> list[StyleRow]:
+    def fill(name: str, kind: str) -> Symbol:
+        return fill_symbol(name, COUNTRY_FILL[kind], COUNTRY_OUTLINE, outline_mm=0.4)
+
+    description = "Country fill; the theatre's two countries lighter"
+    if not theatre.countries:
+        return [_row("countries", single(fill("0", "other")), "Country fill")]
+    names = theatre.names
+    cats = [Category(code, names.get(code, code), fill(code, "pair")) for code in theatre.countries]
+    other = Category("", "other countries", fill("other", "other"))
+    return [_row("countries", categorized("iso3", cats, other), description)]
+
+
+_LAYERS = {"events": _events, "zones": _zones, "priogrid": _priogrid, "countries": _countries}
+
+
+def default_styles(frames: dict[str, pd.DataFrame], theatre: Theatre) -> list[StyleRow]:
     """Style rows for every layer in ``frames`` that bordermap knows how to style.
 
     Parameters
     ----------
     frames : dict of str to DataFrame
         Layer name to the data written (categories and classes follow the data).
+    theatre : Theatre
+        Its two countries take their colours from :func:`geo.style.attacker_colours`
+        and their land :data:`geo.style.COUNTRY_FILL`; its zones grade the
+        zones layer when the data has none.
 
     Returns
     -------
@@ -209,12 +236,8 @@ def default_styles(frames: dict[str, pd.DataFrame]) -> list[StyleRow]:
     """
     rows: list[StyleRow] = []
     for table, frame in frames.items():
-        if table == "events":
-            rows += _events(frame)
-        elif table == "zones":
-            rows += _zones(frame)
-        elif table == "priogrid":
-            rows += _priogrid(frame)
+        if table in _LAYERS:
+            rows += _LAYERS[table](frame, theatre)
         elif table in _SIMPLE:
             symbol, description = _SIMPLE[table]
             rows.append(_row(table, single(symbol), description))

@@ -1,6 +1,6 @@
 """Rebuild ``layers/`` from the pinned upstream packages.
 
-Run ``python -m geo.layers.build`` (or ``make layers``). Each step is a pure
+Run ``python -m tools.build_layers`` (or ``make layers``). Each step is a pure
 function from upstream frames to region-sized frames; the writer rounds to a
 fixed grid and sorts features, so a rebuild is byte-identical.
 
@@ -25,12 +25,8 @@ Method (also in ``layers/PROVENANCE.md``):
 
 from __future__ import annotations
 
-import argparse
 import io
 import itertools
-import json
-import os
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -39,16 +35,21 @@ import pandas as pd
 import shapely
 
 from geo.geodesy import line_length_km
-from geo.layers.sources import fetch, load_sources, read_member
+from geo.layers import LAYERS_DIR
+from geo.layers.sources import Pin, load_sources
+from tools.command import build_command
+from tools.geojson import read_geojson, write_geojson
+from tools.sources import fetch, read_member
 
 __all__ = [
     "THEATRE",
+    "build_all",
     "build_borders",
     "build_countries",
     "build_places",
     "build_provinces",
+    "close_border_gaps",
     "main",
-    "write_geojson",
 ]
 
 THEATRE = ("AFG", "IRN", "IRQ", "PAK", "SYR")
@@ -367,54 +368,9 @@ def _on_grid(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
-    """Write a GeoJSON file deterministically: fixed order, 6 decimals, no timestamps.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        EPSG:4326 features; written in their current row order.
-    path : pathlib.Path
-        Target file, replaced atomically.
-    """
-    features = []
-    props = frame.drop(columns="geometry")
-    geo_json = shapely.to_geojson(frame.geometry.to_numpy())
-    for record, geom in zip(props.to_dict("records"), geo_json, strict=True):
-        clean = {
-            k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in record.items()
-        }
-        clean = {k: (v.item() if hasattr(v, "item") else v) for k, v in clean.items()}
-        features.append(
-            '{"type":"Feature","properties":'
-            + json.dumps(clean, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
-            + ',"geometry":'
-            + _round_coords(geom)
-            + "}"
-        )
-    body = '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _round_coords(geojson: str) -> str:
-    obj = json.loads(geojson)
-
-    def walk(node):
-        if isinstance(node, list):
-            if node and isinstance(node[0], float | int):
-                return [round(float(x), 6) for x in node]
-            return [walk(n) for n in node]
-        return node
-
-    obj["coordinates"] = walk(obj["coordinates"])
-    return json.dumps(obj, separators=(",", ":"))
-
-
-def _read_geojson_bytes(data: bytes) -> gpd.GeoDataFrame:
-    os.environ.setdefault("OGR_GEOJSON_MAX_OBJ_SIZE", "0")
-    return gpd.read_file(io.BytesIO(data))
+def _pinned_member(sources: dict[str, Pin], key: str, cache: Path) -> io.BytesIO:
+    """Fetch, verify and read the archive member a layer is built from."""
+    return io.BytesIO(read_member(fetch(sources[key], cache), sources[key].member))
 
 
 def build_all(out_dir: Path, cache: Path) -> dict[str, Path]:
@@ -433,14 +389,10 @@ def build_all(out_dir: Path, cache: Path) -> dict[str, Path]:
         Written files by layer name.
     """
     sources = load_sources(out_dir / "SOURCES.toml")
-    world = _read_geojson_bytes(
-        read_member(fetch(sources["countries"], cache), sources["countries"].member)
-    )
-    admin1 = _read_geojson_bytes(
-        read_member(fetch(sources["provinces"], cache), sources["provinces"].member)
-    )
+    world = read_geojson(_pinned_member(sources, "countries", cache))
+    admin1 = read_geojson(_pinned_member(sources, "provinces", cache))
     cities = pd.read_csv(
-        io.BytesIO(read_member(fetch(sources["gazetteer"], cache), sources["gazetteer"].member)),
+        _pinned_member(sources, "gazetteer", cache),
         dtype={"lat": float, "lon": float},
         keep_default_na=False,
     )
@@ -466,17 +418,14 @@ def build_all(out_dir: Path, cache: Path) -> dict[str, Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``python -m geo.layers.build [--out DIR] [--cache DIR]``."""
-    from geo.layers import LAYERS_DIR
+@build_command(prog="python -m tools.build_layers", out=LAYERS_DIR, cache=Path(".cache/sources"))
+def main(out: Path, cache: Path) -> list[str]:
+    """Fetch the pinned sources and rebuild the layers of ``--out`` (``layers/``).
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=LAYERS_DIR, help="layers folder to write")
-    parser.add_argument("--cache", type=Path, default=Path(".cache/sources"))
-    args = parser.parse_args(argv)
-    for name, path in build_all(args.out, args.cache).items():
-        print(f"{name}: {path}", file=sys.stderr)
-    return 0
+    Run as ``python -m tools.build_layers [--out DIR] [--cache DIR]``; ``main(argv)``
+    returns the exit status (2 when a package cannot be fetched or verified).
+    """
+    return [f"{name}: {path}" for name, path in build_all(out, cache).items()]
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """Parts of a static map figure: shapes, labels, legends, scale bar, north arrow, inset.
 
 Everything here draws into matplotlib axes whose data coordinates are metres
-of a projected CRS (see :mod:`geo.cartography`); :mod:`geo.figure` assembles
-the parts into a figure.
+of a projected CRS (see :mod:`geo.figure.cartography`); :mod:`geo.figure.draw`
+assembles the parts into a figure. Colours come from :mod:`geo.style`, the one
+palette of the map, the figure and the QGIS styles.
 
 Examples
 --------
 >>> marker_size([0, 9, 100]).round(1).tolist()
 [36.0, 282.2, 1024.0]
->>> ramp("#000000", "#ffffff", 3)[1]
-(0.5, 0.5, 0.5)
+>>> from geo.theatre import Theatre
+>>> sides(Theatre.from_pair("AFG-PAK"))
+('AFG', 'PAK')
 """
 
 from __future__ import annotations
@@ -29,18 +31,13 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 from pyproj import CRS
 
-from geo import cartography
+from geo import style
+from geo.figure import cartography
+from geo.theatre import Theatre
 
 __all__ = [
-    "ATTACKERS",
-    "BORDER",
     "HALO",
-    "LAND",
-    "OTHER",
-    "SEA",
-    "SIDE_RAMPS",
     "SIZE_SAMPLES",
-    "attacker_colours",
     "event_text",
     "fit_extent",
     "inset",
@@ -51,27 +48,27 @@ __all__ = [
     "polygon_path",
     "polygons",
     "prepare",
-    "ramp",
     "scale_bar",
+    "sides",
 ]
 
-SEA = "#d3dbe3"
-LAND = {"pair": "#f6f3ec", "other": "#e4e1d9"}
-BORDER = "#1d1d1d"
-ATTACKERS = {"IRN": "#d62728", "PAK": "#1668b0"}
-OTHER = "#6f6f6f"
-PALETTE = ("#2a9d3a", "#e07b00", "#8c564b", "#c4469c", "#12a3b4")
-# one graded ramp per side, nearest band darkest
-SIDE_RAMPS = (("#5b4a91", "#e6e0f2"), ("#1f7f74", "#dcefeb"))
 SIZE_SAMPLES = (0, 10, 50)
 HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
 
 
-def ramp(near: str, far: str, n: int) -> list[tuple[float, float, float]]:
-    """``n`` RGB colours from ``near`` to ``far``, evenly spaced."""
-    a, b = np.array(mpl.colors.to_rgb(near)), np.array(mpl.colors.to_rgb(far))
-    steps = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
-    return [tuple(float(v) for v in a + (b - a) * t) for t in steps]
+def sides(theatre: Theatre) -> tuple[str, str]:
+    """Name the two sides of a theatre's border: its countries, or ``left``/``right`` of a line.
+
+    Parameters
+    ----------
+    theatre : geo.theatre.Theatre
+
+    Returns
+    -------
+    tuple of str
+    """
+    a, b = theatre.countries or ("left", "right")
+    return a, b
 
 
 def polygon_path(geom: shapely.Geometry) -> MplPath | None:
@@ -129,16 +126,6 @@ def prepare(frame: gpd.GeoDataFrame, crs: CRS, clip, tolerance: float) -> np.nda
     geoms = cartography.project(frame.geometry.to_numpy(), crs)
     geoms = shapely.clip_by_rect(geoms, *clip)
     return shapely.simplify(geoms, tolerance, preserve_topology=True)
-
-
-def attacker_colours(codes: pd.Series) -> dict[str, str]:
-    """Colour per attacker code: fixed for IRN and PAK, a palette for others, grey for none."""
-    colours = dict(ATTACKERS)
-    extra = [c for c in pd.unique(codes) if c and c not in colours]
-    for i, code in enumerate(sorted(extra)):
-        colours[code] = PALETTE[i % len(PALETTE)]
-    colours[""] = OTHER
-    return colours
 
 
 def marker_size(fatalities) -> np.ndarray:
@@ -267,7 +254,7 @@ def inset(
     crs: CRS,
     extent: tuple[float, float, float, float],
     countries: gpd.GeoDataFrame,
-    pair: tuple[str, str],
+    pair: tuple[str, ...],
     far: gpd.GeoDataFrame,
     colours: dict[str, str],
     far_km: float,
@@ -287,7 +274,8 @@ def inset(
     pair : tuple of str
         The border's two countries, drawn lighter.
     far : GeoDataFrame
-        Events left off the main map, EPSG:4326, with a ``_label`` column.
+        Events left off the main map, EPSG:4326, with ``_label`` and
+        ``_attacker`` columns.
     colours : dict
         Attacker code to colour.
     far_km : float
@@ -298,57 +286,15 @@ def inset(
     matplotlib.axes.Axes
     """
     lon0, lat0, lon1, lat1 = countries.total_bounds
-    main_crs, crs = crs, cartography.theatre_crs(lon0, lat0, lon1, lat1)
+    locator_crs = cartography.theatre_crs(lon0, lat0, lon1, lat1)
     locator = host.inset_axes(rect, zorder=30)
-    locator.set_facecolor(SEA)
-    geoms = shapely.simplify(cartography.project(countries.geometry.to_numpy(), crs), 3000.0)
-    mine = countries["iso3"].isin(pair).to_numpy()
-    polygons(locator, geoms[mine], facecolor=LAND["pair"], edgecolor="#7a7a7a", linewidth=0.4)
-    polygons(locator, geoms[~mine], facecolor=LAND["other"], edgecolor="#7a7a7a", linewidth=0.4)
+    _locator_map(locator, locator_crs, countries, pair)
     x0, x1, y0, y1 = extent
     frame = shapely.segmentize(shapely.box(x0, y0, x1, y1), 10_000.0)
-    frame = cartography.project(cartography.project(frame, main_crs, inverse=True), crs)
+    frame = cartography.project(cartography.project(frame, crs, inverse=True), locator_crs)
     lines(locator, [frame], colors="black", linewidths=0.9)
-    bx0, by0, bx1, by1 = shapely.bounds(geoms).T
-    box = (bx0.min(), by0.min(), bx1.max(), by1.max())
-    ex0, ex1, ey0, ey1 = fit_extent(locator, box)
-    locator.set_xlim(ex0, ex1)
-    locator.set_ylim(ey0, ey1)
-    locator.set_aspect("equal", adjustable="box")
-    locator.set_xticks([])
-    locator.set_yticks([])
-    for (lon, lat), name in zip(
-        countries.geometry.representative_point().map(lambda p: p.coords[0]),
-        countries["name"],
-        strict=True,
-    ):
-        xy = cartography.project(shapely.Point(lon, lat), crs).coords[0]
-        locator.text(*xy, name.upper(), fontsize=5, ha="center", va="center", color="#555555")
     if len(far):
-        pts = cartography.project(far.geometry.to_numpy(), crs)
-        att = (
-            far["attacker_iso3"].fillna("").astype(str).str.upper()
-            if "attacker_iso3" in far
-            else pd.Series([""] * len(far))
-        )
-        locator.scatter(
-            shapely.get_x(pts),
-            shapely.get_y(pts),
-            s=marker_size(far.get("fatalities", 0)) / 9,
-            c=[colours.get(a, OTHER) for a in att],
-            edgecolors="white",
-            linewidths=0.5,
-            zorder=5,
-        )
-        for x, y, name in zip(shapely.get_x(pts), shapely.get_y(pts), far["_label"], strict=True):
-            locator.annotate(
-                name,
-                (x, y),
-                xytext=(3, 2),
-                textcoords="offset points",
-                fontsize=5.5,
-                path_effects=HALO,
-            )
+        _far_events(locator, locator_crs, far, colours)
     for spine in locator.spines.values():
         spine.set_linewidth(0.8)
     caption = "Box: the main map" + (f"; dots: events beyond {far_km:g} km" if len(far) else "")
@@ -356,35 +302,74 @@ def inset(
     return locator
 
 
-def legends(
-    host: Axes,
-    panel: bool,
-    names: dict[str, str],
-    pair: tuple[str, str],
-    swatches: list[dict[str, tuple]],
-    colours: dict[str, str],
-    shown: list[str],
+def _locator_map(
+    locator: Axes, crs: CRS, countries: gpd.GeoDataFrame, pair: tuple[str, ...]
 ) -> None:
-    """Key to lines, zones (one swatch per side) and attackers; a second one to sizes.
+    """Every country, named, filling the locator's axes."""
+    locator.set_facecolor(style.BACKGROUND)
+    geoms = shapely.simplify(cartography.project(countries.geometry.to_numpy(), crs), 3000.0)
+    mine = countries["iso3"].isin(pair).to_numpy()
+    for rows, fill in ((mine, "pair"), (~mine, "other")):
+        polygons(
+            locator,
+            geoms[rows],
+            facecolor=style.COUNTRY_FILL[fill],
+            edgecolor=style.COUNTRY_OUTLINE,
+            linewidth=0.4,
+        )
+    bx0, by0, bx1, by1 = shapely.bounds(geoms).T
+    ex0, ex1, ey0, ey1 = fit_extent(locator, (bx0.min(), by0.min(), bx1.max(), by1.max()))
+    locator.set_xlim(ex0, ex1)
+    locator.set_ylim(ey0, ey1)
+    locator.set_aspect("equal", adjustable="box")
+    locator.set_xticks([])
+    locator.set_yticks([])
+    spots = cartography.project(countries.geometry.representative_point().to_numpy(), crs)
+    for spot, name in zip(spots, countries["name"], strict=True):
+        locator.text(
+            spot.x, spot.y, name.upper(), fontsize=5, ha="center", va="center", color="#555555"
+        )
 
-    In a side ``panel`` they stack under the inset; on the map they sit at its
-    left edge and lower right corner.
-    """
-    a, b = pair
+
+def _far_events(locator: Axes, crs: CRS, far: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
+    """Small dots and labels for the events left off the main map."""
+    pts = cartography.project(far.geometry.to_numpy(), crs)
+    xs, ys = shapely.get_x(pts), shapely.get_y(pts)
+    locator.scatter(
+        xs,
+        ys,
+        s=marker_size(far.get("fatalities", 0)) / 9,
+        c=[colours.get(a, style.OTHER_COLOUR) for a in far["_attacker"]],
+        edgecolors="white",
+        linewidths=0.5,
+        zorder=5,
+        gid="far-events",
+    )
+    for x, y, name in zip(xs, ys, far["_label"], strict=True):
+        locator.annotate(
+            name, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=5.5, path_effects=HALO
+        )
+
+
+def _key_entries(
+    theatre: Theatre, swatches: list[dict[str, str]], colours: dict[str, str], shown: list[str]
+) -> tuple[list, list[str]]:
+    """Build the main key's handles and labels: lines, zones (a swatch per side), attackers."""
     handles = [
-        Line2D([], [], color=BORDER, linewidth=2.0),
+        Line2D([], [], color=style.BORDER_COLOUR, linewidth=2.0),
         Line2D([], [], color="#8f8f8f", linewidth=0.6, linestyle=(0, (3, 2))),
     ]
-    labels = [f"{names.get(a, a)}\u2013{names.get(b, b)} border", "Province boundary"]
+    labels = [f"{theatre.label} border", "Province boundary"]
     if shown:
         handles.append(Line2D([], [], color="#333333", linewidth=0.8, linestyle=(0, (2, 1.5))))
         labels.append("To the nearest border point")
-    for zone in swatches[0]:
-        pair_patches = tuple(
-            mpl.patches.Patch(facecolor=side.get(zone, "none"), alpha=0.75, edgecolor="none")
-            for side in swatches
+    for zone in swatches[0] if swatches else {}:
+        handles.append(
+            tuple(
+                mpl.patches.Patch(facecolor=side.get(zone, "none"), alpha=0.75, edgecolor="none")
+                for side in swatches
+            )
         )
-        handles.append(pair_patches)
         labels.append(f"{zone} from the border")
     for code in sorted(shown, key=lambda c: (c == "", c)):
         handles.append(
@@ -398,7 +383,41 @@ def legends(
                 markeredgecolor="white",
             )
         )
-        labels.append(f"Attacker: {names.get(code, code)}" if code else "No attacker coded")
+        name = theatre.names.get(code, code)
+        labels.append(f"Attacker: {name}" if code else "No attacker coded")
+    return handles, labels
+
+
+def legends(
+    host: Axes,
+    panel: bool,
+    theatre: Theatre,
+    swatches: list[dict[str, str]],
+    colours: dict[str, str],
+    shown: list[str],
+) -> None:
+    """Key to lines, zones (one swatch per side) and attackers; a second one to sizes.
+
+    In a side ``panel`` they stack under the inset; on the map they sit at its
+    left edge and lower right corner.
+
+    Parameters
+    ----------
+    host : matplotlib.axes.Axes
+        The side panel, or the main map.
+    panel : bool
+        Whether ``host`` is a side panel.
+    theatre : geo.theatre.Theatre
+        Names the border, its sides and the attackers.
+    swatches : list of dict
+        Zone label to colour, one dict per side.
+    colours : dict
+        Attacker code to colour.
+    shown : list of str
+        Attacker codes of the events on the main map.
+    """
+    a, b = (theatre.names.get(side, side) for side in sides(theatre))
+    handles, labels = _key_entries(theatre, swatches, colours, shown)
     key = host.legend(
         handles,
         labels,
@@ -410,12 +429,17 @@ def legends(
         borderpad=0.8,
         labelspacing=0.75,
         handlelength=2.6,
-        title=f"Zones: {names.get(a, a)} side | {names.get(b, b)} side",
+        title=f"Zones: {a} side | {b} side",
         title_fontsize=7,
         handler_map={tuple: HandlerTuple(ndivide=None, pad=0.15)},
     )
     key.set_zorder(25)
     host.add_artist(key)
+    _size_key(host, panel)
+
+
+def _size_key(host: Axes, panel: bool) -> None:
+    """Key to marker sizes: the area of :data:`SIZE_SAMPLES` dead."""
     sizes = [
         Line2D(
             [],

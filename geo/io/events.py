@@ -23,8 +23,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.io.checks import FAR_KM
 from geo.io.layouts import SCHEMA
+from geo.io.options import FAR_KM, ReadOptions
 from geo.io.pipeline import (
     EVENT_FORMATS,
     ChunkReader,
@@ -72,15 +72,7 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
 
 # km of uncertainty per precision code (see README, "Event files")
 def iter_event_chunks(
-    path: str | Path,
-    *,
-    fmt: str | None = None,
-    lat_col: str | None = None,
-    lon_col: str | None = None,
-    id_col: str | None = None,
-    strict: bool = False,
-    chunksize: int = 200_000,
-    far_km: float = FAR_KM,
+    path: str | Path, options: ReadOptions | None = None, **changes
 ) -> Iterator[EventTable]:
     """Read an event file chunk by chunk, in bounded memory.
 
@@ -93,17 +85,10 @@ def iter_event_chunks(
     path : path-like
         ACLED or UCDP CSV, plain CSV, GeoJSON, GeoPackage, Shapefile,
         FlatGeobuf or GeoParquet.
-    fmt : str, optional
-        Force a format (one of :data:`EVENT_FORMATS`); default: detect from content.
-    lat_col, lon_col, id_col : str, optional
-        Column names overriding detection (case-insensitive).
-    strict : bool
-        Raise :class:`~geo.errors.InputError` at the first problem instead of
-        rejecting rows.
-    chunksize : int
-        Rows per chunk.
-    far_km : float
-        Distance outside the stated country beyond which a row is rejected.
+    options : ReadOptions, optional
+        Format, column names, strictness, chunk size (defaults: detect everything).
+    **changes
+        Fields of :class:`~geo.io.options.ReadOptions` to set, such as ``lat_col="lat"``.
 
     Yields
     ------
@@ -115,9 +100,10 @@ def iter_event_chunks(
     InputError
         When the file cannot be read, or on the first problem with ``strict``.
     """
-    reader = ChunkReader(path, fmt, lat_col, lon_col, id_col, strict, far_km)
+    opts = ReadOptions.of(options, **changes)
+    reader = ChunkReader(path, opts)
     produced = False
-    for raw, invalid in reader.raw_chunks(chunksize):
+    for raw, invalid in reader.raw_chunks(opts.chunksize):
         table = reader.process(raw, invalid)
         produced = True
         table.notes = reader.final_notes()
@@ -128,22 +114,12 @@ def iter_event_chunks(
         yield empty
 
 
-def read_events(
-    path: str | Path,
-    *,
-    fmt: str | None = None,
-    lat_col: str | None = None,
-    lon_col: str | None = None,
-    id_col: str | None = None,
-    strict: bool = False,
-    chunksize: int = 200_000,
-    far_km: float = FAR_KM,
-) -> EventTable:
+def read_events(path: str | Path, options: ReadOptions | None = None, **changes) -> EventTable:
     """Read a whole event file: valid events, rejects and every problem.
 
     Parameters
     ----------
-    path, fmt, lat_col, lon_col, id_col, strict, chunksize, far_km
+    path, options, **changes
         As for :func:`iter_event_chunks`.
 
     Returns
@@ -155,18 +131,7 @@ def read_events(
     InputError
         When the file cannot be read, or on the first problem with ``strict``.
     """
-    parts = list(
-        iter_event_chunks(
-            path,
-            fmt=fmt,
-            lat_col=lat_col,
-            lon_col=lon_col,
-            id_col=id_col,
-            strict=strict,
-            chunksize=chunksize,
-            far_km=far_km,
-        )
-    )
+    parts = list(iter_event_chunks(path, options, **changes))
     events = pd.concat([p.events for p in parts], ignore_index=True)
     rejects = pd.concat([p.rejects for p in parts], ignore_index=True)
     problems = pd.concat(

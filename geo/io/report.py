@@ -1,0 +1,184 @@
+"""Text reports: the ``analyze`` table and the ``events check`` report.
+
+:func:`check_file` reads a whole event file and gathers every problem by
+kind; :func:`render_check` and :func:`render_analysis` turn a report into the
+text the CLI prints.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.io.events import PROBLEM_KINDS, iter_event_chunks, summary_line
+from geo.io.options import ReadOptions
+from geo.proximity import strike_pairs
+
+__all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check"]
+
+#: Rows of events the ``analyze`` table shows before its summaries.
+TABLE_ROWS = 40
+_TITLES = {("zone", "side"): "zone and side", ("admin1_iso3", "admin1"): "province"}
+_PROBLEM_FIELDS = ["row", "event_id", "field", "message"]
+
+
+def check_file(path: str | Path, options: ReadOptions | None = None) -> dict:
+    """Read an event file and report every problem, grouped by kind.
+
+    Parameters
+    ----------
+    path : path-like
+        The event file.
+    options : ReadOptions, optional
+        How to read it.
+
+    Returns
+    -------
+    dict
+        ``file``, ``format``, ``rows``, ``kept``, ``rejected``, ``summary``,
+        ``notes`` and ``problems`` (kind to ``severity``, ``count`` and
+        ``rows``: row, event_id, field, message), plain values ready for JSON.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read.
+    """
+    rows = kept = placed = 0
+    found, notes, read_as = [], [], ""
+    for table in iter_event_chunks(path, options):
+        rows, kept = rows + table.rows_read, kept + len(table.events)
+        found.append(table.problems)
+        notes, read_as = table.notes, table.fmt
+        placed += int((table.events["placement_method"] == "gazetteer").sum())
+    problems = pd.concat(found, ignore_index=True)
+    if placed:
+        notes = [*notes, f"{placed} rows placed from their location name (gazetteer)"]
+    order = list(PROBLEM_KINDS)
+    kinds = sorted(problems["kind"].unique(), key=lambda k: order.index(k) if k in order else 99)
+    grouped = {}
+    for kind in kinds:
+        group = problems.loc[problems["kind"] == kind, ["severity", *_PROBLEM_FIELDS]]
+        listed = group[_PROBLEM_FIELDS].astype(object)
+        grouped[kind] = {
+            "severity": group["severity"].iloc[0],
+            "count": len(group),
+            "rows": listed.where(listed.notna(), None).to_dict(orient="records"),
+        }
+    return {
+        "file": str(path),
+        "format": read_as,
+        "rows": rows,
+        "kept": kept,
+        "rejected": rows - kept,
+        "summary": summary_line(str(path), rows, kept, problems),
+        "notes": notes,
+        "problems": grouped,
+    }
+
+
+def render_check(report: dict) -> str:
+    """Render a :func:`check_file` report as text: the summary, then each kind with its rows."""
+    lines = [report["summary"]]
+    lines += [f"note: {note}" for note in report["notes"]]
+    for kind, group in report["problems"].items():
+        effect = "error, row rejected" if group["severity"] == "error" else "warning"
+        lines.append("")
+        lines.append(
+            f"{kind}: {group['count']} ({effect}) - {PROBLEM_KINDS.get(kind, ('', ''))[1]}"
+        )
+        rows = pd.DataFrame(group["rows"], columns=_PROBLEM_FIELDS).fillna("").astype(str)
+        keys = _PROBLEM_FIELDS[:3]
+        widths = {c: max(len(c), *(rows[c].str.len().tolist() or [0])) for c in keys}
+        lines.append("  " + "  ".join(c.ljust(widths[c]) for c in keys) + "  message")
+        for rec in rows.itertuples(index=False):
+            cells = [str(v).ljust(widths[c]) for c, v in zip(keys, rec[:3], strict=True)]
+            lines.append("  " + "  ".join(cells) + "  " + rec[3])
+    return "\n".join(lines)
+
+
+def _interval(row: pd.Series) -> str:
+    lo, hi = row["border_distance_min_km"], row["border_distance_max_km"]
+    if row["distance_basis"] in ("province", "country"):
+        return f"{lo:.0f}-{hi:.0f} ({row['distance_basis']})"
+    if row["distance_basis"] == "point":
+        return f"{row['border_distance_km']:.1f}"
+    return f"{row['border_distance_km']:.1f} ({lo:.0f}-{hi:.0f})"
+
+
+def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {
+            "event": shown["event_id"] if "event_id" in shown else shown.index,
+            "date": pd.to_datetime(shown["event_date"]).dt.strftime("%Y-%m-%d")
+            if "event_date" in shown
+            else "",
+            "location": shown["location"] if "location" in shown else "",
+            "side": shown["side"].fillna("-"),
+            "province": shown["admin1"].fillna("-"),
+            "border km (range)": shown.apply(_interval, axis=1),
+            "zone": shown["zone"].astype(str),
+            "bearing": shown["bearing_to_border_deg"].map(
+                lambda b: "-" if np.isnan(b) else f"{b:.0f}°"
+            ),
+            "incursion km": shown["incursion_km"].map(lambda d: "" if np.isnan(d) else f"{d:.1f}"),
+        }
+    )
+    for col in [c for c in shown.columns if c.startswith("dist_") and c.endswith("_km")]:
+        table[col.removeprefix("dist_").removesuffix("_km") + " km"] = shown[col].round(0)
+    return table
+
+
+def render_analysis(
+    head: pd.DataFrame | None,
+    border_label: str,
+    border_km: float,
+    total: int,
+    summaries: dict[tuple[str, ...], pd.DataFrame],
+    strikes: pd.DataFrame | None,
+) -> str:
+    """Human-readable report: events, zones by side, provinces and strike pairs.
+
+    Parameters
+    ----------
+    head : DataFrame or None
+        The first analysed rows (output of :func:`geo.proximity.analyze`).
+    border_label : str
+        Name of the border, e.g. ``"IRN-PAK"``.
+    border_km : float
+        Its geodesic length.
+    total : int
+        Number of events analysed.
+    summaries : dict
+        :func:`geo.proximity.summarize` tables keyed by their grouping columns.
+    strikes : DataFrame or None
+        Analysed cross-border strikes, for :func:`geo.proximity.strike_pairs`.
+
+    Returns
+    -------
+    str
+    """
+    buf = io.StringIO()
+    w = buf.write
+    w(f"Border {border_label}: {border_km:.1f} km (geodesic, WGS84); {total:,} events\n\n")
+    if head is None or head.empty:
+        w("no events\n")
+        return buf.getvalue()
+    shown = head.head(TABLE_ROWS)
+    w(_event_rows(shown).to_string(index=False))
+    w("\n")
+    if total > len(shown):
+        w(f"... {total - len(shown):,} more rows; use --format csv|json|geojson for all\n")
+    for keys, frame in summaries.items():
+        w(f"\nEvents and fatalities by {_TITLES.get(keys, ', '.join(keys))}\n")
+        w(frame.to_string(index=False))
+        w("\n")
+    pairs = strike_pairs(strikes) if strikes is not None and len(strikes) else pd.DataFrame()
+    if not pairs.empty:
+        w("\nStrike and counter-strike\n")
+        w(pairs.round({"distance_km": 1}).to_string(index=False))
+        w("\n")
+    return buf.getvalue()

@@ -1,0 +1,104 @@
+"""One palette for the whole theatre: the map, the figure and the QGIS styles use it.
+
+A country keeps its colour across every output of a theatre: the theatre's
+two countries take :data:`PAIR_COLOURS` in order (Iran red, Pakistan blue in
+the default theatre), other attackers take :data:`PALETTE` in sorted order,
+and events with no attacker are :data:`OTHER_COLOUR`.
+
+Examples
+--------
+>>> attacker_colours(["PAK", "USA", "", "IRN"], ("IRN", "PAK"))
+{'IRN': '#d62728', 'PAK': '#1668b0', 'USA': '#2a9d3a', '': '#7f7f7f'}
+>>> zone_ramp(3)
+['#4a3b78', '#9488b3', '#ddd6ee']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "BACKGROUND",
+    "BORDER_COLOUR",
+    "COUNTRY_FILL",
+    "COUNTRY_OUTLINE",
+    "OTHER_COLOUR",
+    "PAIR_COLOURS",
+    "PALETTE",
+    "SIDE_RAMPS",
+    "ZONE_FAR",
+    "ZONE_NEAR",
+    "attacker_colours",
+    "blend",
+    "zone_ramp",
+]
+
+#: Sea, and wherever no tile loads, so the vector layers alone read as a map.
+BACKGROUND = "#d3dbe3"
+#: Land of the theatre's two countries, and of their neighbours.
+COUNTRY_FILL = {"pair": "#f6f3ec", "other": "#e8e5de"}
+COUNTRY_OUTLINE = "#7a7a7a"
+BORDER_COLOUR = "#1d1d1d"
+#: Distance zones, nearest band darkest, one ramp for both sides.
+ZONE_NEAR, ZONE_FAR = "#4a3b78", "#ddd6ee"
+#: Zone ramps per side where the two sides are drawn apart (figure), near to far.
+SIDE_RAMPS = (("#5b4a91", "#e6e0f2"), ("#1f7f74", "#dcefeb"))
+#: The theatre's first and second country, as attackers.
+PAIR_COLOURS = ("#d62728", "#1668b0")
+#: Other attackers, in sorted order of their codes.
+PALETTE = ("#2a9d3a", "#e07b00", "#8c564b", "#c4469c", "#12a3b4", "#6b6b00")
+#: Events with no attacker coded.
+OTHER_COLOUR = "#7f7f7f"
+
+
+def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str, str]:
+    """Colour of every attacker code, the same in every output of a theatre.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        Attacker codes (ISO3 or names); empty or missing means none coded.
+    pair : sequence of str
+        The theatre's countries, which take :data:`PAIR_COLOURS` in order.
+
+    Returns
+    -------
+    dict of str to str
+        Code to ``#rrggbb``: the pair first, then the other codes sorted,
+        then ``""`` for events with no attacker.
+
+    Examples
+    --------
+    >>> attacker_colours([], ())
+    {'': '#7f7f7f'}
+    """
+    colours = dict(zip(pair, PAIR_COLOURS, strict=False))
+    seen = {str(c) for c in codes if isinstance(c, str) and c and c not in colours}
+    for i, code in enumerate(sorted(seen)):
+        colours[code] = PALETTE[i % len(PALETTE)]
+    colours[""] = OTHER_COLOUR
+    return colours
+
+
+def blend(near: str, far: str, t: float) -> str:
+    """Colour a fraction ``t`` of the way from ``near`` to ``far``, as ``#rrggbb``.
+
+    Examples
+    --------
+    >>> blend("#000000", "#ffffff", 0.5)
+    '#808080'
+    """
+    a = [int(near[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(far[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+
+
+def zone_ramp(n: int, near: str = ZONE_NEAR, far: str = ZONE_FAR) -> list[str]:
+    """``n`` colours from ``near`` (the band at the border) to ``far``.
+
+    Examples
+    --------
+    >>> zone_ramp(1)
+    ['#4a3b78']
+    """
+    return [blend(near, far, i / max(n - 1, 1)) for i in range(n)]

@@ -1,0 +1,181 @@
+"""The shared options of geo/cli/options.py, on a throwaway command and directly."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.cli.main import BordermapGroup
+from geo.cli.options import (
+    dumps_json,
+    event_options,
+    load_events,
+    parse_bounds,
+    parse_zones_option,
+    split_list,
+)
+from geo.io.options import ReadOptions
+from geo.io.stream import EventStream
+from tests.conftest import BAD
+
+
+@click.group(cls=BordermapGroup)
+def tool():
+    pass
+
+
+@tool.command()
+@event_options
+@click.option("--overwrite", is_flag=True)
+def show(events, read_options, rejects, overwrite):
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    frame = load_events(stream, quiet=False)
+    click.echo(",".join(frame["event_id"]))
+
+
+def test_glue_defaults_to_seed_events(runner):
+    result = runner.invoke(tool, ["show"])
+    assert result.exit_code == 0
+    assert result.output.strip() == "BM0001,BM0002,BM0003,BM0004,BM0005,BM0006"
+
+
+def test_glue_rejects_file_and_summary(runner, bad_csv, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    result = runner.invoke(tool, ["show", "--events", str(bad_csv), "--rejects", str(rejects)])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "a"
+    assert "5 rows read, 1 kept, 4 rejected" in result.stderr
+    assert f"rejects in {rejects}" in result.stderr
+    table = pd.read_csv(rejects, dtype=str, keep_default_na=False)
+    assert table["row"].tolist() == ["2", "3", "4", "5"]
+    assert table.columns[:4].tolist() == ["row", "event_id", "kind", "reason"]
+    # nothing silently dropped: kept + rejected == rows in the input
+    assert 1 + len(table) == len(BAD.strip().splitlines()) - 1
+    again = runner.invoke(tool, ["show", "--events", str(bad_csv), "--rejects", str(rejects)])
+    assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+def test_glue_strict_one_line(runner, bad_csv):
+    result = runner.invoke(tool, ["show", "--events", str(bad_csv), "--strict"])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {bad_csv}: row 2, field 'latitude': swapped_coordinates: latitude and "
+        "longitude look swapped: (lat 27.37, lon 62.33) lies in IRN, the given point does not"
+    )
+
+
+def test_glue_column_overrides_and_format(runner, tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_text("code;north;east\nk;27,37;62,33\n")
+    result = runner.invoke(
+        tool,
+        [
+            "show",
+            "--events",
+            str(path),
+            "--lat-col",
+            "north",
+            "--lon-col",
+            "east",
+            "--id-col",
+            "code",
+            "--events-format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "k"
+    assert "2 decimal_comma" in result.stderr
+
+
+def test_event_stream_chunks_and_rejects(tmp_path, bad_csv):
+    rejects = tmp_path / "r.csv"
+    stream = EventStream(bad_csv, ReadOptions(chunksize=2), rejects=rejects)
+    chunks = list(stream)
+    assert [len(c) for c in chunks] == [1, 0, 0]
+    table = pd.read_csv(rejects, dtype=str)
+    assert table["row"].tolist() == ["2", "3", "4", "5"]  # one header, rows from every chunk
+    assert "5 rows read, 1 kept, 4 rejected" in stream.summary()
+
+
+def test_rejects_not_written_when_reading_fails(runner, tmp_path):
+    path = tmp_path / "bin.csv"
+    path.write_bytes(b"\x00\x01")
+    rejects = tmp_path / "r.csv"
+    result = runner.invoke(tool, ["show", "--events", str(path), "--rejects", str(rejects)])
+    assert result.exit_code == 2 and not rejects.exists()
+
+
+def test_glue_prints_file_notes(runner, tmp_path):
+    # file-level notes (encoding fallback, layer chosen) must reach the user
+    path = tmp_path / "latin.csv"
+    path.write_bytes("id,lat,lon,location\na,27.37,62.33,Caf\xe9\n".encode("latin-1"))
+    result = runner.invoke(tool, ["show", "--events", str(path)])
+    assert result.exit_code == 0
+    assert "note: not UTF-8: decoded as Latin-1" in result.stderr
+
+
+# --- the option parsers ------------------------------------------------------
+
+
+@given(st.lists(st.text(alphabet="abcXYZ -_", min_size=0, max_size=8), max_size=6))
+def test_split_list_keeps_every_non_blank_item_in_order(items):
+    joined = ",".join(items)
+    parsed = split_list(None, None, joined)
+    expected = tuple(i.strip() for i in items if i.strip())
+    assert parsed == (expected or None)
+
+
+def test_split_list_merges_repeated_options():
+    assert split_list(None, None, ("events, zones", "priogrid")) == ("events", "zones", "priogrid")
+
+
+@given(
+    st.floats(-180, 179, allow_nan=False),
+    st.floats(-90, 89, allow_nan=False),
+    st.floats(0.001, 50, allow_nan=False),
+    st.floats(0.001, 50, allow_nan=False),
+)
+def test_parse_bounds_round_trips_valid_boxes(w, s, dx, dy):
+    e, n = min(w + dx, 180.0), min(s + dy, 90.0)
+    if not (w < e and s < n):
+        return
+    assert parse_bounds(None, None, f"{w!r},{s!r},{e!r},{n!r}") == (w, s, e, n)
+
+
+@pytest.mark.parametrize(
+    "text", ["1,2,3", "a,b,c,d", "10,20,5,30", "0,0,0,0", "nan,0,1,1", "-181,0,1,1", "0,-91,1,1"]
+)
+def test_parse_bounds_rejects_bad_boxes(text):
+    with pytest.raises(click.BadParameter):
+        parse_bounds(None, None, text)
+
+
+@given(st.lists(st.floats(0.5, 2000, allow_nan=False), min_size=1, max_size=6))
+def test_parse_zones_option_sorts_unique_edges(edges):
+    parsed = parse_zones_option(None, None, ",".join(repr(e) for e in edges))
+    assert parsed == tuple(sorted(set(edges)))
+
+
+@pytest.mark.parametrize("text", ["", "abc", "0,10", "-5", "10,9000", "inf"])
+def test_parse_zones_option_rejects_bad_edges(text):
+    with pytest.raises(click.BadParameter):
+        parse_zones_option(None, None, text)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=10,
+    )
+)
+def test_dumps_json_is_always_valid_json_with_nan_as_null(value):
+    text = dumps_json(value)
+    assert "NaN" not in text and "Infinity" not in text
+    json.loads(text)

@@ -1,0 +1,60 @@
+"""Property tests of the value parsers in geo/io/values.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.io.values import parse_dates, parse_numbers
+
+finite = st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(finite, max_size=20))
+def test_parse_numbers_reads_back_what_repr_wrote(values):
+    nums, bad, comma = parse_numbers(pd.Series([repr(v) for v in values], dtype="object"))
+    assert np.allclose(nums.to_numpy(), values, rtol=0, atol=0) if values else True
+    assert not bad.any() and not comma.any()
+
+
+@given(st.lists(st.integers(-99999, 99999), min_size=1), st.integers(1, 99))
+def test_parse_numbers_decimal_comma_is_flagged(ints, frac):
+    text = pd.Series([f"{i},{frac:02d}" for i in ints])
+    nums, bad, comma = parse_numbers(text)
+    assert comma.all() and not bad.any()
+    expected = [float(f"{i}.{frac:02d}") for i in ints]
+    assert np.allclose(nums.to_numpy(), expected)
+
+
+@given(st.lists(st.text(max_size=12), max_size=20))
+def test_parse_numbers_never_raises_and_masks_agree(texts):
+    series = pd.Series(texts, dtype="object")
+    nums, bad, comma = parse_numbers(series)
+    assert len(nums) == len(bad) == len(comma) == len(texts)
+    assert not (bad & comma).any()
+    assert nums[bad].isna().all()
+    empty = series.str.strip().eq("").to_numpy()
+    assert not bad[empty].any()  # empty is missing, not bad
+
+
+@given(st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)), max_size=15))
+def test_parse_dates_iso_round_trip(dates):
+    parsed, bad = parse_dates(pd.Series([d.isoformat() for d in dates], dtype="object"))
+    assert not bad.any()
+    assert [p.date() for p in parsed] == dates
+
+
+@given(st.lists(st.text(max_size=14), max_size=20))
+def test_parse_dates_never_raises(texts):
+    parsed, bad = parse_dates(pd.Series(texts, dtype="object"))
+    assert len(parsed) == len(bad) == len(texts)
+    assert parsed[bad].isna().all() and parsed[~bad].notna().all()
+
+
+def test_parse_dates_never_guesses_day_month_order():
+    _, bad = parse_dates(pd.Series(["03/04/2024", "2024-04-03"]))
+    assert bad.tolist() == [True, False]
