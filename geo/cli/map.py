@@ -9,6 +9,7 @@ import click
 from geo.cli.options import (
     build_theatre,
     event_options,
+    file_out_opt,
     load_events,
     overwrite_opt,
     pair_opt,
@@ -26,14 +27,7 @@ DEFAULT_OUT = Path("maps") / "bordermap.html"
 @click.command("map")
 @event_options
 @pair_opt
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="HTML file to write.",
-)
+@file_out_opt(DEFAULT_OUT, "HTML file to write.")
 @click.option(
     "--offline",
     is_flag=True,

@@ -32,6 +32,7 @@ __all__ = [
     "dumps_json",
     "emit",
     "event_options",
+    "file_out_opt",
     "format_opt",
     "load_events",
     "out_opt",
@@ -74,6 +75,20 @@ out_opt = click.option(
     default=None,
     help="Write to this file instead of standard output.",
 )
+
+
+def file_out_opt(default: Path, help: str):
+    """``-o/--out`` for a command that always writes one file, with a default path."""
+    return click.option(
+        "-o",
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 overwrite_opt = click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
 quiet_opt = click.option("-q", "--quiet", is_flag=True, help="No progress output on stderr.")
 pair_opt = click.option(

@@ -9,6 +9,7 @@ import click
 from geo.cli.options import (
     build_theatre,
     event_options,
+    file_out_opt,
     load_events,
     overwrite_opt,
     pair_opt,
@@ -26,14 +27,7 @@ DEFAULT_OUT = Path("maps") / "bordermap.png"
 @click.command("plot")
 @event_options
 @pair_opt
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Figure to write: .png (raster) or .svg (vector).",
-)
+@file_out_opt(DEFAULT_OUT, "Figure to write: .png (raster) or .svg (vector).")
 @click.option(
     "--dpi",
     type=click.FloatRange(min=10, max=1200),
