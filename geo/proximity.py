@@ -207,26 +207,58 @@ def analyze(
     """
     theatre = as_theatre(theatre)
     lon, lat = _points(events)
-    zones_km = theatre.zones_km
-    line_row = theatre.border
-    line = theatre.line
-    res = line_index(line).nearest(lon, lat)
+    res = line_index(theatre.line).nearest(lon, lat)
     provs = provinces if provinces is not None else layers.provinces()
     found = containing_polygon(lon, lat, provs.geometry.to_numpy())
     admin1 = np.append(provs["name_en"].to_numpy(dtype=object), None)[found]
     admin1_iso3 = np.append(provs["adm0_a3"].to_numpy(dtype=object), None)[found]
+    line_side, side = _sides(res, admin1_iso3, theatre)
+    radius, lo, hi, basis = _intervals(events, res.distance_km, admin1, admin1_iso3, provs, theatre)
 
-    embedded = theatre.embedded
+    out = events.copy()
+    if "admin1" in out:  # keep the province the source stated beside the computed one
+        out = out.rename(columns={"admin1": "admin1_source"})
+    out["border_distance_km"] = res.distance_km
+    out["border_distance_min_km"] = lo
+    out["border_distance_max_km"] = hi
+    out["uncertainty_km"] = radius
+    out["distance_basis"] = basis
+    out["nearest_lon"] = res.nearest_lon
+    out["nearest_lat"] = res.nearest_lat
+    out["bearing_to_border_deg"] = res.bearing_deg
+    out["line_side"] = line_side
+    out["side"] = side
+    out["admin1"] = admin1
+    out["admin1_iso3"] = admin1_iso3
+    zones = assign_zone(res.distance_km, theatre.zones_km)
+    for col in zones.columns:
+        out[col] = pd.Series(zones[col].array, index=out.index)
+    line_row = theatre.border if theatre.embedded else None
+    out["incursion_km"], out["incursion_border"] = _incursion(
+        out, lon, lat, line_row, res.distance_km
+    )
+    # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
+    out.attrs["border_pair"] = theatre.pair
+    out.attrs["border_length_km"] = theatre.length_km
+    return out
+
+
+def _sides(res, admin1_iso3: np.ndarray, theatre: Theatre) -> tuple[np.ndarray, np.ndarray]:
+    """Side of the line, and the side: the country for an embedded pair, else left/right."""
     line_side = np.where(res.left, "left", "right").astype(object)
     line_side[np.isnan(res.distance_km)] = None
-    side = admin1_iso3.copy() if embedded else line_side.copy()
-    if embedded:
-        names = {"left": line_row["left_iso3"].iloc[0], "right": line_row["right_iso3"].iloc[0]}
-        at_sea = pd.isna(side) & (res.distance_km <= max(zones_km))
-        side[at_sea] = np.where(res.left[at_sea], names["left"], names["right"])
+    if not theatre.embedded:
+        return line_side, line_side.copy()
+    side = admin1_iso3.copy()
+    left, right = theatre.countries
+    at_sea = pd.isna(side) & (res.distance_km <= max(theatre.zones_km))
+    side[at_sea] = np.where(res.left[at_sea], left, right)
+    return line_side, side
 
+
+def _intervals(events, dist, admin1, admin1_iso3, provs, theatre: Theatre):
+    """Distance interval each event's precision allows: (radius, min, max, basis)."""
     radius, area = precision_extent(events)
-    dist = res.distance_km
     lo = np.maximum(dist - radius, 0.0)
     hi = dist + radius
     for kind, polygons, key, own in (
@@ -239,36 +271,12 @@ def analyze(
             named = pd.Series(own if own is not None else None, index=events.index, dtype=object)
             known = named.isin(polygons[key]).to_numpy()
             names = np.where(known, named.to_numpy(dtype=object), located)
-            a_lo, a_hi = _area_intervals(line, np.where(rows, kind, ""), names, polygons, key)
+            where = np.where(rows, kind, "")
+            a_lo, a_hi = _area_intervals(theatre.line, where, names, polygons, key)
             lo = np.where(rows, a_lo, lo)
             hi = np.where(rows, a_hi, hi)
     basis = np.where(area != "", area, np.where(radius > 0, "circle", "point")).astype(object)
-
-    out = events.copy()
-    if "admin1" in out:  # keep the province the source stated beside the computed one
-        out = out.rename(columns={"admin1": "admin1_source"})
-    out["border_distance_km"] = dist
-    out["border_distance_min_km"] = lo
-    out["border_distance_max_km"] = hi
-    out["uncertainty_km"] = radius
-    out["distance_basis"] = basis
-    out["nearest_lon"] = res.nearest_lon
-    out["nearest_lat"] = res.nearest_lat
-    out["bearing_to_border_deg"] = res.bearing_deg
-    out["line_side"] = line_side
-    out["side"] = side
-    out["admin1"] = admin1
-    out["admin1_iso3"] = admin1_iso3
-    zones = assign_zone(dist, zones_km)
-    for col in zones.columns:
-        out[col] = pd.Series(zones[col].array, index=out.index)
-    depth, via = _incursion(out, lon, lat, line_row if embedded else None, dist)
-    out["incursion_km"] = depth
-    out["incursion_border"] = via
-    # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
-    out.attrs["border_pair"] = theatre.pair
-    out.attrs["border_length_km"] = theatre.length_km
-    return out
+    return radius, lo, hi, basis
 
 
 def _incursion(out, lon, lat, line_row, dist):

@@ -6,19 +6,8 @@ import contextlib
 
 import click
 
+from geo.cli import options
 from geo.cli.dask_engine import check_local, engine_opt, engine_out_opt, run_dask, scheduler_opt
-from geo.cli.options import (
-    border_opt,
-    build_theatre,
-    event_options,
-    format_opt,
-    overwrite_opt,
-    pair_opt,
-    quiet_opt,
-    report_read,
-    sites_opt,
-    zones_opt,
-)
 
 __all__ = ["analyze"]
 
@@ -36,15 +25,15 @@ class _EchoSink:
 @click.command()
 @engine_opt
 @scheduler_opt
-@event_options
-@border_opt
-@pair_opt
-@zones_opt
-@sites_opt
-@format_opt
+@options.event_options
+@options.border_opt
+@options.pair_opt
+@options.zones_opt
+@options.sites_opt
+@options.format_opt
 @engine_out_opt
-@overwrite_opt
-@quiet_opt
+@options.overwrite_opt
+@options.quiet_opt
 def analyze(
     events,
     read_options,
@@ -72,7 +61,7 @@ def analyze(
     from geo.proximity import analyze as analyze_events
     from geo.proximity import site_distances
 
-    theatre = build_theatre(pair, zones_km, border_path, sites)
+    theatre = options.build_theatre(pair, zones_km, border_path, sites)
     if engine == "dask":
         run_dask(
             scheduler,
@@ -102,5 +91,5 @@ def analyze(
                 click.echo(f"\ranalysed {writer.rows:,} events", err=True, nl=False)
         if not quiet and writer.rows >= _PROGRESS_EVERY:
             click.echo("", err=True)
-        report_read(stream, quiet=quiet)
+        options.report_read(stream, quiet=quiet)
         writer.close()

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli.options import (
-    EVENT_FORMATS,
-    dumps_json,
-    emit,
-    out_opt,
-    overwrite_opt,
-    report_format_opt,
-)
+from geo.cli import options
 
 __all__ = ["events"]
 
@@ -27,7 +20,7 @@ def events() -> None:
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--events-format",
-    type=click.Choice(["auto", *EVENT_FORMATS]),
+    type=click.Choice(["auto", *options.EVENT_FORMATS]),
     default="auto",
     show_default=True,
     help="Force the format instead of detecting it.",
@@ -35,9 +28,9 @@ def events() -> None:
 @click.option("--lat-col", default=None, help="Latitude column (default: detected).")
 @click.option("--lon-col", default=None, help="Longitude column (default: detected).")
 @click.option("--id-col", default=None, help="Event id column (default: detected).")
-@report_format_opt
-@out_opt
-@overwrite_opt
+@options.report_format_opt
+@options.out_opt
+@options.overwrite_opt
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -59,8 +52,9 @@ def check(
     from geo.io.report import check_file, render_check
 
     check_out(out, overwrite)
-    options = ReadOptions(fmt=events_format, lat_col=lat_col, lon_col=lon_col, id_col=id_col)
-    report = check_file(file, options)
-    emit(dumps_json(report) if fmt == "json" else render_check(report), out, overwrite=overwrite)
+    read = ReadOptions(fmt=events_format, lat_col=lat_col, lon_col=lon_col, id_col=id_col)
+    report = check_file(file, read)
+    text = options.dumps_json(report) if fmt == "json" else render_check(report)
+    options.emit(text, out, overwrite=overwrite)
     if report["problems"]:
         ctx.exit(1)

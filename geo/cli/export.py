@@ -6,18 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli.options import (
-    border_opt,
-    build_theatre,
-    command_line,
-    event_options,
-    load_events,
-    overwrite_opt,
-    pair_opt,
-    quiet_opt,
-    split_list,
-    zones_opt,
-)
+from geo.cli import options
 from geo.io.atomic import check_out
 
 __all__ = ["export"]
@@ -49,20 +38,20 @@ def _check_format(fmt: str, update: bool, layer_names: tuple[str, ...] | None) -
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file (.gpkg, or .geojson/.parquet/.fgb for the events alone).",
 )
-@event_options
-@pair_opt
-@border_opt
-@zones_opt
+@options.event_options
+@options.pair_opt
+@options.border_opt
+@options.zones_opt
 @click.option(
     "--layers",
     "layer_names",
     multiple=True,
-    callback=split_list,
+    callback=options.split_list,
     metavar="NAME[,NAME...]",
     help="Only these layers: events, borders, countries, provinces, zones, "
     "nearest_lines, places, sites, priogrid.",
 )
-@overwrite_opt
+@options.overwrite_opt
 @click.option(
     "--update",
     is_flag=True,
@@ -77,7 +66,7 @@ def _check_format(fmt: str, update: bool, layer_names: tuple[str, ...] | None) -
     help="Output format [default: from --out's suffix, else gpkg]; "
     "geojson/parquet/fgb write the events layer only.",
 )
-@quiet_opt
+@options.quiet_opt
 def export(
     out: Path,
     pair: str,
@@ -100,16 +89,15 @@ def export(
     """
     # geopandas-backed modules load here, not at the top, to keep `bordermap --help` fast
     from geo.export.gpkg import export_events, export_gpkg
-    from geo.io.stream import EventStream
-    from geo.proximity import analyze
 
     fmt = fmt or _SUFFIX_FORMATS.get(out.suffix.lower(), "gpkg")
     _check_format(fmt, update, layer_names)
     if not update:
         check_out(out, overwrite)  # before reading a large event file
-    theatre = build_theatre(pair, zones_km, border_path)
-    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
-    analyzed = analyze(load_events(stream, quiet=quiet), theatre)
+    theatre = options.build_theatre(pair, zones_km, border_path)
+    analyzed = options.analysed_events(
+        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
+    )
     if fmt != "gpkg":
         export_events(out, analyzed, fmt=fmt, overwrite=overwrite)
         if not quiet:
@@ -122,7 +110,7 @@ def export(
         layers=layer_names,
         overwrite=overwrite,
         update=update,
-        command=command_line(),
+        command=options.command_line(),
         events_source=f"user file {events}" if events else None,
         progress=None if quiet else (lambda msg: click.echo(f"  {msg}", err=True)),
     )

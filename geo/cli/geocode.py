@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geo.cli.options import dumps_json, report_format_opt
+from geo.cli import options
 
 __all__ = ["geocode"]
 
@@ -16,7 +16,7 @@ __all__ = ["geocode"]
 @click.option(
     "--limit", type=click.IntRange(min=1), default=3, show_default=True, help="Candidates per name."
 )
-@report_format_opt
+@options.report_format_opt
 @click.pass_context
 def geocode(
     ctx: click.Context,
@@ -59,7 +59,7 @@ def geocode(
                     ),
                 }
             )
-        click.echo(dumps_json(results))
+        click.echo(options.dumps_json(results))
     else:
         header = (
             f"{'query':<20} {'name':<24} {'lat':>9} {'lon':>9} {'iso3':<4} "

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import click
 
-from geo.cli.options import dumps_json, report_format_opt
+from geo.cli import options
 
 __all__ = ["layers"]
 
 
 @click.command()
-@report_format_opt
+@options.report_format_opt
 def layers(fmt: str) -> None:
     """List embedded layers with feature counts, licences and border lengths.
 
@@ -25,7 +25,7 @@ def layers(fmt: str) -> None:
 
     records = lay.summary()
     if fmt == "json":
-        click.echo(dumps_json({"layers_dir": str(lay.LAYERS_DIR), "layers": records}))
+        click.echo(options.dumps_json({"layers_dir": str(lay.LAYERS_DIR), "layers": records}))
         return
     click.echo(f"{'layer':<10} {'features':>8}  {'licence':<34} source")
     for rec in records:

@@ -6,16 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli.options import (
-    build_theatre,
-    event_options,
-    file_out_opt,
-    load_events,
-    overwrite_opt,
-    pair_opt,
-    quiet_opt,
-    zones_opt,
-)
+from geo.cli import options
 from geo.io.atomic import check_out
 from geo.io.options import ReadOptions
 
@@ -25,9 +16,9 @@ DEFAULT_OUT = Path("maps") / "bordermap.html"
 
 
 @click.command("map")
-@event_options
-@pair_opt
-@file_out_opt(DEFAULT_OUT, "HTML file to write.")
+@options.event_options
+@options.pair_opt
+@options.file_out_opt(DEFAULT_OUT, "HTML file to write.")
 @click.option(
     "--offline",
     is_flag=True,
@@ -35,9 +26,9 @@ DEFAULT_OUT = Path("maps") / "bordermap.html"
     "(tiles stay optional).",
 )
 @click.option("--title", default=None, help="Title shown on the map (default: the border's name).")
-@zones_opt
-@overwrite_opt
-@quiet_opt
+@options.zones_opt
+@options.overwrite_opt
+@options.quiet_opt
 def map_cmd(
     events: Path | None,
     read_options: ReadOptions,
@@ -59,14 +50,13 @@ def map_cmd(
     time slider.
     """
     # folium and geopandas load only when a map is drawn, to keep `bordermap --help` fast
-    from geo.io.stream import EventStream
     from geo.mapping import render_map, save_map
-    from geo.proximity import analyze
 
     check_out(out, overwrite)  # refuse before the slow part, not after it
-    theatre = build_theatre(pair, zones_km)
-    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
-    analyzed = analyze(load_events(stream, quiet=quiet), theatre)
+    theatre = options.build_theatre(pair, zones_km)
+    analyzed = options.analysed_events(
+        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
+    )
     m = render_map(analyzed, theatre, title=title, offline=offline)
     save_map(m, out, overwrite=overwrite)
     if not quiet:

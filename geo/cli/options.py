@@ -26,7 +26,9 @@ from geo.io.options import EVENT_FORMATS, ReadOptions
 __all__ = [
     "EVENT_FORMATS",
     "FORMATS",
+    "analysed_events",
     "border_opt",
+    "bounds_opt",
     "build_theatre",
     "command_line",
     "dumps_json",
@@ -189,6 +191,13 @@ def parse_bounds(ctx: click.Context | None, param, value: str | None):
     return (w, s, e, n)
 
 
+bounds_opt = click.option(
+    "--bounds",
+    callback=parse_bounds,
+    metavar="MINX,MINY,MAXX,MAXY",
+    help="Area in degrees [default: the border's bounding box grown by 2 degrees].",
+)
+
 _EVENT_OPTIONS = (
     click.option(
         "--events",
@@ -241,22 +250,50 @@ def event_options(func):
     return wrapper
 
 
-def load_events(stream, *, quiet: bool):
-    """Read every event of a :class:`geo.io.stream.EventStream` and report on stderr.
+def load_events(
+    events: Path | None,
+    read_options: ReadOptions,
+    rejects: Path | None,
+    *,
+    overwrite: bool,
+    quiet: bool,
+):
+    """Read every valid event the event options name, and report on stderr.
 
     Parameters
     ----------
-    stream : geo.io.stream.EventStream
+    events, read_options, rejects
+        What :func:`event_options` passes to the command.
+    overwrite : bool
+        Replace an existing ``rejects`` file.
     quiet : bool
         Print nothing.
 
     Returns
     -------
     geopandas.GeoDataFrame
+        The seed events when ``events`` is None.
     """
-    events = stream.read_all()
+    from geo.io.stream import EventStream  # geopandas: loaded only when a command reads events
+
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    frame = stream.read_all()
     report_read(stream, quiet=quiet)
-    return events
+    return frame
+
+
+def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool):
+    """Read the events the options name and analyse them once against ``theatre``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Output of :func:`geo.proximity.analyze`.
+    """
+    from geo.proximity import analyze
+
+    frame = load_events(events, read_options, rejects, overwrite=overwrite, quiet=quiet)
+    return analyze(frame, theatre)
 
 
 def report_read(stream, *, quiet: bool) -> None:

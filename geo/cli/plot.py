@@ -6,16 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli.options import (
-    build_theatre,
-    event_options,
-    file_out_opt,
-    load_events,
-    overwrite_opt,
-    pair_opt,
-    quiet_opt,
-    zones_opt,
-)
+from geo.cli import options
 from geo.io.atomic import check_out
 from geo.io.options import ReadOptions
 
@@ -25,9 +16,9 @@ DEFAULT_OUT = Path("maps") / "bordermap.png"
 
 
 @click.command("plot")
-@event_options
-@pair_opt
-@file_out_opt(DEFAULT_OUT, "Figure to write: .png (raster) or .svg (vector).")
+@options.event_options
+@options.pair_opt
+@options.file_out_opt(DEFAULT_OUT, "Figure to write: .png (raster) or .svg (vector).")
 @click.option(
     "--dpi",
     type=click.FloatRange(min=10, max=1200),
@@ -36,9 +27,9 @@ DEFAULT_OUT = Path("maps") / "bordermap.png"
     help="Resolution of a PNG; the figure is 10 x 8.4 inches.",
 )
 @click.option("--title", default=None, help="Title above the map (default: names the border).")
-@zones_opt
-@overwrite_opt
-@quiet_opt
+@options.zones_opt
+@options.overwrite_opt
+@options.quiet_opt
 def plot_cmd(
     events: Path | None,
     read_options: ReadOptions,
@@ -62,14 +53,13 @@ def plot_cmd(
     """
     # matplotlib and geopandas load only when a figure is drawn, to keep `bordermap --help` fast
     from geo.figure import figure_format, plot, save_figure
-    from geo.io.stream import EventStream
-    from geo.proximity import analyze
 
     figure_format(out)
     check_out(out, overwrite)  # refuse before the slow part, not after it
-    theatre = build_theatre(pair, zones_km)
-    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
-    analyzed = analyze(load_events(stream, quiet=quiet), theatre)
+    theatre = options.build_theatre(pair, zones_km)
+    analyzed = options.analysed_events(
+        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
+    )
     fig = plot(analyzed, theatre, title=title)
     save_figure(fig, out, dpi=dpi, overwrite=overwrite)
     if not quiet:

@@ -12,30 +12,15 @@ from pathlib import Path
 
 import click
 
-from geo.cli.options import (
-    border_opt,
-    build_theatre,
-    command_line,
-    event_options,
-    load_events,
-    overwrite_opt,
-    pair_opt,
-    parse_bounds,
-    quiet_opt,
-)
+from geo.cli import options
 from geo.io.atomic import check_out
 
 __all__ = ["density", "distance", "priogrid", "raster"]
 
 _SHARED = (
-    pair_opt,
-    border_opt,
-    click.option(
-        "--bounds",
-        callback=parse_bounds,
-        metavar="MINX,MINY,MAXX,MAXY",
-        help="Area in degrees [default: the border's bounding box grown by 2 degrees].",
-    ),
+    options.pair_opt,
+    options.border_opt,
+    options.bounds_opt,
     click.option(
         "-o",
         "--out",
@@ -49,8 +34,8 @@ _SHARED = (
         default=None,
         help="Also render a PNG quick-look of the first band.",
     ),
-    overwrite_opt,
-    quiet_opt,
+    options.overwrite_opt,
+    options.quiet_opt,
 )
 
 
@@ -78,13 +63,13 @@ def raster_command(name: str):
         def wrapper(*, pair, border_path, out, preview, overwrite, quiet, **kwargs):
             check_out(out, overwrite)
             check_out(preview, overwrite)
-            theatre = build_theatre(pair, border_path=border_path)
+            theatre = options.build_theatre(pair, border_path=border_path)
             summary, contours = func(
                 theatre=theatre,
                 out=out,
                 overwrite=overwrite,
                 quiet=quiet,
-                command=command_line(),
+                command=options.command_line(),
                 **kwargs,
             )
             if preview is not None:
@@ -124,14 +109,6 @@ def distance(theatre, res: float, bounds, signed: bool, out: Path, overwrite, qu
     return f"geodesic distance to {theatre.pair}, {res:g} degree cells", theatre.zones_km
 
 
-def _events(events, read_options, rejects, *, overwrite: bool, quiet: bool):
-    # geopandas loads here, not at the top, to keep `bordermap --help` fast
-    from geo.io.stream import EventStream
-
-    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
-    return load_events(stream, quiet=quiet)
-
-
 @raster_command("density")
 @_res_opt(0.02)
 @click.option(
@@ -148,12 +125,12 @@ def _events(events, read_options, rejects, *, overwrite: bool, quiet: bool):
     show_default=True,
     help="Weigh events by 1 or by fatalities.",
 )
-@event_options
+@options.event_options
 def density(theatre, res, bounds, bandwidth_km, weight, out, overwrite, quiet, command, **read):
     """Kernel density of events per 1000 km², with a geodesic Gaussian kernel."""
     from geo.raster.writers import density_raster
 
-    events = _events(**read, overwrite=overwrite, quiet=quiet)
+    events = options.load_events(**read, overwrite=overwrite, quiet=quiet)
     density_raster(
         out,
         events,
@@ -169,12 +146,12 @@ def density(theatre, res, bounds, bandwidth_km, weight, out, overwrite, quiet, c
 
 
 @raster_command("priogrid")
-@event_options
+@options.event_options
 def priogrid(theatre, bounds, out, overwrite, quiet, command, **read):
     """PRIO-GRID 0.5 degree cells: bands gid, events, fatalities, bdist (km to the border)."""
     from geo.raster.writers import priogrid_raster
 
-    events = _events(**read, overwrite=overwrite, quiet=quiet)
+    events = options.load_events(**read, overwrite=overwrite, quiet=quiet)
     _, cells = priogrid_raster(
         out, events, theatre, bounds=bounds, overwrite=overwrite, command=command
     )

@@ -31,7 +31,7 @@ from geo.errors import BordermapError
 from geo.io.atomic import atomic_path, check_out
 from geo.io.events import EventTable
 from geo.io.options import ReadOptions
-from geo.io.pipeline import ProblemTally
+from geo.io.results import ProblemTally
 from geo.theatre import Theatre, as_theatre
 
 __all__ = ["DatasetRun", "connect", "run"]

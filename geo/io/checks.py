@@ -91,28 +91,9 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
     in_range = (
         have & np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     )
-    checkable = np.isin(iso3, EMBEDDED)
-    swapped = np.zeros(len(frame), dtype=bool)
-    outside = np.zeros(len(frame), dtype=bool)
-    polys = _countries()
-    for code in EMBEDDED:
-        sel = checkable & (iso3 == code) & have
-        if not sel.any():
-            continue
-        poly = polys[code]
-        idx = np.flatnonzero(sel)
-        inside = np.zeros(len(idx), dtype=bool)
-        ok = in_range[idx]
-        inside[ok] = shapely.contains_xy(poly, lon[idx][ok], lat[idx][ok])
-        miss = idx[~inside]
-        flip_ok = np.isfinite(lat[miss]) & np.isfinite(lon[miss]) & (np.abs(lon[miss]) <= 90)
-        flip = np.zeros(len(miss), dtype=bool)
-        flip[flip_ok] = shapely.contains_xy(poly, lat[miss][flip_ok], lon[miss][flip_ok])
-        swapped[miss[flip]] = True
-        outside[miss[~flip]] = True
+    swapped, outside = _swapped_or_outside(lon, lat, iso3, have, in_range)
     out_of_range = have & ~in_range & ~swapped
     lat_bad = ~(np.abs(lat) <= 90)
-    outside &= in_range
 
     def range_text(mask):
         return [
@@ -137,30 +118,60 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
         ),
         problems_frame(rows, ids, swapped, "swapped_coordinates", "latitude", "error", swap_text),
     ]
+    outside &= in_range
     if outside.any():
-        idx = np.flatnonzero(outside)
-        km = np.zeros(len(idx))
-        for code in EMBEDDED:
-            sub = iso3[idx] == code
-            if sub.any():
-                km[sub] = _km_outside(polys[code], lon[idx][sub], lat[idx][sub])
-        actual = _which_country(lon[idx], lat[idx])
-        where = np.where(actual == "", "outside the embedded countries", "in " + actual.astype(str))
-        text = pd.Series("", index=frame.index, dtype="string")
-        text.iloc[idx] = [
-            f"point lies {w}, {k:.1f} km outside the stated country {c}"
-            for w, k, c in zip(where, km, iso3[idx], strict=True)
-        ]
-        far = np.zeros(len(frame), dtype=bool)
-        far[idx[km > far_km]] = True
-        near = outside & ~far
-        problems.append(
-            problems_frame(rows, ids, far, "far_outside_country", "iso3", "error", text)
-        )
-        problems.append(
-            problems_frame(rows, ids, near, "country_mismatch", "iso3", "warning", text)
-        )
+        problems += _outside_country(frame, lon, lat, iso3, outside, far_km)
     return problems
+
+
+def _swapped_or_outside(lon, lat, iso3, have, in_range) -> tuple[np.ndarray, np.ndarray]:
+    """Rows outside their stated country, split by whether the swapped point lies inside."""
+    swapped = np.zeros(len(lat), dtype=bool)
+    outside = np.zeros(len(lat), dtype=bool)
+    checkable = np.isin(iso3, EMBEDDED)
+    polys = _countries()
+    for code in EMBEDDED:
+        sel = checkable & (iso3 == code) & have
+        if not sel.any():
+            continue
+        poly = polys[code]
+        idx = np.flatnonzero(sel)
+        inside = np.zeros(len(idx), dtype=bool)
+        ok = in_range[idx]
+        inside[ok] = shapely.contains_xy(poly, lon[idx][ok], lat[idx][ok])
+        miss = idx[~inside]
+        flip_ok = np.isfinite(lat[miss]) & np.isfinite(lon[miss]) & (np.abs(lon[miss]) <= 90)
+        flip = np.zeros(len(miss), dtype=bool)
+        flip[flip_ok] = shapely.contains_xy(poly, lat[miss][flip_ok], lon[miss][flip_ok])
+        swapped[miss[flip]] = True
+        outside[miss[~flip]] = True
+    return swapped, outside
+
+
+def _outside_country(frame, lon, lat, iso3, outside, far_km: float) -> list[pd.DataFrame]:
+    """How far outside its stated country each point lies: an error beyond ``far_km``."""
+    rows, ids = frame["row"], frame["event_id"]
+    polys = _countries()
+    idx = np.flatnonzero(outside)
+    km = np.zeros(len(idx))
+    for code in EMBEDDED:
+        sub = iso3[idx] == code
+        if sub.any():
+            km[sub] = _km_outside(polys[code], lon[idx][sub], lat[idx][sub])
+    actual = _which_country(lon[idx], lat[idx])
+    where = np.where(actual == "", "outside the embedded countries", "in " + actual.astype(str))
+    text = pd.Series("", index=frame.index, dtype="string")
+    text.iloc[idx] = [
+        f"point lies {w}, {k:.1f} km outside the stated country {c}"
+        for w, k, c in zip(where, km, iso3[idx], strict=True)
+    ]
+    far = np.zeros(len(frame), dtype=bool)
+    far[idx[km > far_km]] = True
+    near = outside & ~far
+    return [
+        problems_frame(rows, ids, far, "far_outside_country", "iso3", "error", text),
+        problems_frame(rows, ids, near, "country_mismatch", "iso3", "warning", text),
+    ]
 
 
 def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:

@@ -25,15 +25,8 @@ import pandas as pd
 
 from geo.io.layouts import SCHEMA
 from geo.io.options import FAR_KM, ReadOptions
-from geo.io.pipeline import (
-    EVENT_FORMATS,
-    ChunkReader,
-    EventTable,
-    ProblemTally,
-    detect_format,
-    empty_chunk,
-    summary_line,
-)
+from geo.io.pipeline import EVENT_FORMATS, ChunkReader, detect_format, empty_chunk
+from geo.io.results import EventTable, ProblemTally, summary_line
 from geo.precision import precision_radius_km
 
 __all__ = [

@@ -8,7 +8,6 @@ strings into an :class:`EventTable` of valid events, rejects and problems.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,96 +30,18 @@ from geo.io.layouts import (
     problems_frame,
 )
 from geo.io.options import EVENT_FORMATS, ReadOptions
+from geo.io.results import EventTable
 from geo.io.text import BAD_FIELDS, iter_text_chunks, sniff_text
 from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
 
 __all__ = [
     "EVENT_FORMATS",
     "ChunkReader",
-    "EventTable",
-    "ProblemTally",
     "detect_format",
     "empty_chunk",
-    "summary_line",
 ]
 
 _VECTOR = ("geojson", "gpkg", "shp", "fgb", "parquet")
-
-
-@dataclass
-class EventTable:
-    """Events read from one file, with what was rejected and why.
-
-    Attributes
-    ----------
-    events : geopandas.GeoDataFrame
-        Valid rows: ``row``, the :data:`SCHEMA` columns, ``where_prec``,
-        ``source_format``, ``placement_method``, ``placement_score``, then the
-        input's other columns; points in EPSG:4326.
-    rejects : pandas.DataFrame
-        Every rejected row as read (strings): ``row, event_id, kind, reason``
-        then the input's columns.
-    problems : pandas.DataFrame
-        One line per problem: ``row, event_id, kind, field, severity, message``.
-    path, fmt : str
-        The file and the format it was read as.
-    rows_read : int
-        Data rows in the file; always ``len(events) + len(rejects)``.
-    notes : list of str
-        File-level remarks (encoding, header, countries that could not be checked).
-    """
-
-    events: gpd.GeoDataFrame
-    rejects: pd.DataFrame
-    problems: pd.DataFrame
-    path: str
-    fmt: str
-    rows_read: int
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line: rows read, kept, rejected by kind, warnings."""
-        return summary_line(self.path, self.rows_read, len(self.events), self.problems)
-
-
-class ProblemTally:
-    """Counts of rejected rows (by their first error) and of warnings, chunk after chunk.
-
-    Keeps a few integers per kind, so a summary of any number of chunks costs
-    no memory per row.
-    """
-
-    def __init__(self) -> None:
-        self.rejected: dict[str, int] = {}
-        self.warnings: dict[str, int] = {}
-
-    def add(self, problems: pd.DataFrame) -> None:
-        """Count one chunk's problems."""
-        errors = problems[problems["severity"] == "error"].drop_duplicates("row")
-        for kind, n in errors["kind"].value_counts().items():
-            self.rejected[kind] = self.rejected.get(kind, 0) + int(n)
-        warnings = problems[problems["severity"] == "warning"]
-        for kind, n in warnings["kind"].value_counts().items():
-            self.warnings[kind] = self.warnings.get(kind, 0) + int(n)
-
-    def summary(self, path: str, rows: int, kept: int) -> str:
-        """Build the one-line summary printed by the CLI."""
-        text = f"{path}: {rows} rows read, {kept} kept, {rows - kept} rejected"
-        if self.rejected:
-            kinds = sorted(self.rejected.items(), key=lambda kv: -kv[1])
-            text += " (" + ", ".join(f"{n} {k}" for k, n in kinds) + ")"
-        if self.warnings:
-            kinds = sorted(self.warnings.items(), key=lambda kv: -kv[1])
-            total = sum(self.warnings.values())
-            text += f"; {total} warnings (" + ", ".join(f"{n} {k}" for k, n in kinds) + ")"
-        return text
-
-
-def summary_line(path: str, rows: int, kept: int, problems: pd.DataFrame) -> str:
-    """Build the one-line summary printed by the CLI (see :meth:`EventTable.summary`)."""
-    tally = ProblemTally()
-    tally.add(problems)
-    return tally.summary(path, rows, kept)
 
 
 def detect_format(path: str | Path) -> str:
@@ -307,59 +228,68 @@ class ChunkReader:
         columns = [c for c in raw.columns if c != "row" and not c.startswith("_bordermap")]
         layout = detect_layout(columns) if vector else self.table_layout
         if self.mapping is None:
-            if vector:
-                mapping = column_map(
-                    [*columns, "latitude", "longitude"], "csv", path=self.path, id_col=self.id_col
-                )
-                # rows without a geometry may still carry coordinate attributes
-                try:
-                    attrs = column_map(
-                        columns,
-                        "csv",
-                        path=self.path,
-                        lat_col=self.lat_col,
-                        lon_col=self.lon_col,
-                        id_col=self.id_col,
-                    )
-                    self.attr_coords = (attrs["latitude"], attrs["longitude"])
-                except InputError:
-                    if self.lat_col is not None or self.lon_col is not None:
-                        raise
-                mapping["latitude"], mapping["longitude"] = GEOM_COLUMNS[0], GEOM_COLUMNS[1]
-                self.mapping = mapping
-            elif layout == "ucdp":
-                self.mapping = {}
-            else:
-                self.mapping = column_map(
-                    columns,
-                    layout,
-                    path=self.path,
-                    lat_col=self.lat_col,
-                    lon_col=self.lon_col,
-                    id_col=self.id_col,
-                )
-        lat_attr, lon_attr = self.attr_coords
-        if vector and lat_attr in raw.columns and lon_attr in raw.columns:
-            no_geometry = (raw[GEOM_COLUMNS[0]] == "") & (raw[GEOM_COLUMNS[1]] == "")
-            if no_geometry.any():
-                raw = raw.copy()
-                raw.loc[no_geometry, GEOM_COLUMNS[0]] = raw.loc[no_geometry, lat_attr]
-                raw.loc[no_geometry, GEOM_COLUMNS[1]] = raw.loc[no_geometry, lon_attr]
+            self.mapping = self._column_map(columns, layout, vector)
+        if vector:
+            raw = self._geometry_from_attributes(raw)
         norm, problems = normalise(
             raw, "csv" if vector and layout != "ucdp" else layout, self.mapping, self.fmt
         )
-        norm["placement_method"] = pd.Series("coordinates", index=norm.index, dtype="string")
-        norm["placement_score"] = np.nan
-        if vector:
-            method = raw[GEOM_COLUMNS[2]]
-            has = method != ""
-            norm.loc[has, "placement_method"] = method[has]
-            lowered = raw[GEOM_COLUMNS[3]].astype("int64")
-            norm["geo_precision"] = (
-                np.maximum(norm["geo_precision"].fillna(1), lowered)
-                .astype("Int64")
-                .where(norm["geo_precision"].notna() | (lowered > 0))
+        _placement_columns(norm, raw if vector else None)
+        problems += self._file_problems(raw, norm, invalid)
+        problems += _place(norm, _bad_coordinate_rows(norm, problems))
+        problems += check_coordinates(norm, far_km=self.far_km)
+        problems.append(self._duplicates(norm))
+        table, rejected = _problem_table(norm, problems)
+        self._count_unchecked(norm)
+        if self.strict and len(table):
+            first = table.iloc[0]
+            raise InputError(
+                self.path, int(first["row"]), first["field"], f"{first['kind']}: {first['message']}"
             )
+        self.rows_read += len(norm)
+        return EventTable(
+            events=_to_geo(norm[~rejected]),
+            rejects=_rejects(raw[rejected], norm[rejected], table),
+            problems=table,
+            path=self.path,
+            fmt=self.fmt,
+            rows_read=len(norm),
+            notes=self.notes,
+        )
+
+    def _column_map(self, columns: list[str], layout: str, vector: bool) -> dict:
+        """Map schema names to the file's columns, once per file."""
+        names = {"lat_col": self.lat_col, "lon_col": self.lon_col, "id_col": self.id_col}
+        if not vector:
+            return {} if layout == "ucdp" else column_map(columns, layout, path=self.path, **names)
+        mapping = column_map(
+            [*columns, "latitude", "longitude"], "csv", path=self.path, id_col=self.id_col
+        )
+        # rows without a geometry may still carry coordinate attributes
+        try:
+            attrs = column_map(columns, "csv", path=self.path, **names)
+            self.attr_coords = (attrs["latitude"], attrs["longitude"])
+        except InputError:
+            if self.lat_col is not None or self.lon_col is not None:
+                raise
+        mapping["latitude"], mapping["longitude"] = GEOM_COLUMNS[0], GEOM_COLUMNS[1]
+        return mapping
+
+    def _geometry_from_attributes(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a vector file with no geometry take their coordinate attributes."""
+        lat_attr, lon_attr = self.attr_coords
+        if lat_attr not in raw.columns or lon_attr not in raw.columns:
+            return raw
+        no_geometry = (raw[GEOM_COLUMNS[0]] == "") & (raw[GEOM_COLUMNS[1]] == "")
+        if no_geometry.any():
+            raw = raw.copy()
+            raw.loc[no_geometry, GEOM_COLUMNS[0]] = raw.loc[no_geometry, lat_attr]
+            raw.loc[no_geometry, GEOM_COLUMNS[1]] = raw.loc[no_geometry, lon_attr]
+        return raw
+
+    def _file_problems(self, raw: pd.DataFrame, norm: pd.DataFrame, invalid: bool) -> list:
+        """Rows with more fields than the header, and bytes that were not UTF-8."""
+        problems = []
         extra = raw[BAD_FIELDS] != "" if BAD_FIELDS in raw.columns else None
         if extra is not None and extra.any():
             width = len(self.text.names)
@@ -382,59 +312,22 @@ class ChunkReader:
             if len(dec):
                 dec["event_id"] = norm.set_index("row").loc[dec["row"], "event_id"].to_numpy()
                 problems.append(dec)
-        bad_coords = np.zeros(len(norm), dtype=bool)
-        for frame in problems:
-            if len(frame) and (frame["kind"] == "bad_coordinates").any():
-                rows = frame.loc[frame["kind"] == "bad_coordinates", "row"]
-                bad_coords |= norm["row"].isin(rows).to_numpy()
-        problems += _place(norm, bad_coords)
-        problems += check_coordinates(norm, far_km=self.far_km)
+        return problems
+
+    def _duplicates(self, norm: pd.DataFrame) -> pd.DataFrame:
+        """Ids seen earlier in the file (in this chunk or a previous one)."""
         first = self.seen.check(norm["event_id"], norm["row"])
-        dup = first > 0
-        problems.append(
-            problems_frame(
-                norm["row"],
-                norm["event_id"],
-                dup,
-                "duplicate_id",
-                "event_id",
-                "error",
-                lambda m: [
-                    f"event id {i!r} already at row {r}"
-                    for i, r in zip(
-                        norm["event_id"].to_numpy(dtype=object)[m], first[m], strict=True
-                    )
-                ],
-            )
-        )
-        found = [p for p in problems if len(p)]
-        table = (
-            pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PROBLEM_COLUMNS)
-        )
-        error_rows = table.loc[table["severity"] == "error", "row"]
-        rejected = norm["row"].isin(error_rows).to_numpy()
-        admin = check_admin1(norm, ~rejected & norm["latitude"].notna().to_numpy())
-        if admin:
-            table = pd.concat([table, *admin], ignore_index=True)
-        table = table.sort_values(["row", "severity"], kind="stable").reset_index(drop=True)
-        self._count_unchecked(norm)
-        if self.strict and len(table):
-            first_problem = table.iloc[0]
-            raise InputError(
-                self.path,
-                int(first_problem["row"]),
-                first_problem["field"],
-                f"{first_problem['kind']}: {first_problem['message']}",
-            )
-        self.rows_read += len(norm)
-        return EventTable(
-            events=_to_geo(norm[~rejected]),
-            rejects=_rejects(raw[rejected], norm[rejected], table),
-            problems=table,
-            path=self.path,
-            fmt=self.fmt,
-            rows_read=len(norm),
-            notes=self.notes,
+        ids = norm["event_id"].to_numpy(dtype=object)
+        return problems_frame(
+            norm["row"],
+            norm["event_id"],
+            first > 0,
+            "duplicate_id",
+            "event_id",
+            "error",
+            lambda m: [
+                f"event id {i!r} already at row {r}" for i, r in zip(ids[m], first[m], strict=True)
+            ],
         )
 
     def _count_unchecked(self, norm: pd.DataFrame) -> None:
@@ -456,6 +349,44 @@ class ChunkReader:
             listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.unchecked.items()))
             notes.append(f"not checked for containment (outside the embedded countries): {listed}")
         return notes
+
+
+def _placement_columns(norm: pd.DataFrame, vector_raw: pd.DataFrame | None) -> None:
+    """How each row was placed; a vector file's geometry may lower the precision."""
+    norm["placement_method"] = pd.Series("coordinates", index=norm.index, dtype="string")
+    norm["placement_score"] = np.nan
+    if vector_raw is None:
+        return
+    method = vector_raw[GEOM_COLUMNS[2]]
+    has = method != ""
+    norm.loc[has, "placement_method"] = method[has]
+    lowered = vector_raw[GEOM_COLUMNS[3]].astype("int64")
+    norm["geo_precision"] = (
+        np.maximum(norm["geo_precision"].fillna(1), lowered)
+        .astype("Int64")
+        .where(norm["geo_precision"].notna() | (lowered > 0))
+    )
+
+
+def _bad_coordinate_rows(norm: pd.DataFrame, problems: list[pd.DataFrame]) -> np.ndarray:
+    bad = np.zeros(len(norm), dtype=bool)
+    for frame in problems:
+        if len(frame) and (frame["kind"] == "bad_coordinates").any():
+            rows = frame.loc[frame["kind"] == "bad_coordinates", "row"]
+            bad |= norm["row"].isin(rows).to_numpy()
+    return bad
+
+
+def _problem_table(norm: pd.DataFrame, problems: list) -> tuple[pd.DataFrame, np.ndarray]:
+    """All problems of a chunk, sorted by row, and which rows they reject."""
+    found = [p for p in problems if len(p)]
+    table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    error_rows = table.loc[table["severity"] == "error", "row"]
+    rejected = norm["row"].isin(error_rows).to_numpy()
+    admin = check_admin1(norm, ~rejected & norm["latitude"].notna().to_numpy())
+    if admin:
+        table = pd.concat([table, *admin], ignore_index=True)
+    return table.sort_values(["row", "severity"], kind="stable").reset_index(drop=True), rejected
 
 
 def _to_geo(norm: pd.DataFrame) -> gpd.GeoDataFrame:

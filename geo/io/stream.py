@@ -27,7 +27,7 @@ from geo.errors import InputError
 from geo.io.atomic import atomic_path, check_out
 from geo.io.events import iter_event_chunks, read_events
 from geo.io.options import ReadOptions
-from geo.io.pipeline import ProblemTally
+from geo.io.results import ProblemTally
 from geo.layers import LAYERS_DIR
 
 __all__ = ["EventStream"]
