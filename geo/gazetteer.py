@@ -41,15 +41,22 @@ from rapidfuzz import fuzz, process
 from geo import layers
 from geo.country_codes import EMBEDDED, iso3_from_name, normalise_name
 
-__all__ = ["FUZZY_MIN", "NOT_FOUND", "geocode", "place", "place_many", "province_codes"]
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "FUZZY_MIN",
+    "NOT_FOUND",
+    "geocode",
+    "place",
+    "place_many",
+    "province_codes",
+]
 
 FUZZY_MIN = 88.0
 NOT_FOUND = "not found in the embedded gazetteer"
 _STOP = {"and", "va", "e", "i", "of", "the", "al", "el", "province", "ostan"}
-_COLUMNS = [
-    "query",
+#: What :func:`geocode` reports of each candidate, besides ``query``, ``place_id`` and ``source``.
+CANDIDATE_COLUMNS = [
     "name",
-    "matched",
     "kind",
     "iso3",
     "admin1",
@@ -57,9 +64,9 @@ _COLUMNS = [
     "longitude",
     "precision",
     "score",
-    "place_id",
-    "source",
+    "matched",
 ]
+_COLUMNS = ["query", *CANDIDATE_COLUMNS, "place_id", "source"]
 
 
 def loose_key(name: str) -> str:
@@ -131,7 +138,8 @@ def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
     return entries, names
 
 
-def _province_code_table(entries: pd.DataFrame) -> pd.Series:
+def _province_lookup(entries: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(ISO3, loose key of a province name or its alternate) to the province's ``place_id``."""
     provinces = entries[entries["kind"] == "province"]
     table = {}
     for code, iso3, name, alt in zip(
@@ -139,6 +147,11 @@ def _province_code_table(entries: pd.DataFrame) -> pd.Series:
     ):
         for spelling in (name, alt):
             table[(iso3, loose_key(spelling))] = code
+    return table
+
+
+def _province_code_table(entries: pd.DataFrame) -> pd.Series:
+    table = _province_lookup(entries)
     keys = zip(entries["iso3"], entries["admin1"].fillna("").map(loose_key), strict=True)
     return pd.Series([table.get(k) for k in keys], index=entries.index, dtype=object)
 
@@ -361,14 +374,7 @@ def province_codes(names: pd.Series, iso3: pd.Series) -> pd.Series:
     ... ).tolist()
     ['PAK-1108', 'IRN-3247', <NA>]
     """
-    entries, _ = _index()
-    provinces = entries[entries["kind"] == "province"]
-    table = {}
-    for code, iso, name, alt in zip(
-        provinces["place_id"], provinces["iso3"], provinces["name"], provinces["alt"], strict=True
-    ):
-        for spelling in (name, alt):
-            table[(iso, loose_key(spelling))] = code
+    table = _province_lookup(_index()[0])
     pairs = pd.DataFrame(
         {
             "iso3": iso3.astype("string").fillna("").to_numpy(),

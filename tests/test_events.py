@@ -12,15 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import BordermapError, InputError, ParameterError
-from geo.io.events import (
-    SCHEMA,
-    detect_format,
-    iter_event_chunks,
-    precision_radius_km,
-    read_events,
-)
-from geo.io.layouts import ACLED_CURRENT, ACLED_PRE2023
+from geo.io.events import detect_format, iter_event_chunks, read_events
+from geo.io.layouts import ACLED_CURRENT, ACLED_PRE2023, SCHEMA
 from geo.io.text import GED_COLUMNS
+from geo.precision import precision_radius_km
 
 SARAVAN = (27.3707, 62.3342)  # lat, lon in Iran
 PANJGUR = (26.96446, 64.09028)  # in Pakistan

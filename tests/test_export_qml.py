@@ -9,27 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo.errors import ParameterError
-from geo.export.qml import (
-    Category,
-    Range,
-    _hex,
-    _rgba,
-    categorized,
-    fill_symbol,
-    graduated,
-    line_symbol,
-    marker_symbol,
-    qml_document,
-    single,
-    sld_document,
-)
+from geo.export import qml
 from geo.export.styles import fatality_size_expression
 
 SLD = {"se": "http://www.opengis.net/se", "ogc": "http://www.opengis.net/ogc"}
 
 
 def _qml(renderer) -> ET.Element:
-    doc = qml_document(renderer)
+    doc = qml.qml_document(renderer)
     head, body = doc.split("\n", 1)
     assert head.startswith("<!DOCTYPE qgis")
     return ET.fromstring(body)
@@ -42,24 +29,24 @@ def _options(el: ET.Element) -> dict[str, str]:
 @given(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255), st.floats(0, 1))
 def test_rgba_round_trips_through_hex(r, g, b, alpha):
     colour = f"#{r:02x}{g:02x}{b:02x}"
-    rgba = _rgba(colour, alpha)
+    rgba = qml._rgba(colour, alpha)
     assert rgba.split(",")[:3] == [str(r), str(g), str(b)]
-    back, a = _hex(rgba)
+    back, a = qml._hex(rgba)
     assert back == colour
     assert a == pytest.approx(alpha, abs=0.5 / 255 + 1e-12)
-    assert _rgba(colour.upper(), alpha) == rgba
+    assert qml._rgba(colour.upper(), alpha) == rgba
 
 
 @pytest.mark.parametrize("bad", ["red", "#12345", "#1234567", "#gg0000", ""])
 def test_rgba_refuses_what_is_not_rrggbb(bad):
     with pytest.raises(ParameterError, match="not #rrggbb") as err:
-        _rgba(bad)
+        qml._rgba(bad)
     assert err.value.param == "colour"
-    assert _rgba(None) == "0,0,0,0"
+    assert qml._rgba(None) == "0,0,0,0"
 
 
 def test_single_symbol_document():
-    root = _qml(single(line_symbol("x", "#1d1d1d", 1.2, style="dash")))
+    root = _qml(qml.single(qml.line_symbol("x", "#1d1d1d", 1.2, style="dash")))
     assert root.tag == "qgis" and root.get("styleCategories") == "Symbology"
     renderer = root.find("renderer-v2")
     assert renderer.get("type") == "singleSymbol"
@@ -76,11 +63,15 @@ def test_single_symbol_document():
 def test_categorized_document_has_categories_colours_and_a_data_defined_size():
     size = fatality_size_expression()
     cats = [
-        Category("IRN", "attacked by IRN", marker_symbol("IRN", "#d62728", size_expression=size)),
-        Category("PAK", "attacked by PAK", marker_symbol("PAK", "#1668b0", size_expression=size)),
+        qml.Category(
+            "IRN", "attacked by IRN", qml.marker_symbol("IRN", "#d62728", size_expression=size)
+        ),
+        qml.Category(
+            "PAK", "attacked by PAK", qml.marker_symbol("PAK", "#1668b0", size_expression=size)
+        ),
     ]
-    other = Category("", "none", marker_symbol("other", "#7f7f7f", size_expression=size))
-    renderer = _qml(categorized("attacker_iso3", cats, other)).find("renderer-v2")
+    other = qml.Category("", "none", qml.marker_symbol("other", "#7f7f7f", size_expression=size))
+    renderer = _qml(qml.categorized("attacker_iso3", cats, other)).find("renderer-v2")
     assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", "attacker_iso3")
     categories = renderer.findall("categories/category")
     assert [(c.get("value"), c.get("symbol")) for c in categories] == [
@@ -109,10 +100,10 @@ def test_size_expression_covers_every_fatality_class():
 
 def test_graduated_document_and_sld_filters():
     ranges = [
-        Range(0, 10, "0-10 km", fill_symbol("a", "#4a3b78", fill_alpha=0.5)),
-        Range(10, float("inf"), ">10 km", fill_symbol("b", None, "#000000")),
+        qml.Range(0, 10, "0-10 km", qml.fill_symbol("a", "#4a3b78", fill_alpha=0.5)),
+        qml.Range(10, float("inf"), ">10 km", qml.fill_symbol("b", None, "#000000")),
     ]
-    r = graduated("zone_max_km", ranges)
+    r = qml.graduated("zone_max_km", ranges)
     renderer = _qml(r).find("renderer-v2")
     assert renderer.get("graduatedMethod") == "GraduatedColor"
     bounds = [(x.get("lower"), x.get("upper")) for x in renderer.iter("range")]
@@ -123,7 +114,7 @@ def test_graduated_document_and_sld_filters():
         ("0,0,0,0", "no"),
     ]
 
-    sld = ET.fromstring(sld_document("zones", r))
+    sld = ET.fromstring(qml.sld_document("zones", r))
     rules = sld.findall(".//se:Rule", SLD)
     assert [rule.find("se:Name", SLD).text for rule in rules] == ["0-10 km", ">10 km"]
     upper = rules[0].find(".//ogc:PropertyIsLessThanOrEqualTo/ogc:Literal", SLD).text
@@ -133,12 +124,12 @@ def test_graduated_document_and_sld_filters():
     assert rules[1].find(".//se:Fill", SLD) is None  # outline only
 
     with pytest.raises(ParameterError, match="GraduatedColor or GraduatedSize"):
-        graduated("x", ranges, method="Graduated")
+        qml.graduated("x", ranges, method="Graduated")
 
 
 def test_sld_of_a_categorized_renderer_filters_by_value():
-    cats = [Category("IRN", "Iran", marker_symbol("a", "#d62728", 3))]
-    sld = ET.fromstring(sld_document("events", categorized("side", cats)))
+    cats = [qml.Category("IRN", "Iran", qml.marker_symbol("a", "#d62728", 3))]
+    sld = ET.fromstring(qml.sld_document("events", qml.categorized("side", cats)))
     rule = sld.find(".//se:Rule", SLD)
     assert rule.find(".//ogc:PropertyIsEqualTo/ogc:PropertyName", SLD).text == "side"
     assert rule.find(".//ogc:PropertyIsEqualTo/ogc:Literal", SLD).text == "IRN"

@@ -30,21 +30,11 @@ def geocode(
 
     Exit status 1 when some name is not found in the embedded gazetteer.
     """
-    from geo.gazetteer import NOT_FOUND
+    from geo.gazetteer import CANDIDATE_COLUMNS, NOT_FOUND
     from geo.gazetteer import geocode as lookup
 
     found = lookup(list(names), country=country, admin1=admin1, limit=limit)
-    cols = [
-        "name",
-        "kind",
-        "iso3",
-        "admin1",
-        "latitude",
-        "longitude",
-        "precision",
-        "score",
-        "matched",
-    ]
+    cols = CANDIDATE_COLUMNS
     missing = [n for n in names if n not in set(found["query"])]
     if fmt == "json":
         results = []

@@ -80,8 +80,10 @@ class BordermapGroup(click.Group):
 def cli() -> None:
     """Map and measure conflict events along international borders.
 
-    Everything works offline from the embedded layers; run any command with
-    no arguments to see the January 2024 Iran-Pakistan theatre.
+    Everything works offline from the embedded layers. Without --events, the
+    commands use the embedded January 2024 Iran-Pakistan events: `bordermap
+    analyze`, `map` and `plot` need no arguments at all; `export` and `raster`
+    need only --out.
     """
 
 

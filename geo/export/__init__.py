@@ -11,12 +11,10 @@ from __future__ import annotations
 from geo._lazy import lazy_module
 
 _NAMES = {
-    "LAYER_NAMES": "geo.export.gpkg",
-    "build_layers": "geo.export.gpkg",
-    "export_events": "geo.export.gpkg",
-    "export_gpkg": "geo.export.gpkg",
-    "read_provenance": "geo.export.metadata",
-    "read_styles": "geo.export.metadata",
+    **dict.fromkeys(
+        ("LAYER_NAMES", "build_layers", "export_events", "export_gpkg"), "geo.export.gpkg"
+    ),
+    **dict.fromkeys(("read_provenance", "read_styles"), "geo.export.metadata"),
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_module(__name__, _NAMES, ["gpkg", "metadata", "qml", "styles"])

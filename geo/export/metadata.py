@@ -105,12 +105,7 @@ def _has_table(path: Path, name: str) -> bool:
 
 
 def read_styles(path: Path | str) -> pd.DataFrame:
-    """Read the ``layer_styles`` table of a GeoPackage (empty frame if there is none).
-
-    Parameters
-    ----------
-    path : path-like
-        GeoPackage file.
+    """Read the ``layer_styles`` table of the GeoPackage at ``path`` (empty if it has none).
 
     Returns
     -------
@@ -230,12 +225,7 @@ def write_provenance(path: Path | str, document: dict) -> int:
 
 
 def read_provenance(path: Path | str) -> list[dict]:
-    """Every bordermap provenance document in a GeoPackage, oldest first.
-
-    Parameters
-    ----------
-    path : path-like
-        GeoPackage file.
+    """Every bordermap provenance document in the GeoPackage at ``path``, oldest first.
 
     Returns
     -------

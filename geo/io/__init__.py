@@ -24,13 +24,10 @@ from __future__ import annotations
 from geo._lazy import lazy_module
 
 _NAMES = {
-    "EventTable": "geo.io.events",
-    "ReadOptions": "geo.io.options",
-    "atomic_path": "geo.io.atomic",
-    "check_out": "geo.io.atomic",
-    "iter_event_chunks": "geo.io.events",
-    "read_border": "geo.io.border",
-    "read_events": "geo.io.events",
+    **dict.fromkeys(("EventTable", "iter_event_chunks", "read_events"), "geo.io.events"),
+    **dict.fromkeys(("ReadOptions",), "geo.io.options"),
+    **dict.fromkeys(("atomic_path", "check_out"), "geo.io.atomic"),
+    **dict.fromkeys(("read_border",), "geo.io.border"),
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_module(

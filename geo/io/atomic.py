@@ -8,6 +8,7 @@ temporary file beside the target, renamed over it on success.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -46,6 +47,13 @@ def check_out(target: Path | str | None, overwrite: bool) -> None:
         raise OutputExistsError(str(target))
 
 
+def _about(exc: OSError, target: Path) -> OSError:
+    """Restate an OS error as being about ``target`` (whose folder may be a file or missing)."""
+    if exc.errno == errno.EEXIST or isinstance(exc, NotADirectoryError):
+        return NotADirectoryError(errno.ENOTDIR, "its folder cannot be created", str(target))
+    return type(exc)(exc.errno, exc.strerror, str(target))
+
+
 @contextlib.contextmanager
 def atomic_path(
     target: Path | str, *, suffix: str | None = None, overwrite: bool = True
@@ -81,10 +89,13 @@ def atomic_path(
     """
     target = Path(target)
     check_out(target, overwrite)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
+        )
+    except OSError as exc:  # name the file the user asked for, not a temporary one
+        raise _about(exc, target) from exc
     os.close(fd)
     tmp = Path(name)
     tmp.unlink()  # writers such as GDAL refuse to open an existing empty file
@@ -94,6 +105,8 @@ def atomic_path(
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+    except OSError as exc:
+        raise _about(exc, target) from exc
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -23,24 +23,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.io.layouts import SCHEMA
 from geo.io.options import FAR_KM, ReadOptions
-from geo.io.pipeline import EVENT_FORMATS, ChunkReader, detect_format, empty_chunk
-from geo.io.results import EventTable, ProblemTally, summary_line
-from geo.precision import precision_radius_km
+from geo.io.pipeline import ChunkReader, detect_format, empty_chunk
+from geo.io.results import EventTable
 
-__all__ = [
-    "EVENT_FORMATS",
-    "PROBLEM_KINDS",
-    "SCHEMA",
-    "EventTable",
-    "ProblemTally",
-    "detect_format",
-    "iter_event_chunks",
-    "precision_radius_km",
-    "read_events",
-    "summary_line",
-]
+__all__ = ["PROBLEM_KINDS", "EventTable", "detect_format", "iter_event_chunks", "read_events"]
 
 
 # kind -> (severity, what it means). Errors reject the row; warnings keep it.
@@ -63,7 +50,6 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-# km of uncertainty per precision code (see README, "Event files")
 def iter_event_chunks(
     path: str | Path, options: ReadOptions | None = None, **changes
 ) -> Iterator[EventTable]:

@@ -31,7 +31,7 @@ class ReadOptions:
     Parameters
     ----------
     fmt : str, optional
-        Force a format (one of :data:`geo.io.events.EVENT_FORMATS`); None or
+        Force a format (one of :data:`EVENT_FORMATS`); None or
         ``"auto"`` detects it from the content.
     lat_col, lon_col, id_col : str, optional
         Column names overriding detection (case-insensitive).

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.io.events import PROBLEM_KINDS, iter_event_chunks, summary_line
+from geo.io.events import PROBLEM_KINDS, iter_event_chunks
 from geo.io.options import ReadOptions
+from geo.io.results import summary_line
 from geo.proximity import strike_pairs
 
 __all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check"]

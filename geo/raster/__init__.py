@@ -13,16 +13,12 @@ from __future__ import annotations
 from geo._lazy import lazy_module
 
 _NAMES = {
-    "Band": "geo.raster.cog",
-    "Grid": "geo.raster.grid",
-    "density_km2": "geo.raster.surfaces",
-    "density_raster": "geo.raster.writers",
-    "distance_km": "geo.raster.surfaces",
-    "distance_raster": "geo.raster.writers",
-    "preview_png": "geo.raster.preview",
-    "priogrid_cells": "geo.raster.priogrid",
-    "priogrid_raster": "geo.raster.writers",
-    "write_cog": "geo.raster.cog",
+    **dict.fromkeys(("Band", "write_cog"), "geo.raster.cog"),
+    **dict.fromkeys(("Grid",), "geo.raster.grid"),
+    **dict.fromkeys(("density_km2", "distance_km"), "geo.raster.surfaces"),
+    **dict.fromkeys(("density_raster", "distance_raster", "priogrid_raster"), "geo.raster.writers"),
+    **dict.fromkeys(("preview_png",), "geo.raster.preview"),
+    **dict.fromkeys(("priogrid_cells",), "geo.raster.priogrid"),
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_module(

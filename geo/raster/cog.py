@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from rasterio.io import MemoryFile
+from rasterio.shutil import copy as rio_copy
 
 from geo import __version__
 from geo.io.atomic import atomic_path, check_out
@@ -69,8 +71,6 @@ def write_cog(
         If ``path`` exists and ``overwrite`` is not set.
     """
     # rasterio is imported here, not at the top, to keep `bordermap --help` fast
-    from rasterio.io import MemoryFile
-    from rasterio.shutil import copy as rio_copy
 
     path = Path(path)
     check_out(path, overwrite)

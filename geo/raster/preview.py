@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import rasterio
+import shapely
+from matplotlib.figure import Figure
 
 from geo import layers
 from geo.io.atomic import atomic_path
@@ -46,19 +49,14 @@ def preview_png(
     -------
     pathlib.Path
     """
-    # matplotlib and rasterio are imported here, not at the top, to keep start-up fast
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import rasterio
-
     with rasterio.open(tif) as ds:
         values = ds.read(band, masked=True).astype("float64").filled(np.nan)
         w, s, e, n = ds.bounds
         unit = ds.units[band - 1] or ""
         desc = ds.descriptions[band - 1] or ""
-    fig, ax = plt.subplots(figsize=(6.4, 6.4 * (n - s) / (e - w) * 0.9 + 0.8), dpi=110)
+    # a Figure of its own, not pyplot: no global backend or state is touched
+    fig = Figure(figsize=(6.4, 6.4 * (n - s) / (e - w) * 0.9 + 0.8), dpi=110)
+    ax = fig.add_subplot()
     im = ax.imshow(
         values, extent=(w, e, s, n), origin="upper", cmap="magma_r", interpolation="nearest"
     )
@@ -68,7 +66,7 @@ def preview_png(
         cs = ax.contour(lon, lat, values, levels=list(contours), colors="#2b2b2b", linewidths=0.6)
         ax.clabel(cs, fmt=lambda v: f"{v:g} {unit}", fontsize=7)
     if theatre is not None:
-        layers.countries().boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.5)
+        _countries_in((w, s, e, n)).boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.5)
         theatre.border.plot(ax=ax, color="#00a0b0", linewidth=1.4)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
@@ -78,9 +76,19 @@ def preview_png(
     ax.set_title(title or desc, fontsize=9)
     fig.colorbar(im, ax=ax, shrink=0.8, label=unit)
     fig.tight_layout()
-    try:
-        with atomic_path(png, suffix=".png", overwrite=overwrite) as tmp:
-            fig.savefig(tmp, format="png")
-    finally:
-        plt.close(fig)
+    with atomic_path(png, suffix=".png", overwrite=overwrite) as tmp:
+        fig.savefig(tmp, format="png")
     return Path(png)
+
+
+def _countries_in(bounds: tuple[float, float, float, float]):
+    """Country outlines that reach into ``bounds``, without loading every country's shape."""
+    table = layers.country_table() if hasattr(layers, "country_table") else None
+    if table is None or not {"west", "south", "east", "north"} <= set(table.columns):
+        frame = layers.countries()
+        return frame[frame.intersects(shapely.box(*bounds))]
+    w, s, e, n = bounds
+    near = table[
+        (table["west"] <= e) & (table["east"] >= w) & (table["south"] <= n) & (table["north"] >= s)
+    ]
+    return layers.countries(list(near["iso3"]))

@@ -161,28 +161,19 @@ def density_raster(
 
     Parameters
     ----------
-    out : path-like
-        Output ``.tif``.
+    out, theatre, res, bounds, overwrite, command
+        As for :func:`distance_raster`; ``theatre`` gives the default area.
     events : GeoDataFrame
         Points in EPSG:4326 (raw or analysed).
-    theatre : Theatre or str, optional
-        Whose bounds are the default area.
     bandwidth_km : float
         Gaussian kernel standard deviation.
-    res : float
-        Cell size in degrees.
-    bounds : (west, south, east, north), optional
-        Default: ``theatre.bounds``.
     weight : {'count', 'fatalities'}
         Weigh each event by 1 or by its fatalities.
-    overwrite : bool
-        Replace an existing file.
-    command : str, optional
-        Command line for the file's metadata (default ``"Python API"``).
 
     Returns
     -------
     pathlib.Path
+        ``out``, one band of density per 1000 km².
 
     Raises
     ------
@@ -221,18 +212,14 @@ def priogrid_raster(
 
     Parameters
     ----------
-    out : path-like
-        Output ``.tif``.
+    out, overwrite, command
+        As for :func:`distance_raster`.
     events : GeoDataFrame or None
         Points in EPSG:4326 with ``fatalities``.
     theatre : Theatre or str, optional
         The border ``bdist`` measures to.
     bounds : (west, south, east, north), optional
         Default: ``theatre.bounds`` grown to take in every event.
-    overwrite : bool
-        Replace an existing file.
-    command : str, optional
-        Command line for the file's metadata (default ``"Python API"``).
 
     Returns
     -------
