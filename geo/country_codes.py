@@ -1,8 +1,14 @@
 """Country codes: ISO 3166 numeric, Gleditsch-Ward (UCDP) and names to ISO3.
 
-Covers the theatre (AFG, IRN, IRQ, PAK, SYR), their neighbours and the
-countries most common in ACLED and UCDP; anything else maps to ``<NA>``,
-which the checks treat as "country not checkable", never as an error.
+Numeric and Gleditsch-Ward codes cover the countries most common in ACLED and
+UCDP; names also resolve to any country of the embedded layers (their English
+name or code). Anything else maps to ``<NA>``, which the checks treat as
+"country not checkable", never as an error.
+
+:data:`EMBEDDED` is every country of the embedded layers, read on first use
+from the cheap country table (:func:`country_table`: codes, names and
+bounding boxes, no geometry); :func:`countries_at` finds the countries whose
+box holds a point, so callers load only the outlines they need.
 
 Examples
 --------
@@ -15,13 +21,122 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["EMBEDDED", "iso3_from_gw", "iso3_from_name", "iso3_from_numeric", "normalise_name"]
+from geo import layers
 
-EMBEDDED = ("AFG", "IRN", "IRQ", "PAK", "SYR")
+__all__ = [
+    "BOX_COLUMNS",
+    "EMBEDDED",
+    "countries_at",
+    "country_table",
+    "iso3_from_gw",
+    "iso3_from_name",
+    "iso3_from_numeric",
+    "normalise_name",
+]
+
+#: Bounding-box columns of :func:`country_table`.
+BOX_COLUMNS = ("west", "south", "east", "north")
+
+
+@functools.cache
+def _table() -> pd.DataFrame:
+    return layers.country_table()[["iso3", "name", *BOX_COLUMNS]]
+
+
+@functools.cache
+def _boxes() -> pd.DataFrame:
+    return layers.country_boxes()
+
+
+def country_table() -> pd.DataFrame:
+    """Every embedded country: ``iso3``, ``name`` and its box (no geometry; cheap, cached).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, name, west, south, east, north`` (degrees).
+
+    Examples
+    --------
+    >>> "PAK" in set(country_table()["iso3"])
+    True
+    """
+    return _table().copy()
+
+
+def countries_at(lon, lat, *, pad_deg: float = 0.01) -> list[str]:
+    """Codes of the countries whose bounding box holds at least one of the points.
+
+    A superset of the countries the points lie in (boxes, not outlines), found
+    without loading any geometry.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Degrees; NaN is ignored.
+    pad_deg : float
+        Grow every box by this much.
+
+    Returns
+    -------
+    list of str
+        Sorted ISO3 codes.
+
+    Examples
+    --------
+    >>> countries_at([62.33], [27.37])
+    ['IRN', 'PAK']
+    """
+    lon = np.asarray(lon, dtype="float64").ravel()
+    lat = np.asarray(lat, dtype="float64").ravel()
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    lon, lat = lon[ok], lat[ok]
+    if len(lon) == 0:
+        return []
+    table = _boxes()
+    # coarse first: a 1-degree cell holds many points, test each cell once
+    cells = np.unique(np.column_stack([np.floor(lon), np.floor(lat)]), axis=0)
+    found = []
+    for code, w, s, e, n in table[["iso3", *BOX_COLUMNS]].itertuples(index=False):
+        w, s, e, n = w - pad_deg, s - pad_deg, e + pad_deg, n + pad_deg
+        near = (cells[:, 0] + 1 >= w) & (cells[:, 0] <= e) & (cells[:, 1] + 1 >= s)
+        near &= cells[:, 1] <= n
+        if near.any() and bool(((lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)).any()):
+            found.append(str(code))
+    return sorted(set(found))
+
+
+class _LayerCodes(Sequence):
+    """ISO3 codes of every embedded country, read from the layers on first use."""
+
+    def _codes(self) -> tuple[str, ...]:
+        return tuple(sorted(_table()["iso3"].astype(str)))
+
+    def __getitem__(self, i):
+        return self._codes()[i]
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+    def __contains__(self, code) -> bool:
+        return code in set(self._codes())
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._codes(), dtype=dtype if dtype is not None else object)
+
+    def __repr__(self) -> str:
+        return f"EMBEDDED{self._codes()!r}"
+
+
+#: Every country of the embedded layers (ISO3), as a sequence loaded on first use.
+EMBEDDED: Sequence[str] = _LayerCodes()
 
 # ISO3: (ISO numeric, Gleditsch-Ward, names...)
 _COUNTRIES: dict[str, tuple[int, int | None, tuple[str, ...]]] = {
@@ -151,6 +266,23 @@ def iso3_from_gw(values: pd.Series) -> pd.Series:
     return _map_unique(values, lambda c: _BY_GW.get(c.strip().split(".")[0], pd.NA))
 
 
+@functools.cache
+def _layer_names() -> dict[str, str]:
+    table = _table()
+    names = {normalise_name(n): str(c) for c, n in zip(table["iso3"], table["name"], strict=True)}
+    names.update({str(c).lower(): str(c) for c in table["iso3"]})
+    return names
+
+
 def iso3_from_name(values: pd.Series) -> pd.Series:
-    """Map country names (any case, no diacritics) or ISO3 codes to ISO3; unknown gives <NA>."""
-    return _map_unique(values, lambda n: _BY_NAME.get(normalise_name(n), pd.NA))
+    """Map country names (any case, no diacritics) or ISO3 codes to ISO3; unknown gives <NA>.
+
+    Names are looked up in the built-in list first, then among the embedded
+    countries' English names and codes.
+    """
+
+    def one(name: str):
+        key = normalise_name(name)
+        return _BY_NAME.get(key) or (_layer_names().get(key, pd.NA) if key else pd.NA)
+
+    return _map_unique(values, one)

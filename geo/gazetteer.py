@@ -12,16 +12,20 @@ as spaces), in three steps, best score kept per place:
    :data:`FUZZY_MIN`: the ratio, capped at 94.
 
 A country hint (ISO3 or name, or the text after a comma: ``"Saravan, Laos"``)
-keeps only places in that country; a hint outside the embedded countries
-finds nothing. A province hint ranks places in that province first. A name
-that matches nothing is "not found in the embedded gazetteer": we never guess.
+keeps only places in that country; a hint that names no country finds
+nothing. The gazetteer covers the world (GeoNames towns of 1000 or more
+people and every Natural Earth province). A province hint ranks places in
+that province first. A name that matches nothing is "not found in the
+embedded gazetteer": we never guess.
 
 Examples
 --------
 >>> best = place("Sarawan")
 >>> best["name"], best["iso3"], int(best["precision"]), float(best["score"])
 ('Saravan', 'IRN', 1, 100.0)
->>> place("Saravan, Laos") is None
+>>> place("Saravan, Laos")["iso3"]
+'LAO'
+>>> place("Saravan, Pakistan") is None
 True
 >>> place("Baluchistan")["kind"], int(place("Baluchistan")["precision"])
 ('province', 3)
@@ -35,7 +39,6 @@ import re
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from rapidfuzz import fuzz, process
 
 from geo import layers
@@ -54,6 +57,8 @@ __all__ = [
 FUZZY_MIN = 88.0
 NOT_FOUND = "not found in the embedded gazetteer"
 _STOP = {"and", "va", "e", "i", "of", "the", "al", "el", "province", "ostan"}
+_PROVINCE_PREFIX = "adm1-"
+
 #: What :func:`geocode` reports of each candidate, besides ``query``, ``place_id`` and ``source``.
 CANDIDATE_COLUMNS = [
     "name",
@@ -89,43 +94,23 @@ def loose_key(name: str) -> str:
 def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entries, names): one entry per place or province; one name row per spelling."""
     places = layers.places()
-    provinces = layers.provinces().dissolve(by="adm1_code", as_index=False, aggfunc="first")
-    reps = shapely.point_on_surface(provinces.geometry.to_numpy())
-    entries = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "name": places["name"],
-                    "kind": places["kind"],
-                    "iso3": places["iso3"],
-                    "admin1": places["admin1"],
-                    "latitude": places.geometry.y,
-                    "longitude": places.geometry.x,
-                    "precision": places["precision"].astype(int),
-                    "place_id": places["place_id"],
-                    "source": places["source"],
-                    "alt": places["alt_names"],
-                    "polygon": None,
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "name": provinces["name_en"],
-                    "kind": "province",
-                    "iso3": provinces["adm0_a3"],
-                    "admin1": provinces["name_en"],
-                    "latitude": shapely.get_y(reps),
-                    "longitude": shapely.get_x(reps),
-                    "precision": 3,
-                    "place_id": provinces["adm1_code"],
-                    "source": "provinces",
-                    "alt": provinces["name"],
-                    "polygon": provinces.geometry.to_numpy(),
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
+    province = (places["kind"] == "province").to_numpy()
+    ids = places["place_id"].astype(str)
+    entries = pd.DataFrame(
+        {
+            "name": places["name"],
+            "kind": places["kind"],
+            "iso3": places["iso3"],
+            "admin1": places["admin1"],
+            "latitude": places.geometry.y,
+            "longitude": places.geometry.x,
+            "precision": places["precision"].astype(int),
+            # a province's id is its Natural Earth adm1_code
+            "place_id": ids.where(~province, ids.str.removeprefix(_PROVINCE_PREFIX)),
+            "source": places["source"],
+            "alt": places["alt_names"],
+        }
+    ).reset_index(drop=True)
     entries["iso3"] = entries["iso3"].fillna("").astype(str)
     spellings = (entries["name"] + "|" + entries["alt"].fillna("")).str.split("|")
     names = spellings.explode().rename("spelling").to_frame()
@@ -138,6 +123,28 @@ def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
     return entries, names
 
 
+def _in_province(found: pd.DataFrame, hint) -> np.ndarray:
+    """Which candidates lie in the province a hint names (none for an empty hint)."""
+    if not isinstance(hint, str) or not hint.strip():
+        return np.zeros(len(found), dtype=bool)
+    codes = province_codes(pd.Series([hint] * len(found)), found["iso3"])
+    stated = codes.fillna("").to_numpy(dtype=object)
+    known = found["admin1_code"].fillna("").to_numpy(dtype=object)
+    return (stated == known) & (stated != "")
+
+
+def _province_polygons(found: pd.DataFrame) -> list:
+    """Look up the polygon of each province row (None for other places), per country."""
+    polygons = [None] * len(found)
+    rows = np.flatnonzero((found["kind"] == "province").to_numpy())
+    for iso3 in pd.unique(found["iso3"].to_numpy()[rows]):
+        table = layers.provinces(countries=[iso3]).drop_duplicates("adm1_code")
+        shapes = dict(zip(table["adm1_code"], table.geometry, strict=True))
+        for i in rows[found["iso3"].to_numpy()[rows] == iso3]:
+            polygons[i] = shapes.get(found["place_id"].iloc[i])
+    return polygons
+
+
 def _province_lookup(entries: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(ISO3, loose key of a province name or its alternate) to the province's ``place_id``."""
     provinces = entries[entries["kind"] == "province"]
@@ -145,15 +152,40 @@ def _province_lookup(entries: pd.DataFrame) -> dict[tuple[str, str], str]:
     for code, iso3, name, alt in zip(
         provinces["place_id"], provinces["iso3"], provinces["name"], provinces["alt"], strict=True
     ):
-        for spelling in (name, alt):
-            table[(iso3, loose_key(spelling))] = code
+        for spelling in [name, *str(alt or "").split("|")]:
+            key = loose_key(spelling)
+            if key:  # an empty alternate must not match an empty hint
+                table[(iso3, key)] = code
     return table
 
 
 def _province_code_table(entries: pd.DataFrame) -> pd.Series:
-    table = _province_lookup(entries)
-    keys = zip(entries["iso3"], entries["admin1"].fillna("").map(loose_key), strict=True)
+    table = _province_table()
+    keys = zip(entries["iso3"], _keys(entries["admin1"]), strict=True)
     return pd.Series([table.get(k) for k in keys], index=entries.index, dtype=object)
+
+
+def _keys(names: pd.Series) -> np.ndarray:
+    """:func:`loose_key` of every name, computed once per distinct name."""
+    codes, unique = pd.factorize(names.fillna("").astype(str))
+    return np.asarray([loose_key(u) for u in unique] + [""], dtype=object)[codes]
+
+
+@functools.cache
+def _province_table() -> dict[tuple[str, str], str]:
+    """(ISO3, loose key) of every province name and alternate to its ``adm1_code``."""
+    places = layers.places()
+    provinces = places[places["kind"] == "province"]
+    entries = pd.DataFrame(
+        {
+            "place_id": provinces["place_id"].astype(str).str.removeprefix(_PROVINCE_PREFIX),
+            "iso3": provinces["iso3"],
+            "name": provinces["name"],
+            "alt": provinces["alt_names"],
+            "kind": "province",
+        }
+    )
+    return _province_lookup(entries)
 
 
 def _country_hint(hint) -> str | None:
@@ -232,7 +264,7 @@ def geocode(
 
     Examples
     --------
-    >>> found = geocode(["Chah Bahar", "Koh-e-Sabz", "Atlantis"])
+    >>> found = geocode(["Chah Bahar", "Koh-e-Sabz", "Qxzvrt"])
     >>> found[["query", "name", "precision", "score"]].values.tolist()
     [['Chah Bahar', 'Chabahar', 1, 100.0], ['Koh-e-Sabz', 'Koh-e-Sabz', 3, 100.0]]
     """
@@ -255,13 +287,7 @@ def geocode(
         found["matched"] = hits["spelling"].to_numpy()
         found["score"] = hits["score"].to_numpy()
         found["query"] = str(query)
-        in_hint = np.zeros(len(found), dtype=bool)
-        if admin_hint is not None and isinstance(admin_hint, str) and admin_hint.strip():
-            codes = province_codes(pd.Series([admin_hint] * len(found)), found["iso3"])
-            stated = codes.fillna("").to_numpy(dtype=object)
-            known = found["admin1_code"].fillna("").to_numpy(dtype=object)
-            in_hint = (stated == known) & (stated != "")
-        found["_hint"] = ~in_hint
+        found["_hint"] = ~_in_province(found, admin_hint)
         found["_curated"] = found["source"] != "curated"
         found = found.sort_values(
             ["_hint", "score", "_curated", "precision"],
@@ -276,7 +302,8 @@ def geocode(
     if not frames:
         empty = pd.DataFrame(columns=[*_COLUMNS, "polygon"])
         return gpd.GeoDataFrame(empty, geometry=gpd.points_from_xy([], []), crs="EPSG:4326")
-    out = pd.concat(frames, ignore_index=True)[[*_COLUMNS, "polygon"]]
+    out = pd.concat(frames, ignore_index=True)[_COLUMNS]
+    out["polygon"] = _province_polygons(out)
     out["precision"] = out["precision"].astype(int)
     out["score"] = out["score"].astype(float)
     return gpd.GeoDataFrame(
@@ -374,7 +401,7 @@ def province_codes(names: pd.Series, iso3: pd.Series) -> pd.Series:
     ... ).tolist()
     ['PAK-1108', 'IRN-3247', <NA>]
     """
-    table = _province_lookup(_index()[0])
+    table = _province_table()
     pairs = pd.DataFrame(
         {
             "iso3": iso3.astype("string").fillna("").to_numpy(),

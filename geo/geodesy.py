@@ -14,6 +14,7 @@ __all__ = [
     "geodesic_inverse",
     "geodesic_km",
     "line_length_km",
+    "lon_span",
 ]
 
 WGS84 = Geod(ellps="WGS84")
@@ -203,3 +204,25 @@ def geodetic_from_ecef(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     theta = np.arctan2(z * _A_KM, p * b)
     lat = np.arctan2(z + ep2 * b * np.sin(theta) ** 3, p - _E2 * _A_KM * np.cos(theta) ** 3)
     return np.degrees(np.arctan2(y, x)), np.degrees(lat)
+
+
+def lon_span(lon) -> tuple[float, float]:
+    """West and east of the shortest arc holding the longitudes (``west <= east``).
+
+    East may exceed 180 when the arc crosses the antimeridian.
+
+    Examples
+    --------
+    >>> lon_span([179.0, -179.0, 178.5])
+    (178.5, 181.0)
+    >>> lon_span([10.0, 20.0])
+    (10.0, 20.0)
+    """
+    lon = np.sort(np.mod(np.asarray(lon, dtype="float64") + 180.0, 360.0) - 180.0)
+    if len(lon) == 0:
+        return (0.0, 0.0)
+    gaps = np.diff(np.append(lon, lon[0] + 360.0))
+    i = int(np.argmax(gaps))
+    if i == len(lon) - 1:  # the widest gap wraps round: no crossing
+        return (float(lon[0]), float(lon[-1]))
+    return (float(lon[i + 1]), float(lon[i] + 360.0))

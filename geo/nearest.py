@@ -14,6 +14,10 @@ The method, for each point:
 4. One exact inverse geodesic (GeographicLib via pyproj) from the point to
    that foot gives the distance and the azimuth.
 
+:class:`PairIndex` answers the same question for many borders at once (one
+index over the parts of every line, each part remembering its line), which is
+how ``--pair nearest`` finds each event's nearest border of any pair.
+
 Candidate sets are proven complete: if the k-th nearest vertex could still be
 an endpoint of the nearest edge, the query is repeated with a larger k.
 Everything is vectorised over points; the only Python loops run over chunks
@@ -33,7 +37,7 @@ from scipy.spatial import cKDTree
 from geo.errors import InputError
 from geo.geodesy import EARTH_RADIUS_KM, WGS84, densify_geodesic, ecef_km, geodetic_from_ecef
 
-__all__ = ["MAX_EDGE_KM", "LineIndex", "NearestResult", "line_index"]
+__all__ = ["MAX_EDGE_KM", "LineIndex", "NearestResult", "PairIndex", "line_index"]
 
 MAX_EDGE_KM = 1.0
 _CHUNK = 200_000
@@ -49,6 +53,9 @@ class NearestResult:
     nearest_lat: np.ndarray
     bearing_deg: np.ndarray
     left: np.ndarray
+    #: Part of the line (LineIndex) or row of the lines (PairIndex) holding
+    #: the nearest point; -1 where the point is NaN.
+    part: np.ndarray | None = None
 
 
 def _ranking_margin_km(chord_km: np.ndarray) -> np.ndarray:
@@ -78,18 +85,20 @@ class LineIndex:
         parts = [p for p in shapely.get_parts(line) if not p.is_empty]
         if not parts or any(p.geom_type != "LineString" for p in parts):
             raise InputError("border", None, "geometry", "needs a LineString or MultiLineString")
-        lons, lats, seg_start = [], [], []
+        lons, lats, seg_start, seg_part = [], [], [], []
         offset = 0
-        for part in parts:
+        for i, part in enumerate(parts):
             xy = shapely.get_coordinates(part)
             lon, lat = densify_geodesic(np.unwrap(xy[:, 0], period=360), xy[:, 1], MAX_EDGE_KM)
             lons.append(lon)
             lats.append(lat)
             seg_start.append(offset + np.arange(len(lon) - 1))
+            seg_part.append(np.full(len(lon) - 1, i))
             offset += len(lon)
         self.lon = np.concatenate(lons)
         self.lat = np.concatenate(lats)
         self.seg_a = np.concatenate(seg_start)
+        self.seg_part = np.concatenate(seg_part)
         self.seg_b = self.seg_a + 1
         n = len(self.lon)
         # edge before and after each vertex (-1 at the ends of a part)
@@ -117,7 +126,7 @@ class LineIndex:
             ``distance_km``; ``nearest_lon``/``nearest_lat`` of the nearest
             point on the line; ``bearing_deg``, the azimuth from the point to
             it in [0, 360) (NaN on the line); ``left``, True when the point is
-            left of the line's direction.
+            left of the line's direction; ``part``, the part of the line.
         """
         lon = np.asarray(lon, dtype="float64").ravel()
         lat = np.asarray(lat, dtype="float64").ravel()
@@ -127,12 +136,14 @@ class LineIndex:
         nlat = np.full(n, np.nan)
         bearing = np.full(n, np.nan)
         left = np.zeros(n, dtype=bool)
+        part = np.full(n, -1)
         ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
         for start in range(0, len(ok), _CHUNK):
             rows = ok[start : start + _CHUNK]
-            d, x, y, b, s = self._solve(lon[rows], lat[rows], _K)
+            d, x, y, b, s, seg = self._solve(lon[rows], lat[rows], _K)
             dist[rows], nlon[rows], nlat[rows], bearing[rows], left[rows] = d, x, y, b, s
-        return NearestResult(dist, nlon, nlat, bearing, left)
+            part[rows] = self.seg_part[seg]
+        return NearestResult(dist, nlon, nlat, bearing, left, part)
 
     def _solve(self, lon, lat, k):
         n_vert = len(self.lon)
@@ -180,7 +191,7 @@ class LineIndex:
                     arr[r[better]] = new[better]
         left = self._left_of(p, seg, tt)
         bearing = np.where(dist > 1e-9, np.mod(az, 360.0), np.nan)
-        return dist, flon, flat, bearing, left
+        return dist, flon, flat, bearing, left, seg
 
     def _exact(self, lon, lat, seg, t):
         # the chord foot, lifted to the surface, lies on the edge's normal
@@ -214,6 +225,56 @@ class LineIndex:
     def _left_of_edge(self, p, seg):
         normal = np.cross(self.xyz[self.seg_a[seg]], self.xyz[self.seg_b[seg]])
         return np.einsum("nj,nj->n", p, normal) > 0
+
+
+class PairIndex:
+    """Exact nearest point on any of many lines, and which line holds it.
+
+    One :class:`LineIndex` over the parts of every line: a query costs about
+    what one query against a single line of the same total length costs.
+
+    Parameters
+    ----------
+    lines : sequence of shapely (Multi)LineString
+        EPSG:4326; edges are read as geodesics. Empty lines are skipped.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> index = PairIndex([LineString([(0, 0), (0, 1)]), LineString([(2, 0), (2, 1)])])
+    >>> res = index.nearest([1.6, 0.2], [0.5, 0.5])
+    >>> res.part.tolist(), bool(res.left[0]), bool(res.left[1])
+    ([1, 0], True, False)
+    """
+
+    def __init__(self, lines) -> None:
+        lines = list(lines)
+        parts, owner = [], []
+        for row, line in enumerate(lines):
+            if line is None:
+                continue
+            for piece in shapely.get_parts(line):
+                if not piece.is_empty:
+                    parts.append(piece)
+                    owner.append(row)
+        if not parts:
+            raise InputError("border", None, "geometry", "needs at least one line")
+        self.n_lines = len(lines)
+        if len(lines) == 1:  # one line: share the cached index of that line
+            self.index = line_index(lines[0])
+            self.owner = np.zeros(len(shapely.get_parts(lines[0])), dtype=int)
+        else:
+            self.index = LineIndex(shapely.MultiLineString(parts))
+            self.owner = np.asarray(owner, dtype=int)
+
+    def nearest(self, lon: ArrayLike, lat: ArrayLike) -> NearestResult:
+        """As :meth:`LineIndex.nearest`; ``part`` is the position of the nearest line."""
+        res = self.index.nearest(lon, lat)
+        owner = np.append(self.owner, -1)  # NaN points have part -1
+        which = owner[np.where(res.part >= 0, res.part, len(self.owner))]
+        return NearestResult(
+            res.distance_km, res.nearest_lon, res.nearest_lat, res.bearing_deg, res.left, which
+        )
 
 
 @functools.lru_cache(maxsize=16)

@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -23,19 +22,20 @@ import pandas as pd
 import shapely
 
 from geo import layers
-from geo.errors import InputError
+from geo.country_codes import EMBEDDED as layers_codes
+from geo.errors import InputError, LayerError
 from geo.geodesy import geodesic_km
 from geo.nearest import line_index
+from geo.placement import containing_polygon, event_provinces
 from geo.precision import precision_extent
+from geo.sites import resolve_sites
 from geo.theatre import Theatre, as_theatre
 from geo.zones import assign_zone
 
 __all__ = [
     "ANALYSIS_COLUMNS",
     "analyze",
-    "containing_polygon",
     "distance_to_line_km",
-    "locate",
     "nearest_lines",
     "site_column",
     "site_distances",
@@ -43,7 +43,6 @@ __all__ = [
     "summarize",
 ]
 
-_PREPARED = threading.Lock()
 
 ANALYSIS_COLUMNS = [
     "border_distance_km",
@@ -63,6 +62,7 @@ ANALYSIS_COLUMNS = [
     "zone_max_km",
     "incursion_km",
     "incursion_border",
+    "border_pair",
 ]
 
 
@@ -93,43 +93,6 @@ def distance_to_line_km(lon, lat, line: shapely.Geometry):
     return res.distance_km, res.nearest_lon, res.nearest_lat, res.bearing_deg
 
 
-def locate(lon: np.ndarray, lat: np.ndarray, polygons: gpd.GeoDataFrame, column: str) -> np.ndarray:
-    """Value of ``column`` of the polygon containing each point (None outside all).
-
-    Parameters
-    ----------
-    lon, lat : numpy.ndarray
-    polygons : GeoDataFrame
-        Non-overlapping polygons in EPSG:4326.
-    column : str
-
-    Returns
-    -------
-    numpy.ndarray of object
-    """
-    found = containing_polygon(lon, lat, polygons.geometry.to_numpy())
-    values = np.append(polygons[column].to_numpy(dtype=object), None)
-    return values[found]
-
-
-def containing_polygon(lon: np.ndarray, lat: np.ndarray, geoms: np.ndarray) -> np.ndarray:
-    """Position of the polygon containing each point, or ``len(geoms)`` outside all.
-
-    Loops over polygons, not points: each polygon is prepared once and tested
-    against the points inside its bounding box.
-    """
-    out = np.full(len(lon), len(geoms))
-    with _PREPARED:  # GEOS prepared geometries are shared and not thread-safe
-        for i, geom in enumerate(geoms):
-            minx, miny, maxx, maxy = geom.bounds
-            cand = np.flatnonzero((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
-            if cand.size == 0:
-                continue
-            shapely.prepare(geom)
-            out[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = i
-    return out
-
-
 def _points(events: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(events, gpd.GeoDataFrame):
         raise InputError("events", None, None, "needs a GeoDataFrame of points")
@@ -146,7 +109,7 @@ def _points(events: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _area_intervals(
-    border_line, areas: np.ndarray, names: np.ndarray, polygons: gpd.GeoDataFrame, key: str
+    theatre: Theatre, areas: np.ndarray, names: np.ndarray, polygons: gpd.GeoDataFrame, key: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Min and max distance to the border over the province/country each event names."""
     lo = np.full(len(names), np.nan)
@@ -158,8 +121,8 @@ def _area_intervals(
         geom = table.loc[name]
         geom = geom.iloc[0] if isinstance(geom, gpd.GeoSeries) else geom
         xy = shapely.get_coordinates(geom)
-        d = distance_to_line_km(xy[:, 0], xy[:, 1], border_line)[0]
-        touches = shapely.intersects(geom, border_line) or d.min() < 1e-3
+        d = theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km
+        touches = d.min() < 1e-3 or shapely.intersects(geom, theatre.line)
         rows = names == name
         lo[rows] = 0.0 if touches else d.min()
         hi[rows] = d.max()
@@ -207,12 +170,13 @@ def analyze(
     """
     theatre = as_theatre(theatre)
     lon, lat = _points(events)
-    res = line_index(theatre.line).nearest(lon, lat)
-    provs = provinces if provinces is not None else layers.provinces()
+    res = theatre.index.nearest(lon, lat)
+    provs = provinces if provinces is not None else event_provinces(lon, lat, theatre)
     found = containing_polygon(lon, lat, provs.geometry.to_numpy())
     admin1 = np.append(provs["name_en"].to_numpy(dtype=object), None)[found]
     admin1_iso3 = np.append(provs["adm0_a3"].to_numpy(dtype=object), None)[found]
-    line_side, side = _sides(res, admin1_iso3, theatre)
+    rows = _border_rows(theatre, res)
+    line_side, side = _sides(res, admin1_iso3, theatre, rows)
     radius, lo, hi, basis = _intervals(events, res.distance_km, admin1, admin1_iso3, provs, theatre)
 
     out = events.copy()
@@ -233,26 +197,44 @@ def analyze(
     zones = assign_zone(res.distance_km, theatre.zones_km)
     for col in zones.columns:
         out[col] = pd.Series(zones[col].array, index=out.index)
-    line_row = theatre.border if theatre.embedded else None
     out["incursion_km"], out["incursion_border"] = _incursion(
-        out, lon, lat, line_row, res.distance_km
+        out, lon, lat, rows["key"], res.distance_km
     )
+    out["border_pair"] = rows["pair"]
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
     out.attrs["border_pair"] = theatre.pair
     out.attrs["border_length_km"] = theatre.length_km
     return out
 
 
-def _sides(res, admin1_iso3: np.ndarray, theatre: Theatre) -> tuple[np.ndarray, np.ndarray]:
-    """Side of the line, and the side: the country for an embedded pair, else left/right."""
+def _border_rows(theatre: Theatre, res) -> dict[str, np.ndarray]:
+    """Per event: the pair of its nearest border, that pair's left/right codes and sorted key."""
+    border = theatre.border
+    n = len(border)
+    pick = np.where(res.part >= 0, res.part, n)
+
+    def column(name):
+        values = border[name].to_numpy(dtype=object) if name in border else np.full(n, None)
+        return np.append(values, None)[pick]
+
+    left, right = column("left_iso3"), column("right_iso3")
+    keys = np.array(
+        [None if a is None else "-".join(sorted((a, b))) for a, b in zip(left, right, strict=True)],
+        dtype=object,
+    )
+    pair = column("pair") if theatre.is_nearest else np.where(pick < n, theatre.pair, None)
+    return {"pair": pair, "left": left, "right": right, "key": keys}
+
+
+def _sides(res, admin1_iso3: np.ndarray, theatre: Theatre, rows: dict) -> tuple:
+    """Side of the line, and the side: the country for embedded borders, else left/right."""
     line_side = np.where(res.left, "left", "right").astype(object)
     line_side[np.isnan(res.distance_km)] = None
     if not theatre.embedded:
         return line_side, line_side.copy()
     side = admin1_iso3.copy()
-    left, right = theatre.countries
     at_sea = pd.isna(side) & (res.distance_km <= max(theatre.zones_km))
-    side[at_sea] = np.where(res.left[at_sea], left, right)
+    side[at_sea] = np.where(res.left[at_sea], rows["left"][at_sea], rows["right"][at_sea])
     return line_side, side
 
 
@@ -261,25 +243,33 @@ def _intervals(events, dist, admin1, admin1_iso3, provs, theatre: Theatre):
     radius, area = precision_extent(events)
     lo = np.maximum(dist - radius, 0.0)
     hi = dist + radius
-    for kind, polygons, key, own in (
-        ("province", provs, "name_en", events.get("admin1")),
-        ("country", layers.countries(), "iso3", events.get("iso3")),
+    for kind, key, own in (
+        ("province", "name_en", events.get("admin1")),
+        ("country", "iso3", events.get("iso3")),
     ):
         rows = area == kind
         if rows.any():
             located = admin1 if kind == "province" else admin1_iso3
             named = pd.Series(own if own is not None else None, index=events.index, dtype=object)
+            polygons = provs if kind == "province" else _countries(named[rows], located[rows])
             known = named.isin(polygons[key]).to_numpy()
             names = np.where(known, named.to_numpy(dtype=object), located)
             where = np.where(rows, kind, "")
-            a_lo, a_hi = _area_intervals(theatre.line, where, names, polygons, key)
+            a_lo, a_hi = _area_intervals(theatre, where, names, polygons, key)
             lo = np.where(rows, a_lo, lo)
             hi = np.where(rows, a_hi, hi)
     basis = np.where(area != "", area, np.where(radius > 0, "circle", "point")).astype(object)
     return radius, lo, hi, basis
 
 
-def _incursion(out, lon, lat, line_row, dist):
+def _countries(named: pd.Series, located: np.ndarray) -> gpd.GeoDataFrame:
+    """Outlines of only the countries country-level events name or lie in."""
+    wanted = {str(c).upper() for c in [*named.dropna(), *located] if c is not None and c == c}
+    known = wanted & set(layers_codes())
+    return layers.countries(sorted(known)) if known else layers.countries([])
+
+
+def _incursion(out, lon, lat, nearest_key: np.ndarray, dist):
     """Depth of each cross-border strike from the border its two countries share."""
     depth = np.full(len(out), np.nan)
     via = np.full(len(out), None, dtype=object)
@@ -291,22 +281,21 @@ def _incursion(out, lon, lat, line_row, dist):
     cross = (attacker != "") & (struck != "") & (attacker != struck)
     if not cross.any():
         return depth, via
-    known = set(layers.pairs())
     pairs = pd.DataFrame({"a": attacker[cross], "b": struck[cross]}, index=np.flatnonzero(cross))
     for (a, b), rows in pairs.groupby(["a", "b"]).groups.items():
         key = "-".join(sorted((a, b)))  # codes are compared whole, never split
-        if key not in known:
-            continue
         rows = np.asarray(rows)
-        this = line_row is not None and key == "-".join(
-            sorted((line_row["left_iso3"].iloc[0], line_row["right_iso3"].iloc[0]))
-        )
-        if this:
-            depth[rows] = dist[rows]
-        else:
-            other = layers.border(a, b).geometry.iloc[0]
-            depth[rows] = distance_to_line_km(lon[rows], lat[rows], other)[0]
-        via[rows] = key
+        this = nearest_key[rows] == key  # measured already: the event's own border
+        depth[rows[this]] = dist[rows[this]]
+        via[rows[this]] = key
+        if not this.all():
+            try:
+                other = layers.border(a, b).geometry.iloc[0]
+            except LayerError:  # the two share no land border
+                continue
+            far = rows[~this]
+            depth[far] = distance_to_line_km(lon[far], lat[far], other)[0]
+            via[far] = key
     return depth, via
 
 
@@ -424,23 +413,7 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
 
 
 def _site_points(sites: Iterable) -> dict[str, tuple[float, float]]:
-    places = layers.places()
-    names = places["name"].str.casefold()
-    alts = places["alt_names"].str.casefold().str.split("|")
-    found = {}
-    for site in sites:
-        if not isinstance(site, str):
-            name, x, y = site
-            found[str(name)] = (float(x), float(y))
-            continue
-        key = site.casefold()
-        hit = places[(names == key) | alts.apply(lambda a, k=key: k in a)]
-        if hit.empty:
-            raise InputError("sites", None, None, f"{site!r} not found in the embedded gazetteer")
-        curated = hit[hit["source"] == "curated"]
-        geom = (curated if not curated.empty else hit).geometry.iloc[0]
-        found[site] = (geom.x, geom.y)
-    return found
+    return resolve_sites(sites)
 
 
 def site_column(name: str) -> str:

@@ -14,6 +14,10 @@ Examples
 [58.9, 23.2, 65.3, 31.9]
 >>> Theatre.from_pair("pak-irn").countries
 ('PAK', 'IRN')
+
+:meth:`Theatre.nearest` is the theatre of every land border at once: each
+event is measured to the nearest border of any pair (``border_pair`` names
+it). Its index over all borders is built once per process and cached.
 """
 
 from __future__ import annotations
@@ -26,18 +30,23 @@ import geopandas as gpd
 import shapely
 
 from geo import layers
-from geo.errors import InputError
-from geo.geodesy import line_length_km
+from geo.country_codes import countries_at, country_table
+from geo.errors import InputError, ParameterError
+from geo.geodesy import line_length_km, lon_span
+from geo.nearest import PairIndex
+from geo.sites import Site, border_sites, resolve_sites
 from geo.zones import DEFAULT_ZONES_KM, parse_zones
 
 __all__ = [
     "DEFAULT_PAIR",
     "DEFAULT_SITES",
+    "NEAREST",
     "PAD_DEG",
-    "Site",
     "Theatre",
     "as_theatre",
     "border_line_frame",
+    "neighbours",
+    "world_index",
 ]
 
 #: The border every command uses when none is named.
@@ -46,9 +55,8 @@ DEFAULT_PAIR = "IRN-PAK"
 DEFAULT_SITES = ("Chabahar", "Gwadar Port")
 #: The theatre's bounds are the border's bounding box grown by this many degrees.
 PAD_DEG = 2.0
-
-#: A site is a gazetteer name, or ``(name, lon, lat)``.
-Site = str | tuple[str, float, float]
+#: ``--pair nearest``: every event measured to the nearest border of any pair.
+NEAREST = "nearest"
 
 
 def border_line_frame(border: gpd.GeoDataFrame, name: str = "custom") -> gpd.GeoDataFrame:
@@ -130,12 +138,16 @@ class Theatre:
         Parameters
         ----------
         pair : str
-            Two ISO3 codes, ``"IRN-PAK"``; the first country is on the left.
+            Two countries, ``"IRN-PAK"`` (codes or names, as
+            :func:`geo.layers.parse_pair` reads them); the first country is
+            on the left. :data:`NEAREST` (``"nearest"``) gives
+            :meth:`nearest`.
         zones_km : sequence of float or str, optional
             Zone edges (default :data:`~geo.zones.DEFAULT_ZONES_KM`).
         sites : sequence, optional
             Sites to measure to; by default :data:`DEFAULT_SITES` for the
-            default pair and none for others.
+            default pair, and for others up to three towns near the border
+            (:func:`border_sites`).
 
         Returns
         -------
@@ -146,12 +158,41 @@ class Theatre:
         LayerError
             For a pair that shares no embedded border (the message lists those that do).
         """
+        if str(pair).strip().casefold() == NEAREST:
+            return cls.nearest(zones_km=zones_km, sites=sites)
         a, b = layers.parse_pair(pair)
         border = layers.border(a, b)
         key = f"{a}-{b}"
         if sites is None:
-            sites = DEFAULT_SITES if key == DEFAULT_PAIR else ()
+            sites = DEFAULT_SITES if key == DEFAULT_PAIR else border_sites(border)
         return cls(key, border, parse_zones(zones_km), tuple(sites))
+
+    @classmethod
+    def nearest(
+        cls,
+        *,
+        zones_km: Sequence[float] | str | None = None,
+        sites: Sequence[Site] | None = None,
+    ) -> Theatre:
+        """Build the theatre of every land border: each event is measured to the nearest.
+
+        ``border`` holds every pair (one row each); :attr:`index` is the one
+        index over all of them, built once per process (:func:`world_index`).
+
+        Parameters
+        ----------
+        zones_km : sequence of float or str, optional
+            Zone edges, applied to the distance to the nearest border.
+        sites : sequence, optional
+            Sites to measure to (none by default).
+
+        Returns
+        -------
+        Theatre
+            ``pair`` is :data:`NEAREST`; ``countries`` is empty.
+        """
+        border = _all_borders()
+        return cls(NEAREST, border, parse_zones(zones_km), tuple(sites or ()))
 
     @classmethod
     def from_border(
@@ -183,50 +224,185 @@ class Theatre:
 
     @property
     def embedded(self) -> bool:
-        """True for an embedded pair (sides are ISO3 codes), False for a user line."""
+        """True for embedded borders (sides are ISO3 codes), False for a user line."""
         return self.border["left_iso3"].iloc[0] is not None
 
     @property
+    def is_nearest(self) -> bool:
+        """True for the theatre of every border (:meth:`nearest`)."""
+        return self.pair == NEAREST
+
+    @property
     def countries(self) -> tuple[str, ...]:
-        """ISO3 codes of the left and right countries; empty for a user line."""
-        if not self.embedded:
+        """ISO3 codes of the left and right countries; empty for a user line or ``nearest``."""
+        if not self.embedded or self.is_nearest:
             return ()
         return (str(self.border["left_iso3"].iloc[0]), str(self.border["right_iso3"].iloc[0]))
 
-    @property
+    @functools.cached_property
     def line(self) -> shapely.Geometry:
-        """The border as one (Multi)LineString, EPSG:4326."""
-        return self.border.geometry.iloc[0]
+        """The border as one (Multi)LineString, EPSG:4326 (every border for ``nearest``)."""
+        if len(self.border) == 1:
+            return self.border.geometry.iloc[0]
+        parts = shapely.get_parts(self.border.geometry.to_numpy())
+        return shapely.MultiLineString(list(parts[~shapely.is_empty(parts)]))
+
+    @functools.cached_property
+    def index(self) -> PairIndex:
+        """Exact nearest-border index of the theatre; ``part`` is the row of :attr:`border`."""
+        if self.is_nearest:
+            return world_index()
+        return PairIndex([self.line])
 
     @functools.cached_property
     def length_km(self) -> float:
-        """Geodesic length of the border on WGS84."""
+        """Geodesic length of the border on WGS84 (of every border for ``nearest``)."""
+        if len(self.border) > 1 and "length_km" in self.border:
+            return float(self.border["length_km"].sum())
         return float(line_length_km(self.line))
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        """The border's bounding box grown by :data:`PAD_DEG` (west, south, east, north)."""
-        w, s, e, n = self.border.total_bounds
-        return (
-            float(max(w - PAD_DEG, -180.0)),
-            float(max(s - PAD_DEG, -90.0)),
-            float(min(e + PAD_DEG, 180.0)),
-            float(min(n + PAD_DEG, 90.0)),
-        )
+        """The border's bounding box grown by :data:`PAD_DEG` (west, south, east, north).
+
+        Longitudes are in [-180, 180]; a border across the antimeridian has
+        ``west > east`` here (:attr:`extent` is the continuous box).
+        """
+        w, s, e, n = self.extent
+        return (w, s, e - 360.0 if e > 180.0 else e, n)
 
     @functools.cached_property
+    def extent(self) -> tuple[float, float, float, float]:
+        """Continuous box of the border grown by :data:`PAD_DEG`, ``west < east``.
+
+        Longitudes run over the shortest arc that holds the border, so a
+        border across 180° gives, say, ``(177.0, 58.0, 183.0, 63.0)``.
+        """
+        xy = shapely.get_coordinates(self.border.geometry.to_numpy())
+        w, e = lon_span(xy[:, 0])
+        s = max(float(xy[:, 1].min()) - PAD_DEG, -90.0)
+        n = min(float(xy[:, 1].max()) + PAD_DEG, 90.0)
+        if e <= 180.0:  # not across the antimeridian: stay within [-180, 180]
+            return (max(w - PAD_DEG, -180.0), s, min(e + PAD_DEG, 180.0), n)
+        return (w - PAD_DEG, s, e + PAD_DEG, n)
+
+    @property
     def names(self) -> dict[str, str]:
-        """English name of every embedded country by ISO3 code."""
-        countries = layers.countries()
-        return dict(zip(countries["iso3"], countries["name"], strict=True))
+        """English name of every embedded country by ISO3 code (no geometry is read)."""
+        return _names()
 
     @property
     def label(self) -> str:
         """``"Iran\u2013Pakistan"`` (en dash) for an embedded pair, else the line's name."""
-        if not self.embedded:
-            return self.pair
+        if not self.countries:
+            return "nearest border" if self.is_nearest else self.pair
         a, b = self.countries
         return f"{self.names.get(a, a)}\u2013{self.names.get(b, b)}"
+
+    @functools.cached_property
+    def site_points(self) -> dict[str, tuple[float, float]]:
+        """``{name: (lon, lat)}`` of :attr:`sites` (gazetteer names resolved)."""
+        return resolve_sites(self.sites)
+
+    def region(self, analyzed: gpd.GeoDataFrame | None = None) -> tuple[str, ...]:
+        """Countries a view of the theatre draws: never the whole world.
+
+        The pair's countries and their neighbours (for a user's line, the
+        countries whose box holds it), plus the countries the analysed events
+        lie in and, for ``nearest``, both countries of every border an event
+        is nearest to.
+
+        Parameters
+        ----------
+        analyzed : GeoDataFrame, optional
+            Output of :func:`geo.proximity.analyze`.
+
+        Returns
+        -------
+        tuple of str
+            Sorted ISO3 codes.
+
+        Examples
+        --------
+        >>> Theatre.from_pair("IRN-PAK").region()
+        ('AFG', 'ARM', 'AZE', 'CHN', 'IND', 'IRN', 'IRQ', 'PAK', 'TKM', 'TUR')
+        """
+        codes = set(self.countries)
+        for code in self.countries:
+            codes.update(neighbours(code))
+        if not self.embedded:  # a user's line: the countries whose box holds it
+            xy = shapely.get_coordinates(self.border.geometry.to_numpy())
+            codes.update(countries_at(xy[:, 0], xy[:, 1]))
+        if analyzed is not None:
+            for col in ("admin1_iso3", "side"):
+                if col in analyzed:
+                    codes.update(
+                        str(c) for c in analyzed[col].dropna().unique() if len(str(c)) == 3
+                    )
+            if self.is_nearest and "border_pair" in analyzed:
+                for key in analyzed["border_pair"].dropna().unique():
+                    codes.update(str(key).split("-"))
+        return tuple(sorted(codes & set(_names())))
+
+    def single(self, what: str) -> Theatre:
+        """Return the theatre if it has one line; else refuse with a one-line reason.
+
+        Parameters
+        ----------
+        what : str
+            What needs the single line, such as ``"the figure"``.
+
+        Raises
+        ------
+        ParameterError
+            For the theatre of every border (``theatre``).
+        """
+        if self.is_nearest:
+            raise ParameterError(
+                "theatre",
+                f"{what} needs one border pair; 'nearest' measures to every border",
+            )
+        return self
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    table = country_table()
+    return dict(zip(table["iso3"].astype(str), table["name"].astype(str), strict=True))
+
+
+@functools.cache
+def _all_borders_cached() -> gpd.GeoDataFrame:
+    frame = layers.borders()
+    cols = [c for c in ("pair", "left_iso3", "right_iso3", "length_km") if c in frame]
+    return frame[[*cols, frame.geometry.name]].reset_index(drop=True)
+
+
+def _all_borders() -> gpd.GeoDataFrame:
+    return _all_borders_cached().copy()
+
+
+@functools.cache
+def world_index() -> PairIndex:
+    """Return the index of every embedded land border (built once per process, cached).
+
+    ``part`` of its answers is the row of :func:`geo.layers.borders`
+    (as in :meth:`Theatre.nearest`'s ``border``).
+    """
+    return PairIndex(_all_borders_cached().geometry.to_numpy())
+
+
+def neighbours(iso3: str) -> list[str]:
+    """Codes of the countries sharing a land border with ``iso3``.
+
+    Examples
+    --------
+    >>> neighbours("IRN")
+    ['AFG', 'ARM', 'AZE', 'IRQ', 'PAK', 'TKM', 'TUR']
+    """
+    code = str(iso3).upper()
+    table = layers.border_table(code)
+    return sorted((set(table["left_iso3"]) | set(table["right_iso3"])) - {code})
 
 
 def as_theatre(theatre: Theatre | str | None) -> Theatre:

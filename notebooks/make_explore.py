@@ -44,6 +44,7 @@ GeoPackage for GIS. Everything runs offline from the embedded layers."""),
 import tempfile
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 
@@ -129,6 +130,35 @@ work = Path(tempfile.mkdtemp(prefix="bordermap-"))
 gpkg = geo.export_gpkg(work / "january-2024.gpkg", analyzed, theatre)
 print(f"wrote {gpkg.name}: {gpkg.stat().st_size / 1e6:.1f} MB")
 pd.DataFrame(pyogrio.list_layers(gpkg), columns=["layer", "geometry"])"""),
+    md("""\
+## A second border, and the nearest border of any pair
+
+Any pair works the same way (codes in either order, or names). The events here are
+**synthetic**: points drawn at random within 60 km of the Afghanistan-Pakistan border,
+not real incidents. Sites default to towns near the border. `"nearest"` measures each
+event to its nearest land border of any pair and names it in `border_pair`."""),
+    code("""\
+import numpy as np
+import shapely
+
+second = geo.Theatre.from_pair("PAK-AFG")
+rng = np.random.default_rng(7)
+ring = shapely.buffer(second.line, 0.5)  # about 50 km, in degrees: only to draw points
+xy = []
+while len(xy) < 40:
+    x, y = rng.uniform(ring.bounds[0], ring.bounds[2]), rng.uniform(ring.bounds[1], ring.bounds[3])
+    if ring.contains(shapely.Point(x, y)):
+        xy.append((x, y))
+synthetic = gpd.GeoDataFrame(
+    {"event_id": [f"SYN{i:03d}" for i in range(len(xy))], "fatalities": 0,
+     "event_date": pd.Timestamp("2024-01-01"), "location": "synthetic"},
+    geometry=[shapely.Point(p) for p in xy], crs="EPSG:4326")
+second_analyzed = geo.analyze(synthetic, second)
+print(second.label, [name for name, *_ in second.sites])
+summarize(second_analyzed, ("zone", "side"))"""),
+    code("""\
+nearest = geo.analyze(synthetic, "nearest")
+summarize(nearest, ("border_pair", "side"))"""),
 ]
 
 

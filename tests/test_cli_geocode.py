@@ -17,14 +17,14 @@ def test_geocode_table(runner):
 
 
 def test_geocode_json_and_not_found(runner):
-    result = runner.invoke(cli, ["geocode", "Sarawan", "Saravan, Laos", "-f", "json"])
+    result = runner.invoke(cli, ["geocode", "Sarawan", "Saravan, Pakistan", "-f", "json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data[0]["status"] == "found"
     best = data[0]["candidates"][0]
     assert best["name"] == "Saravan" and best["iso3"] == "IRN" and best["precision"] == 1
     assert data[1] == {
-        "query": "Saravan, Laos",
+        "query": "Saravan, Pakistan",
         "status": "not found in the embedded gazetteer",
         "candidates": [],
     }

@@ -22,14 +22,27 @@ def test_layers_json_is_machine_readable(runner):
     assert result.exit_code == 0
     doc = json.loads(result.output)
     by_name = {r["layer"]: r for r in doc["layers"]}
-    assert by_name["provinces"]["features"] > 100
-    assert set(by_name["borders"]["lengths_km"]) == {
-        "AFG-IRN",
-        "AFG-PAK",
-        "IRN-IRQ",
-        "IRN-PAK",
-        "IRQ-SYR",
-    }
+    assert by_name["provinces"]["features"] > 3000
+    assert by_name["countries"]["features"] == 250
+    assert {"AFG-IRN", "AFG-PAK", "IRN-IRQ", "IRN-PAK", "IRQ-SYR", "SDN-TCD"} <= set(
+        by_name["borders"]["lengths_km"]
+    )
+    assert len(doc["borders"]) == by_name["borders"]["features"]
+
+
+@pytest.mark.parametrize("country", ["SDN", "Sudan", "sdn"])
+def test_layers_country_lists_only_its_borders(runner, country):
+    result = runner.invoke(cli, ["layers", "--country", country, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    pairs = {r["pair"] for r in json.loads(result.output)["borders"]}
+    assert "SDN-TCD" in pairs and "EGY-SDN" in pairs
+    assert all("SDN" in p.split("-") for p in pairs)
+
+
+def test_layers_unknown_country_is_one_error_line(runner):
+    result = runner.invoke(cli, ["layers", "--country", "Atlantis"])
+    assert result.exit_code != 0
+    assert "unknown country code(s) Atlantis" in result.output
 
 
 def test_layers_build_subcommand_is_gone(runner):

@@ -51,10 +51,10 @@ def test_bad_options_are_one_line_errors(runner, tmp_path):
     assert result.exit_code == 2 and "Invalid value for '--zones'" in result.stderr
     result = runner.invoke(cli, ["map", "--pair", "PAK-SYR", "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [
-        "Error: PAK and SYR share no embedded border; pairs that do: "
-        "AFG-IRN, AFG-PAK, IRN-IRQ, IRN-PAK, IRQ-SYR"
-    ]
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: PAK and SYR share no embedded border")
+    # it names each country's real neighbours
+    assert "AFG-PAK" in line and "IRN-PAK" in line and "IRQ-SYR" in line
     assert "Traceback" not in result.output and not out.exists()
 
 
@@ -110,5 +110,5 @@ def test_unwritable_out_folder_is_a_one_line_error(runner, tmp_path):
     out = blocker / "m.html"
     result = runner.invoke(cli, ["map", "-o", str(out), "--quiet"])
     assert result.exit_code == 1, result.output
-    assert result.stderr.strip().splitlines() == [f"Error: {blocker}: File exists"]
+    assert result.stderr.strip().splitlines() == [f"Error: {out}: its folder cannot be created"]
     assert "Traceback" not in result.output

@@ -357,10 +357,19 @@ def test_every_defect_kind(tmp_path):
     }
     assert "Kerman" in table.problems.set_index("row").loc[10, "message"]
     assert "already at row 1" in table.problems.set_index("row").loc[5, "message"]
-    # warnings keep the row, errors reject it; Laos is not checked and not flagged
+    # warnings keep the row, errors reject it; the Laos row is checked (world layers) and clean
     assert table.events["event_id"].tolist() == ["ok", "near", "adm", "laos"]
     assert sorted(table.rejects["row"]) == [2, 3, 4, 5, 6, 7, 8, 11]
-    assert any("LAO (1)" in n for n in table.notes)
+    assert not any("LAO" in n for n in table.notes)
+
+
+def test_only_codes_that_name_no_country_go_unchecked(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("id,lat,lon,iso3\na,15.7,106.4,LAO\nb,-1.68,29.23,COD\nc,10,10,ZZZ\n")
+    table = read_events(path)
+    assert table.rejects.empty and len(table.events) == 3
+    assert any("ZZZ (1)" in n for n in table.notes)
+    assert not any("LAO" in n or "COD" in n for n in table.notes)
 
 
 def test_swap_detected_only_when_swap_lands_in_country(tmp_path):
@@ -378,10 +387,10 @@ def test_placement_from_location_names(tmp_path):
     rows = [
         ["a", "", "", "Iran", "Sistan and Baluchestan", "Sarawan"],
         ["b", "", "", "Pakistan", "", "Baluchistan"],
-        ["c", "", "", "Laos", "", "Saravan"],
-        ["d", "", "", "", "", "Atlantis"],
-        ["e", "", "", "Narnia", "", "Saravan"],  # unknown country: no guess in the region
-        ["f", "", "", "", "", "Saravan"],  # no country at all: the embedded region
+        ["c", "", "", "Laos", "", "Saravan"],  # the world gazetteer: Salavan, Laos
+        ["d", "", "", "", "", "Qxzvrt Jklm"],
+        ["e", "", "", "Pakistan", "", "Saravan"],  # no Saravan in Pakistan: no guess
+        ["f", "", "", "", "", "Saravan"],  # no country at all: the best match
     ]
     path = write_rows(
         tmp_path / "names.csv", ["id", "lat", "lon", "country", "admin1", "location"], rows
@@ -394,7 +403,7 @@ def test_placement_from_location_names(tmp_path):
     assert ev.loc["a", "geo_precision"] == 1
     assert ev.loc["b", "geo_precision"] == 3  # province
     reasons = table.rejects.set_index("event_id")["reason"]
-    assert "not found in the embedded gazetteer" in reasons["c"]
+    assert ev.loc["c", "latitude"] == pytest.approx(15.9, abs=0.5)  # Laos, not Iran
     assert "not found in the embedded gazetteer" in reasons["d"]
     assert "not found in the embedded gazetteer" in reasons["e"]
     assert ev.loc["f", "iso3"] is pd.NA or pd.isna(ev.loc["f", "iso3"])

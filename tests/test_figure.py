@@ -288,3 +288,18 @@ def test_unparseable_event_dates_leave_the_date_out(theatre):
     fig = _plot(theatre, events)
     assert fig.bordermap.near == ["Mand"]
     assert "3 killed\n" in "".join(t.get_text() for t in fig.axes[0].texts)
+
+
+def test_a_theatre_across_the_antimeridian_is_drawn_around_180():
+    import shapely
+
+    line = gpd.GeoDataFrame(geometry=[shapely.LineString([(179, 60), (-179, 61)])], crs=4326)
+    theatre = Theatre.from_border(line)
+    events = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy([179.5, -179.5], [60.2, 60.9]), crs="EPSG:4326"
+    )
+    fig = plot(analyze(events, theatre), theatre)
+    info = fig.bordermap
+    assert "central meridian 180.00" in info.crs.name
+    x0, x1 = info.extent[:2]
+    assert x1 - x0 < 1_000_000  # a few hundred km wide, not the whole world

@@ -59,16 +59,26 @@ def test_fuzzy_match_scores_below_exact():
     assert gazetteer.FUZZY_MIN <= best["score"] < 95
 
 
-@pytest.mark.parametrize("query", ["Saravan, Laos", "Atlantis", "Paris", "", "Springfield"])
-def test_outside_region_is_not_found(query):
+@pytest.mark.parametrize("query", ["Qxzvrt Jklm", "", "Zzyzzyx Vqq"])
+def test_unknown_names_are_not_found(query):
     assert place(query) is None
     assert geocode([query]).empty
+
+
+@pytest.mark.parametrize(
+    ("query", "iso3"),
+    [("Saravan, Laos", "LAO"), ("Goma, Congo", "COD"), ("Kirkenes", "NOR"), ("Geneina", "SDN")],
+)
+def test_the_gazetteer_covers_the_world(query, iso3):
+    best = place(query)
+    assert best is not None and best["iso3"] == iso3
 
 
 def test_country_hint_chooses_and_restricts():
     assert place("Saravan", country="PAK") is None  # no Saravan in Pakistan: no guess
     assert place("Saravan", country="Iran")["iso3"] == "IRN"
-    assert place("Saravan", country="Laos") is None
+    assert place("Saravan", country="Laos")["iso3"] == "LAO"
+    assert place("Saravan", country="Narnia") is None  # no such country
     assert place("Gwadar, Pakistan")["iso3"] == "PAK"
 
 

@@ -10,7 +10,7 @@ from geo.mapping import save_map, style
 from geo.style import BACKGROUND
 
 from .mapbrowser import browser_page, open_map, synthetic_events, write_readme_screenshot
-from .test_mapping import PAYLOADS, draw, hostile_events
+from .test_mapping import IRN_PAK_KM, PAYLOADS, draw, hostile_events
 
 # every test starts Chromium; those over 3 s are also marked slow
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_offline_map_loads_with_no_network(seed_map):
             "Countries",
             "Provinces",
             "Distance zones",
-            "IRN\u2013PAK border (957 km)",
+            f"IRN\u2013PAK border ({IRN_PAK_KM:.0f} km)",
             "Events",
             "Location uncertainty",
             "Distance to border",

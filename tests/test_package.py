@@ -107,7 +107,9 @@ def test_wheel_contains_package_layers_and_entry_point(wheel):
         "geo/__init__.py",
         "geo/layers/sources.py",
         "geo/mapping/assets.py",
-        "geo/_layers/borders.geojson",
+        "geo/_layers/world/MANIFEST.sha256",
+        "geo/_layers/world/countries/SDN.parquet",
+        "geo/_layers/world/borders.csv",
         "geo/_layers/SOURCES.toml",
         "geo/_layers/ASSETS.toml",
         "geo/_layers/PROVENANCE.md",
@@ -117,6 +119,8 @@ def test_wheel_contains_package_layers_and_entry_point(wheel):
         assert needed in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "bordermap = geo.cli.main:cli" in zipfile.ZipFile(wheel).read(entry).decode()
+    # the whole world travels in the wheel, which stays under 100 MB
+    assert wheel.stat().st_size < 100e6
 
 
 @pytest.mark.slow

@@ -12,11 +12,11 @@ from shapely import LineString, Point
 from geo import layers
 from geo.errors import InputError
 from geo.geodesy import geodesic_km
+from geo.placement import locate
 from geo.proximity import (
     ANALYSIS_COLUMNS,
     analyze,
     distance_to_line_km,
-    locate,
     nearest_lines,
     site_distances,
     strike_pairs,
@@ -121,7 +121,7 @@ def test_site_distances(seed):
     assert table.loc["Chabahar", "dist_chabahar_km"] == pytest.approx(0, abs=0.5)
     assert (table["dist_chabahar_km"] == table["dist_chah_bahar_km"]).all()
     with pytest.raises(InputError, match="not found in the embedded gazetteer"):
-        site_distances(seed, ["Atlantis"])
+        site_distances(seed, ["Qxzvrt Jklm"])
 
 
 def test_summaries_count_events_and_fatalities(seed):
@@ -173,10 +173,13 @@ def test_missing_geometry_gives_nan_not_a_crash():
     assert np.isnan(out["border_distance_km"].iloc[1]) and len(out) == 2
 
 
-def test_events_at_sea_take_the_side_of_the_line():
-    out = analyze(_points([(61.55, 25.12), (61.68, 25.12)]))  # Gwatar Bay, west and east
-    assert out["side"].tolist() == ["IRN", "PAK"]
+def test_events_at_sea_near_the_border_take_a_side_of_the_pair():
+    # Gwatar Bay, 5 km off the line's end; and the open Arabian Sea, 300 km out
+    out = analyze(_points([(61.60, 25.16), (62.0, 22.0)]))
     assert out["admin1"].isna().all()
+    assert out["side"].iloc[0] in ("IRN", "PAK")
+    assert out["border_distance_km"].iloc[0] < 10
+    assert pd.isna(out["side"].iloc[1])  # beyond every zone: at sea, no side
 
 
 def test_locate_returns_none_outside():
@@ -220,3 +223,28 @@ def test_province_interval_falls_back_to_the_located_province_for_unknown_names(
     out = analyze(ev).iloc[0]
     assert out["border_distance_min_km"] == 0.0 and out["border_distance_max_km"] > 500
     assert out["admin1_source"] == "Baluchistan (old spelling)"
+
+
+def test_nearest_gives_each_event_its_own_border_pair():
+    out = analyze(layers.events(), "nearest").set_index("location")
+    assert out.loc["Saravan", "border_pair"] == "IRN-PAK"
+    # Erbil is 90 km from Turkey and 97 km from Iran: its nearest border is IRQ-TUR,
+    # while the Iranian strike's depth is still measured from IRN-IRQ
+    assert out.loc["Erbil", "border_pair"] == "IRQ-TUR"
+    assert out.loc["Erbil", "incursion_border"] == "IRN-IRQ"
+    iraq_iran = layers.border("IRN", "IRQ").geometry.iloc[0]
+    depth = distance_to_line_km([44.009], [36.191], iraq_iran)[0][0]
+    assert out.loc["Erbil", "incursion_km"] == pytest.approx(depth, abs=0.5)
+    assert out.loc["Erbil", "border_distance_km"] < out.loc["Erbil", "incursion_km"]
+    single = analyze(layers.events()).set_index("location")
+    assert (out["border_distance_km"] <= single["border_distance_km"] + 1e-9).all()
+    per_pair = summarize(out.reset_index(), ("border_pair", "zone", "side"))
+    assert per_pair["events"].sum() == len(out)
+
+
+def test_analysis_loads_only_the_provinces_of_countries_near_the_events():
+    from geo.placement import event_provinces
+
+    lon, lat = np.array([62.33]), np.array([27.37])  # Saravan: IRN and PAK boxes only
+    provs = event_provinces(lon, lat)
+    assert set(provs["adm0_a3"]) == {"IRN", "PAK"}

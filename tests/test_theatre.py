@@ -22,16 +22,41 @@ def test_default_theatre_is_iran_pakistan_with_the_seed_sites():
     assert 950 < theatre.length_km < 965
 
 
-@pytest.mark.parametrize("pair", sorted(layers.pairs()))
-def test_every_embedded_pair_builds_in_both_orders(pair):
+#: A pair on every inhabited continent, high north and the southern hemisphere included.
+SAMPLE_PAIRS = [
+    "IRN-PAK",
+    "AFG-PAK",
+    "SDN-TCD",
+    "RUS-UKR",
+    "KHM-THA",
+    "COD-RWA",
+    "MEX-USA",
+    "NOR-RUS",
+    "ARG-CHL",
+    "BRA-PRY",
+    "FIN-SWE",
+    "BGD-MMR",
+]
+
+
+def test_every_border_builds_with_its_two_countries():
+    table = layers.border_table()
+    assert len(table) > 300 and table["pair"].is_unique
+    assert (table["left_iso3"] < table["right_iso3"]).all()  # pair keys are sorted codes
+    assert (table["length_km"] > 0).all()
+
+
+@pytest.mark.parametrize("pair", SAMPLE_PAIRS)
+def test_pairs_build_in_both_orders(pair):
     a, b = pair.split("-")
     forward, backward = Theatre.from_pair(f"{a}-{b}"), Theatre.from_pair(f"{b} {a}")
     assert forward.countries == (a, b) and backward.countries == (b, a)
     assert forward.length_km == pytest.approx(backward.length_km)
     w, s, e, n = forward.border.total_bounds
     assert forward.bounds == pytest.approx((w - PAD_DEG, s - PAD_DEG, e + PAD_DEG, n + PAD_DEG))
-    if forward.pair != DEFAULT_PAIR:
-        assert forward.sites == ()
+    if forward.pair != DEFAULT_PAIR:  # towns near the border, never the default ports
+        assert 1 <= len(forward.sites) <= 3  # every sampled border has towns within 50 km
+        assert "Chabahar" not in [site[0] for site in forward.sites]
 
 
 def test_unknown_pair_lists_the_known_ones():
@@ -72,3 +97,46 @@ def test_as_theatre_accepts_a_theatre_a_pair_or_nothing():
     assert as_theatre(theatre) is theatre
     assert as_theatre("AFG-PAK").pair == "AFG-PAK"
     assert as_theatre(None).pair == DEFAULT_PAIR
+
+
+def test_nearest_theatre_measures_every_border_and_names_the_pair():
+    from geo.theatre import NEAREST
+
+    theatre = Theatre.from_pair("nearest")
+    assert theatre.is_nearest and theatre.pair == NEAREST and theatre.countries == ()
+    assert len(theatre.border) == len(layers.pairs())
+    assert theatre.index is Theatre.nearest().index  # built once per process
+
+
+def test_a_line_across_the_antimeridian_has_a_continuous_extent():
+    import geopandas as gpd
+    import shapely
+
+    from geo.figure.cartography import theatre_crs
+    from geo.geodesy import lon_span
+
+    line = gpd.GeoDataFrame(geometry=[shapely.LineString([(179, 60), (-179, 61)])], crs=4326)
+    theatre = Theatre.from_border(line)
+    w, s, e, n = theatre.extent
+    assert (w, e) == pytest.approx((177.0, 183.0)) and (s, n) == pytest.approx((58.0, 63.0))
+    assert theatre.bounds[0] > theatre.bounds[2]  # west > east across 180
+    west, east = lon_span([179, -179])
+    crs = theatre_crs(west, 60, east, 61)  # central meridian at 180, not 0
+    assert "180.00" in crs.name
+
+
+@pytest.mark.parametrize("box", [(28, -3, 30, 0.5), (20, 69, 32, 71), (-107, 31, -105, 32)])
+def test_the_figure_projection_fits_any_latitude(box):
+    from geo.figure.cartography import project, theatre_crs
+
+    w, s, e, n = box
+    crs = theatre_crs(w, s, e, n)
+    pt = project(shapely_point((w + e) / 2, (s + n) / 2), crs)
+    assert abs(pt.x) < 1e5  # the box's middle is near the projection's origin
+
+
+def shapely_point(x, y):
+    """Return a shapely point."""
+    import shapely
+
+    return shapely.Point(x, y)

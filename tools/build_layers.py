@@ -1,32 +1,32 @@
-"""Rebuild ``layers/`` from the pinned upstream packages.
+"""Rebuild the world layers of ``layers/world/`` from the pinned upstream packages.
 
-Run ``python -m tools.build_layers`` (or ``make layers``). Each step is a pure
-function from upstream frames to region-sized frames; the writer rounds to a
-fixed grid and sorts features, so a rebuild is byte-identical.
+Run ``python -m tools.build_layers`` (or ``make layers``); add
+``--countries IRN,PAK`` to rebuild only the partitions of those countries
+(byte-identical to the same files of a full build). Each step is a function
+from upstream frames to frames; the writer puts coordinates on a fixed grid and
+sorts rows, so a rebuild is byte-identical.
 
 Method (also in ``layers/PROVENANCE.md``):
 
-1. Countries: the OSM-derived 100 m polygons of the theatre countries, with
-   inland-water holes filled (a lake or river belongs to the country around it).
-2. Borders: for every pair of theatre countries, the outline the two polygons
-   share vertex for vertex (or, where they share none, the part of one outline
-   within ``BORDER_TOLERANCE_DEG`` of the other); the pieces are merged, gaps
-   up to ``MAX_BRIDGE_KM`` (river mouths, slivers) are bridged,
-   and the line is oriented so the first country of the pair is on its left.
-   Countries and borders are then densified to edges under 1 km, so reading an
-   edge as a geodesic or as a lon/lat segment differs by centimetres.
-3. Provinces: Natural Earth admin-1 polygons dissolved per ``adm1_code``,
-   clipped to the OSM country, overlaps given to the first province in code
-   order, and every uncovered piece of the country given to the province with
-   which it shares the longest edge (the nearest one when it touches none). So
-   provinces tile their country exactly.
-4. Places: GeoNames towns of the theatre plus the curated sites.
+1. Countries: every OSM-derived 100 m polygon, made valid, inland-water holes
+   filled (a lake or river belongs to the country around it).
+2. Borders (:mod:`tools.world_borders`): pairs found from shared grid vertices
+   with numpy; the line runs through shared vertices and the middle of rivers
+   up to 2 km wide, with bridges across lakes, never across open sea.
+3. The water between two outlines closed off by a border is given to the
+   country on each side, so the countries meet at the border.
+4. Provinces (:mod:`tools.world_provinces`): Natural Earth admin-1 tiled to
+   each country, with the gaps and overlaps measured per country.
+5. Places (:mod:`tools.world_places`): GeoNames cities1000, admin-1 names and
+   the curated sites.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,37 +34,67 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.geodesy import line_length_km
+from geo.errors import SourceError
 from geo.layers import LAYERS_DIR
 from geo.layers.sources import Pin, load_sources
+from geo.layers.store import GRID_DEG
 from tools.command import build_command
-from tools.geojson import read_geojson, write_geojson
+from tools.country_names import ALIASES, EXTRA_NAMES
+from tools.geojson import read_geojson
 from tools.sources import fetch, read_member
+from tools.store import write_layer, write_manifest
+from tools.world_borders import build_borders
+from tools.world_gaps import close_border_gaps
+from tools.world_places import build_places
+from tools.world_provinces import MAX_EDGE_DEG, PROVINCE_FIELDS, fit_provinces, measure_tiling
 
-__all__ = [
-    "THEATRE",
-    "build_all",
-    "build_borders",
-    "build_countries",
-    "build_places",
-    "build_provinces",
-    "close_border_gaps",
-    "main",
-]
-
-THEATRE = ("AFG", "IRN", "IRQ", "PAK", "SYR")
-ISO2 = {"AFG": "AF", "IRN": "IR", "IRQ": "IQ", "PAK": "PK", "SYR": "SY"}
-GRID_DEG = 1e-6
-# Densify every edge to at most this many degrees (under 1 km), so an edge read
-# as a straight lon/lat segment and as a geodesic differ by centimetres.
-MAX_EDGE_DEG = 0.008
-BORDER_TOLERANCE_DEG = 0.004
-MAX_BRIDGE_KM = 15.0
-PROVINCE_FIELDS = ["name", "name_en", "iso_3166_2", "code_hasc", "adm0_a3", "type_en"]
+__all__ = ["build_all", "build_countries", "build_provinces", "main"]
 
 
-def build_countries(world: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Select the theatre countries and name them.
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _filled(geom):
+    """Return the valid outline with every hole filled, on the output grid."""
+    parts = shapely.get_parts(geom)
+    outer = shapely.polygons(shapely.get_exterior_ring(parts))
+    fixed = shapely.make_valid(outer, method="structure", keep_collapsed=False)
+    union = shapely.union_all(fixed, grid_size=GRID_DEG)
+    polys = shapely.get_parts(union)
+    polys = polys[shapely.get_type_id(polys) == 3]
+    return shapely.union_all(shapely.polygons(shapely.get_exterior_ring(polys)), grid_size=GRID_DEG)
+
+
+def _cut_enclaves(filled: np.ndarray) -> np.ndarray:
+    """Cut each country out of any larger outline that also holds it.
+
+    The source draws some countries twice: Lesotho inside South Africa, San
+    Marino and the Vatican inside Italy, Aruba inside the Netherlands. A
+    country whose point on surface lies in a larger outline is cut out of that
+    outline, so the two meet at a border instead of overlapping. Partial
+    overlaps (a disputed strip drawn in two countries) are left as they are.
+    """
+    points = shapely.point_on_surface(filled)
+    inner, outer = shapely.STRtree(filled).query(points, predicate="within")
+    area = shapely.area(filled)
+    keep = (inner != outer) & (area[inner] < area[outer])
+    out = filled.copy()
+    for k in np.unique(outer[keep]):
+        cut = shapely.union_all(filled[np.unique(inner[keep & (outer == k)])], grid_size=GRID_DEG)
+        out[k] = shapely.difference(filled[k], cut, grid_size=GRID_DEG)
+    return out
+
+
+def _names(world: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> dict[str, str]:
+    names = admin1.drop_duplicates("adm0_a3").set_index("adm0_a3")["admin"].to_dict()
+    return {a3: names.get(a3) or EXTRA_NAMES.get(a3) or a3 for a3 in world["A3"]}
+
+
+def build_countries(
+    world: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, pool: ProcessPoolExecutor | None = None
+) -> gpd.GeoDataFrame:
+    """Every upstream country outline, valid, holes filled, named, sorted by code.
 
     Parameters
     ----------
@@ -72,300 +102,90 @@ def build_countries(world: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> gpd.Ge
         Upstream country polygons with an ``A3`` column.
     admin1 : GeoDataFrame
         Natural Earth admin-1, whose ``admin`` column gives country names.
+    pool : ProcessPoolExecutor, optional
+        Worker processes for the per-country work.
 
     Returns
     -------
     GeoDataFrame
-        Columns ``iso3``, ``name``, ``geometry``, one row per country.
+        ``iso3``, ``name``, ``geometry``.
     """
-    names = admin1.drop_duplicates("adm0_a3").set_index("adm0_a3")["admin"]
-    sel = world[world["A3"].isin(THEATRE)].copy()
-    filled = [_fill_holes(g) for g in shapely.make_valid(sel.geometry.to_numpy())]
-    out = gpd.GeoDataFrame(
-        {"iso3": sel["A3"].to_numpy(), "name": sel["A3"].map(names).to_numpy()},
+    sel = world.sort_values("A3").reset_index(drop=True)
+    geoms = sel.geometry.to_numpy()
+    filled = np.array(list(pool.map(_filled, geoms) if pool else map(_filled, geoms)))
+    filled = _cut_enclaves(filled)
+    names = _names(sel, admin1)
+    return gpd.GeoDataFrame(
+        {"iso3": sel["A3"].to_numpy(), "name": [names[a] for a in sel["A3"]]},
         geometry=filled,
         crs="EPSG:4326",
     )
-    return _on_grid(out.sort_values("iso3").reset_index(drop=True))
 
 
-def _fill_holes(geom):
-    """Drop interior rings: inland water belongs to the country around it."""
-    polygons = shapely.get_parts(_polygonal(geom))
-    return shapely.union_all([shapely.Polygon(p.exterior) for p in polygons])
+def _densify(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    geoms = shapely.segmentize(frame.geometry.to_numpy(), MAX_EDGE_DEG)
+    frame["geometry"] = shapely.set_precision(geoms, GRID_DEG)
+    return frame
 
 
-def _bridge(parts: list[shapely.LineString], max_gap_km: float) -> list[shapely.LineString]:
-    """Join line pieces end to end across gaps no longer than ``max_gap_km``."""
-    chains = [list(p.coords) for p in parts]
-    joined = True
-    while joined and len(chains) > 1:
-        joined = False
-        best = None
-        for (i, a), (j, b) in itertools.combinations(enumerate(chains), 2):
-            for ra, rb in itertools.product((False, True), repeat=2):
-                end_a = a[0] if ra else a[-1]
-                start_b = b[-1] if rb else b[0]
-                gap = (
-                    line_length_km(shapely.LineString([end_a, start_b])) if end_a != start_b else 0
-                )
-                if gap <= max_gap_km and (best is None or gap < best[0]):
-                    best = (gap, i, j, ra, rb)
-        if best is not None:
-            _, i, j, ra, rb = best
-            a = chains[i][::-1] if ra else chains[i]
-            b = chains[j][::-1] if rb else chains[j]
-            merged = a + (b[1:] if a[-1] == b[0] else b)
-            chains = [c for k, c in enumerate(chains) if k not in (i, j)] + [merged]
-            joined = True
-    return [shapely.LineString(c) for c in chains]
+def _ne_rows(admin1: gpd.GeoDataFrame, iso3: str, country) -> gpd.GeoDataFrame:
+    """Natural Earth rows of a country: its own code, else the code whose provinces it holds."""
+    rows = admin1[admin1["adm0_a3"] == iso3]
+    if rows.empty:
+        inside = admin1[admin1.geometry.representative_point().within(country)]
+        if not inside.empty:
+            rows = admin1[admin1["adm0_a3"] == inside["adm0_a3"].value_counts().index[0]]
+    return rows.assign(adm0_a3=iso3)
 
 
-def _orient_left(line: shapely.LineString, left_country) -> shapely.LineString:
-    """Reverse ``line`` unless ``left_country`` lies on its left."""
-    probe = shapely.offset_curve(line, 0.01)  # positive offset is the left side
-    inside = shapely.length(shapely.intersection(probe, left_country))
-    return line if inside >= 0.5 * shapely.length(probe) else line.reverse()
+def _province_task(args) -> tuple[gpd.GeoDataFrame, dict]:
+    iso3, name, country, ne = args
+    if ne.empty:
+        fields = dict.fromkeys(PROVINCE_FIELDS, "")
+        fields.update(name=name, name_en=name, adm0_a3=iso3, adm1_code=f"{iso3}-00")
+        fields["type_en"] = "Country (no admin-1 in Natural Earth)"
+        out = gpd.GeoDataFrame([fields], geometry=[country], crs="EPSG:4326")
+    else:
+        out = fit_provinces(ne, country)
+    out = out.copy()
+    out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), GRID_DEG)
+    return out, measure_tiling(iso3, country, out.geometry.to_numpy())
 
 
-def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Extract every shared land border among the countries as an oriented line.
-
-    Parameters
-    ----------
-    countries : GeoDataFrame
-        Output of :func:`build_countries`.
-
-    Returns
-    -------
-    GeoDataFrame
-        Columns ``pair`` (``"IRN-PAK"``, codes sorted), ``left_iso3``,
-        ``right_iso3``, ``length_km``, ``bridged_km`` (length of straight
-        segments across gaps where the outlines do not touch), ``parts``,
-        ``geometry`` (a LineString
-        when the border is continuous, else a MultiLineString).
-    """
-    geoms = dict(zip(countries["iso3"], countries.geometry, strict=True))
-    rows = []
-    for a, b in itertools.combinations(sorted(geoms), 2):
-        ga, gb = geoms[a], geoms[b]
-        if shapely.distance(ga, gb) > BORDER_TOLERANCE_DEG:
-            continue
-        near = shapely.intersection(ga.boundary, gb.boundary)
-        if shapely.length(near) < BORDER_TOLERANCE_DEG:
-            near = shapely.intersection(ga.boundary, shapely.buffer(gb, BORDER_TOLERANCE_DEG))
-        merged = shapely.line_merge(near)
-        pieces = [g for g in shapely.get_parts(merged) if g.geom_type == "LineString"]
-        if not pieces:
-            continue
-        shared_km = line_length_km(shapely.MultiLineString(pieces))
-        pieces = _bridge(pieces, MAX_BRIDGE_KM)
-        pieces = [p for p in pieces if line_length_km(p) >= 1.0]
-        if not pieces:
-            continue
-        pieces = [_orient_left(p, ga) for p in sorted(pieces, key=lambda p: -p.length)]
-        geom = pieces[0] if len(pieces) == 1 else shapely.MultiLineString(pieces)
-        rows.append(
-            {
-                "pair": f"{a}-{b}",
-                "left_iso3": a,
-                "right_iso3": b,
-                "length_km": round(line_length_km(geom), 3),
-                "bridged_km": round(max(line_length_km(geom) - shared_km, 0.0), 3),
-                "parts": len(pieces),
-                "geometry": geom,
-            }
-        )
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    return _on_grid(out)
-
-
-def close_border_gaps(countries: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Give the land between two outlines, closed off by a bridged border, to a country.
-
-    Where the upstream outlines leave a gap along a border (a lake reaching the
-    frontier, a river sliver), the bridged border line closes it into a face.
-    Each such face goes to the country with which it shares the longest edge,
-    so every point on either side of a border belongs to a country.
-
-    Parameters
-    ----------
-    countries : GeoDataFrame
-        Output of :func:`build_countries`.
-    borders : GeoDataFrame
-        Output of :func:`build_borders` for the same countries.
-
-    Returns
-    -------
-    GeoDataFrame
-        ``countries`` with the gap faces merged in.
-    """
-    edges = shapely.union_all([*countries.geometry.boundary, *borders.geometry])
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(edges)))
-    land = shapely.union_all(countries.geometry.to_numpy())
-    probes = shapely.point_on_surface(faces)
-    gaps = faces[~shapely.contains(land, probes)]
-    frame = countries.copy()
-    for face in gaps:
-        owner = _longest_shared_edge(face, frame)
-        frame.loc[owner, "geometry"] = shapely.union(frame.loc[owner, "geometry"], face)
-    return _on_grid(frame)
-
-
-def _longest_shared_edge(piece, candidates: gpd.GeoDataFrame) -> int:
-    """Index label of the candidate sharing the longest edge with ``piece``."""
-    edge = shapely.intersection(
-        shapely.buffer(piece.boundary, GRID_DEG * 5), candidates.geometry.boundary.to_numpy()
-    )
-    shared = shapely.length(edge)
-    if np.nanmax(shared, initial=0.0) > 0:
-        return candidates.index[int(np.nanargmax(shared))]
-    return candidates.index[int(np.argmin(shapely.distance(piece, candidates.geometry.to_numpy())))]
-
-
-def build_provinces(admin1: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Fit Natural Earth provinces to the high-resolution country outlines.
+def build_provinces(
+    admin1: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, pool=None
+) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
+    """Provinces of each country, tiled to its outline, and the measured fit.
 
     Parameters
     ----------
     admin1 : GeoDataFrame
         Natural Earth admin-1 polygons.
     countries : GeoDataFrame
-        Output of :func:`build_countries`.
+        The countries to tile (``iso3``, ``name``, densified ``geometry``).
+    pool : ProcessPoolExecutor, optional
+        Worker processes.
 
     Returns
     -------
-    GeoDataFrame
-        ``adm1_code`` plus :data:`PROVINCE_FIELDS`, polygons that tile each
-        country with no gap or overlap.
+    (dict, DataFrame)
+        Provinces by ISO3 (``adm1_code`` order) and the per-country tiling figures.
     """
-    frames = []
-    for iso3, country in zip(countries["iso3"], countries.geometry, strict=True):
-        ne = admin1[admin1["adm0_a3"] == iso3].copy()
-        ne["geometry"] = shapely.segmentize(
-            shapely.make_valid(ne.geometry.to_numpy()), MAX_EDGE_DEG
+    ne = admin1[["adm1_code", *[f for f in PROVINCE_FIELDS if f != "adm1_code"], "geometry"]]
+    ne = ne.fillna("")
+    tasks = [
+        (iso3, name, geom, _ne_rows(ne, iso3, geom))
+        for iso3, name, geom in zip(
+            countries["iso3"], countries["name"], countries.geometry, strict=True
         )
-        ne = ne.dissolve(by="adm1_code", aggfunc="first", as_index=False).sort_values("adm1_code")
-        clipped = shapely.intersection(ne.geometry.to_numpy(), country, grid_size=GRID_DEG)
-        taken = shapely.Polygon()
-        for i, geom in enumerate(clipped):
-            clipped[i] = shapely.difference(geom, taken, grid_size=GRID_DEG)
-            taken = shapely.union(taken, clipped[i], grid_size=GRID_DEG)
-        ne["geometry"] = clipped
-        ne = ne.set_geometry("geometry")
-        gaps = shapely.get_parts(shapely.difference(country, taken, grid_size=GRID_DEG))
-        extra: dict[object, list] = {}
-        for piece in gaps:
-            if piece.geom_type != "Polygon" or piece.is_empty:
-                continue
-            owner = _longest_shared_edge(piece, ne)
-            extra.setdefault(owner, []).append(piece)
-        for owner, pieces in extra.items():
-            ne.loc[owner, "geometry"] = shapely.union_all(
-                [ne.loc[owner, "geometry"], *pieces], grid_size=GRID_DEG
-            )
-        frames.append(ne[["adm1_code", *PROVINCE_FIELDS, "geometry"]])
-    out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
-    out = out[~out.geometry.is_empty]
-    return _on_grid(out.sort_values("adm1_code").reset_index(drop=True))
-
-
-def build_places(
-    cities: pd.DataFrame, sites: pd.DataFrame, provinces: gpd.GeoDataFrame
-) -> gpd.GeoDataFrame:
-    """Gazetteer: GeoNames towns of the theatre plus curated sites.
-
-    Parameters
-    ----------
-    cities : DataFrame
-        GeoNames cities1000 with ``lat, lon, name, admin1, admin2, cc``.
-    sites : DataFrame
-        ``layers/curated/sites.csv``.
-    provinces : GeoDataFrame
-        Output of :func:`build_provinces`, used to stamp each place's province.
-
-    Returns
-    -------
-    GeoDataFrame
-        ``place_id, name, alt_names, kind, iso3, admin1, precision, source, basis``.
-    """
-    iso3_of = {v: k for k, v in ISO2.items()}
-    towns = cities[cities["cc"].isin(iso3_of)].copy()
-    towns = pd.DataFrame(
-        {
-            "place_id": "gn-"
-            + towns["cc"]
-            + "-"
-            + towns["name"].str.replace(" ", "_")
-            + "-"
-            + towns["lat"].map("{:.3f}".format)
-            + "-"
-            + towns["lon"].map("{:.3f}".format),
-            "name": towns["name"],
-            "alt_names": "",
-            "kind": "populated place",
-            "iso3": towns["cc"].map(iso3_of),
-            "latitude": towns["lat"].astype(float),
-            "longitude": towns["lon"].astype(float),
-            "precision": 1,
-            "source": "geonames",
-            "basis": "GeoNames cities1000",
-        }
-    )
-    curated = sites.rename(columns={"site_id": "place_id"}).assign(source="curated")
-    curated["place_id"] = "site-" + curated["place_id"]
-    table = pd.concat([curated, towns], ignore_index=True).fillna({"alt_names": "", "iso3": ""})
-    points = gpd.GeoDataFrame(
-        table,
-        geometry=gpd.points_from_xy(table["longitude"], table["latitude"]),
-        crs="EPSG:4326",
-    )
-    joined = gpd.sjoin(
-        points,
-        provinces[["name_en", "adm0_a3", "geometry"]].rename(
-            columns={"name_en": "admin1", "adm0_a3": "in_iso3"}
-        ),
-        how="left",
-        predicate="within",
-    )
-    joined = joined[~joined.index.duplicated()]
-    joined["admin1"] = joined["admin1"].fillna("")
-    joined.loc[joined["iso3"] == "", "iso3"] = joined["in_iso3"].fillna("")
-    cols = [
-        "place_id",
-        "name",
-        "alt_names",
-        "kind",
-        "iso3",
-        "admin1",
-        "precision",
-        "source",
-        "basis",
-        "geometry",
     ]
-    out = joined[cols].drop_duplicates("place_id").sort_values(["source", "place_id"])
-    return _on_grid(gpd.GeoDataFrame(out.reset_index(drop=True), crs="EPSG:4326"))
-
-
-def _polygonal(geom):
-    """Keep only the areal parts of a geometry (make_valid may add lines or points)."""
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
-def _densify(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    frame = frame.copy()
-    frame["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), MAX_EDGE_DEG)
-    return _on_grid(frame)
-
-
-def _on_grid(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    frame = frame.copy()
-    geoms = shapely.set_precision(frame.geometry.to_numpy(), GRID_DEG)
-    if shapely.get_dimensions(geoms).max(initial=0) == 2:
-        geoms = [_polygonal(g) for g in geoms]
-    frame["geometry"] = geoms
-    return frame
+    results = list(pool.map(_province_task, tasks) if pool else map(_province_task, tasks))
+    provinces = {}
+    for (iso3, *_), (frame, _) in zip(tasks, results, strict=True):
+        provinces[iso3] = frame.sort_values("adm1_code").reset_index(drop=True)
+    tiling = pd.DataFrame([r for _, r in results]).sort_values("iso3").reset_index(drop=True)
+    return provinces, tiling
 
 
 def _pinned_member(sources: dict[str, Pin], key: str, cache: Path) -> io.BytesIO:
@@ -373,23 +193,11 @@ def _pinned_member(sources: dict[str, Pin], key: str, cache: Path) -> io.BytesIO
     return io.BytesIO(read_member(fetch(sources[key], cache), sources[key].member))
 
 
-def build_all(out_dir: Path, cache: Path) -> dict[str, Path]:
-    """Fetch the pinned sources and write every built layer into ``out_dir``.
-
-    Parameters
-    ----------
-    out_dir : pathlib.Path
-        The ``layers/`` folder (it must hold ``SOURCES.toml`` and ``curated/``).
-    cache : pathlib.Path
-        Download cache.
-
-    Returns
-    -------
-    dict of str to pathlib.Path
-        Written files by layer name.
-    """
+def _upstream(out_dir: Path, cache: Path):
     sources = load_sources(out_dir / "SOURCES.toml")
+    _log("reading countries-land-100m")
     world = read_geojson(_pinned_member(sources, "countries", cache))
+    _log("reading Natural Earth admin-1")
     admin1 = read_geojson(_pinned_member(sources, "provinces", cache))
     cities = pd.read_csv(
         _pinned_member(sources, "gazetteer", cache),
@@ -397,35 +205,145 @@ def build_all(out_dir: Path, cache: Path) -> dict[str, Path]:
         keep_default_na=False,
     )
     sites = pd.read_csv(out_dir / "curated" / "sites.csv", keep_default_na=False)
-
-    countries = build_countries(world, admin1)
-    borders = build_borders(countries)
-    countries = close_border_gaps(countries, borders)
-    countries = _densify(countries)
-    borders = _densify(borders)
-    provinces = build_provinces(admin1, countries)
-    places = build_places(cities, sites, provinces)
-    written = {}
-    for name, frame in (
-        ("countries", countries),
-        ("borders", borders),
-        ("provinces", provinces),
-        ("places", places),
-    ):
-        path = out_dir / f"{name}.geojson"
-        write_geojson(frame, path)
-        written[name] = path
-    return written
+    return world, admin1, cities, sites
 
 
-@build_command(prog="python -m tools.build_layers", out=LAYERS_DIR, cache=Path(".cache/sources"))
-def main(out: Path, cache: Path) -> list[str]:
-    """Fetch the pinned sources and rebuild the layers of ``--out`` (``layers/``).
+#: Outlines within this many degrees of a rebuilt country are built too: every
+#: window the border and gap steps look into lies inside it.
+NEIGHBOURHOOD_DEG = 5.0
 
-    Run as ``python -m tools.build_layers [--out DIR] [--cache DIR]``; ``main(argv)``
-    returns the exit status (2 when a package cannot be fetched or verified).
+
+def _around(world: gpd.GeoDataFrame, subset: set[str]) -> gpd.GeoDataFrame:
+    """Select the upstream outlines a build of ``subset`` depends on."""
+    unknown = subset - set(world["A3"])
+    if unknown:
+        raise SourceError(f"unknown country code(s) {', '.join(sorted(unknown))}")
+    boxes = shapely.box(*world.geometry.bounds.to_numpy().T)
+    mine = boxes[world["A3"].isin(subset).to_numpy()]
+    near = shapely.STRtree(boxes).query(shapely.buffer(mine, NEIGHBOURHOOD_DEG, join_style="mitre"))
+    return world.iloc[np.unique(near[1])].reset_index(drop=True)
+
+
+def _write_partitions(world_dir: Path, kind_frames: dict[str, dict[str, gpd.GeoDataFrame]]):
+    kinds = {"countries": "polygon", "provinces": "polygon", "borders": "line"}
+    for layer, frames in kind_frames.items():
+        for iso3, frame in frames.items():
+            write_layer(frame, world_dir / layer / f"{iso3}.parquet", kinds[layer])
+
+
+def country_boxes(countries: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Boxes that hold each country: one, or two for a country across the antimeridian.
+
+    A country whose box spans more than half the globe (Russia, the United
+    States, Fiji...) gets one box for its parts west of 0° and one for those
+    east of it, so a lookup by box does not match every point on Earth.
+
+    Parameters
+    ----------
+    countries : GeoDataFrame
+        ``iso3`` and outlines.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, west, south, east, north``, rounded to 1e-5 degrees.
     """
-    return [f"{name}: {path}" for name, path in build_all(out, cache).items()]
+    rows = []
+    for iso3, geom in zip(countries["iso3"], countries.geometry, strict=True):
+        w, s, e, n = geom.bounds
+        if e - w <= 180.0:
+            rows.append((iso3, w, s, e, n))
+            continue
+        parts = shapely.get_parts(geom)
+        east = shapely.get_x(shapely.centroid(parts)) >= 0
+        for half in (parts[~east], parts[east]):
+            if len(half):
+                rows.append((iso3, *shapely.total_bounds(half)))
+    frame = pd.DataFrame(rows, columns=["iso3", "west", "south", "east", "north"])
+    return frame.round(5)
+
+
+def _write_tables(world_dir: Path, countries, borders, bridges, tiling, places) -> None:
+    table = pd.DataFrame({"iso3": countries["iso3"], "name": countries["name"]})
+    table["alt_names"] = table["iso3"].map(ALIASES).fillna("")
+    bounds = np.round(countries.geometry.bounds.to_numpy(), 5)
+    table[["west", "south", "east", "north"]] = bounds
+    table.to_csv(world_dir / "countries.csv", index=False, lineterminator="\n")
+    country_boxes(countries).to_csv(world_dir / "boxes.csv", index=False, lineterminator="\n")
+    index = borders.drop(columns="geometry")
+    index.to_csv(world_dir / "borders.csv", index=False, lineterminator="\n", float_format="%.3f")
+    columns = ["pair", "km", "lon0", "lat0", "lon1", "lat1"]
+    frame = pd.DataFrame(bridges, columns=columns).sort_values(["pair", "km", "lon0", "lat0"])
+    frame.to_csv(world_dir / "bridges.csv", index=False, lineterminator="\n", float_format="%.5f")
+    tiling.to_csv(world_dir / "tiling.csv", index=False, lineterminator="\n")
+    write_layer(places, world_dir / "places.parquet", "point")
+
+
+def build_all(
+    out_dir: Path, cache: Path, countries: tuple[str, ...] | None = None
+) -> dict[str, Path]:
+    """Fetch the pinned sources and write the world store into ``out_dir/world``.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The ``layers/`` folder (it must hold ``SOURCES.toml`` and ``curated/``).
+    cache : pathlib.Path
+        Download cache.
+    countries : tuple of str, optional
+        Rebuild only the partitions (``countries/``, ``provinces/``,
+        ``borders/``) of these codes; the whole-world tables are then not written.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Written items by name.
+    """
+    world, admin1, cities, sites = _upstream(out_dir, cache)
+    world_dir = out_dir / "world"
+    subset = set(world["A3"]) if countries is None else set(countries)
+    world = _around(world, subset)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        _log(f"countries: {len(world)} outlines")
+        outlines = build_countries(world, admin1, pool)
+        _log(f"borders of {len(subset)} countries")
+        borders, bridges = build_borders(outlines, subset=subset, progress=_log)
+        _log(f"borders: {len(borders)} pairs; closing the water between outlines")
+        mine = outlines[outlines["iso3"].isin(subset)].reset_index(drop=True)
+        mine = _densify(close_border_gaps(mine, outlines, borders))
+        borders = _densify(borders)
+        _log("provinces")
+        provinces, tiling = build_provinces(admin1, mine, pool)
+    parts = {
+        "countries": {c: f for c, f in mine.groupby("iso3", sort=True)},
+        "provinces": provinces,
+        "borders": {
+            c: f.reset_index(drop=True)
+            for c, f in borders.groupby("left_iso3", sort=True)
+            if c in subset
+        },
+    }
+    _write_partitions(world_dir, parts)
+    if countries is None:
+        _log("places")
+        all_provinces = gpd.GeoDataFrame(pd.concat(provinces.values(), ignore_index=True))
+        places = build_places(cities, sites, all_provinces, admin1)
+        _write_tables(world_dir, mine, borders, bridges, tiling, places)
+        write_manifest(world_dir)
+    _log("done")
+    return {"world": world_dir}
+
+
+@build_command(
+    prog="python -m tools.build_layers", out=LAYERS_DIR, cache=Path(".cache/sources"), subset=True
+)
+def main(out: Path, cache: Path, countries: tuple[str, ...] | None = None) -> list[str]:
+    """Fetch the pinned sources and rebuild the world layers of ``--out`` (``layers/``).
+
+    Run as ``python -m tools.build_layers [--out DIR] [--cache DIR] [--countries A,B]``;
+    ``main(argv)`` returns the exit status (2 when a package cannot be fetched or verified).
+    """
+    return [f"{name}: {path}" for name, path in build_all(out, cache, countries).items()]
 
 
 if __name__ == "__main__":

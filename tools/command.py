@@ -15,7 +15,7 @@ Step = Callable[[Path, Path | None], Iterable[str]]
 
 
 def build_command(
-    *, prog: str, out: Path, cache: Path | None
+    *, prog: str, out: Path, cache: Path | None, subset: bool = False
 ) -> Callable[[Step], Callable[[list[str] | None], int]]:
     """Turn a build step into ``main(argv=None) -> int`` for ``python -m``.
 
@@ -29,6 +29,9 @@ def build_command(
         Program name for ``--help``, such as ``python -m tools.build_layers``.
     out, cache : pathlib.Path
         Defaults of ``--out`` and ``--cache`` (``cache`` may be None).
+    subset : bool, optional
+        Add ``--countries A,B,C``, passed to the step as ``countries=`` (a
+        tuple of upper-case codes, or None for all).
 
     Returns
     -------
@@ -45,9 +48,18 @@ def build_command(
             parser.add_argument(
                 "--cache", type=Path, default=cache, help="folder for downloaded package files"
             )
+            if subset:
+                parser.add_argument(
+                    "--countries", default=None, help="rebuild only these ISO3 codes (A,B,C)"
+                )
             args = parser.parse_args(argv)
+            extra = {}
+            if subset:
+                codes = args.countries
+                wanted = [c.strip().upper() for c in (codes or "").split(",") if c.strip()]
+                extra["countries"] = tuple(wanted) if wanted else None
             try:
-                lines = list(step(args.out, args.cache))
+                lines = list(step(args.out, args.cache, **extra))
             except SourceError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2

@@ -53,7 +53,7 @@ def map_cmd(
     from geo.mapping import render_map, save_map
 
     check_out(out, overwrite)  # refuse before the slow part, not after it
-    theatre = options.build_theatre(pair, zones_km)
+    theatre = options.build_theatre(pair, zones_km, single="the map")
     analyzed = options.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )

@@ -97,8 +97,9 @@ pair_opt = click.option(
     "--pair",
     default="IRN-PAK",
     show_default=True,
-    metavar="AAA-BBB",
-    help="Embedded border pair, as ISO3 codes; `bordermap layers` lists them.",
+    metavar="AAA-BBB|nearest",
+    help="Embedded border pair: ISO3 codes or names, either order (`bordermap layers` "
+    "lists them); `nearest` measures each event to its nearest land border of any pair.",
 )
 border_opt = click.option(
     "--border",
@@ -132,7 +133,8 @@ sites_opt = click.option(
     callback=lambda ctx, param, value: () if value == "" else split_list(ctx, param, value),
     metavar="NAME,NAME,...",
     help="Gazetteer places to measure every event to, comma-separated; empty for none "
-    "[default: Chabahar,Gwadar Port for IRN-PAK, none for other pairs].",
+    "[default: Chabahar,Gwadar Port for IRN-PAK, three towns near the border for other "
+    "pairs, none for nearest].",
 )
 
 
@@ -310,6 +312,8 @@ def build_theatre(
     zones_km: tuple[float, ...] | None = None,
     border_path: Path | None = None,
     sites: tuple[str, ...] | None = None,
+    *,
+    single: str | None = None,
 ):
     """Build the :class:`geo.theatre.Theatre` the options name.
 
@@ -323,14 +327,26 @@ def build_theatre(
         ``--border``: a user line replaces the pair.
     sites : tuple of str, optional
         ``--sites`` (None for the theatre's default).
+    single : str, optional
+        What needs one border (``"the map"``): ``--pair nearest`` is refused,
+        before any event is read.
 
     Returns
     -------
     geo.theatre.Theatre
+
+    Raises
+    ------
+    ParameterError
+        For ``--pair nearest`` where ``single`` is given (``pair``).
     """
-    from geo.theatre import Theatre
+    from geo.theatre import NEAREST, Theatre
 
     if border_path is None:
+        if single and str(pair).strip().casefold() == NEAREST:
+            raise ParameterError(
+                "pair", f"{single} needs one border pair; nearest suits analyze and export"
+            )
         return Theatre.from_pair(pair, zones_km=zones_km, sites=sites)
     from geo.io.border import read_border
 

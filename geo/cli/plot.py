@@ -56,7 +56,7 @@ def plot_cmd(
 
     figure_format(out)
     check_out(out, overwrite)  # refuse before the slow part, not after it
-    theatre = options.build_theatre(pair, zones_km)
+    theatre = options.build_theatre(pair, zones_km, single="the figure")
     analyzed = options.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )

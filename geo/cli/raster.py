@@ -63,7 +63,7 @@ def raster_command(name: str):
         def wrapper(*, pair, border_path, out, preview, overwrite, quiet, **kwargs):
             check_out(out, overwrite)
             check_out(preview, overwrite)
-            theatre = options.build_theatre(pair, border_path=border_path)
+            theatre = options.build_theatre(pair, border_path=border_path, single="a raster")
             summary, contours = func(
                 theatre=theatre,
                 out=out,

@@ -35,10 +35,11 @@ import dask_geopandas
 import geopandas as gpd
 import pandas as pd
 
-from geo import layers, proximity
+from geo import proximity
 from geo.dask.workers import broadcast, conform, points_meta, relay, text_columns
 from geo.errors import InputError
-from geo.theatre import Site, Theatre, as_theatre
+from geo.sites import Site
+from geo.theatre import Theatre, as_theatre
 from geo.zones import DEFAULT_ZONES_KM, zone_labels
 
 __all__ = ["analyze", "order_summary", "site_distances", "summarize"]
@@ -47,7 +48,7 @@ __all__ = ["analyze", "order_summary", "site_distances", "summarize"]
 def _analyze_part(
     part: gpd.GeoDataFrame,
     theatre: Theatre,
-    provinces: gpd.GeoDataFrame,
+    provinces: gpd.GeoDataFrame | None,
     dtypes: dict[str, Any],
 ) -> gpd.GeoDataFrame:
     with relay():
@@ -70,8 +71,10 @@ def analyze(
     theatre : Theatre or str, optional
         As for :func:`geo.proximity.analyze` (the default theatre if None).
     provinces : GeoDataFrame, optional
-        Admin-1 polygons (the embedded layer by default). The theatre and the
-        provinces are broadcast to the workers once.
+        Admin-1 polygons to use. By default each worker reads, from its own
+        installed layers and once per process, only the provinces of the
+        countries its events may lie in. The theatre (and ``provinces`` when
+        given) is broadcast to the workers once.
 
     Returns
     -------
@@ -90,14 +93,14 @@ def analyze(
     if not events.crs.equals("EPSG:4326"):
         events = events.to_crs("EPSG:4326")
     theatre = as_theatre(theatre)
-    provs = provinces if provinces is not None else layers.provinces()
+    provs = provinces
     # running the kernel on two fake rows gives the exact output schema
     sample = proximity.analyze(points_meta(events), theatre, provinces=provs)
     meta = text_columns(sample.iloc[:0])
     return events.map_partitions(
         _analyze_part,
         broadcast(theatre),
-        broadcast(provs),
+        None if provs is None else broadcast(provs),
         meta.dtypes.to_dict(),
         meta=meta,
         align_dataframes=False,

@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 import pyogrio
+import shapely
 
 from geo import __version__
 from geo import layers as lay
@@ -25,9 +26,10 @@ from geo.errors import InputError, LayerError, ParameterError
 from geo.export.metadata import provenance_document, write_provenance, write_styles
 from geo.export.styles import default_styles
 from geo.io.atomic import atomic_path, check_out
+from geo.placement import provinces_of
 from geo.proximity import nearest_lines
 from geo.raster.priogrid import priogrid_cells
-from geo.theatre import Theatre, as_theatre
+from geo.theatre import PAD_DEG, Theatre, as_theatre, neighbours
 from geo.zones import border_zones
 
 __all__ = [
@@ -91,29 +93,74 @@ def _check_layers(layers: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _zones(theatre: Theatre) -> gpd.GeoDataFrame:
+    if theatre.is_nearest:  # zones of every border would be the world's: none
+        return gpd.GeoDataFrame(
+            {"zone": [], "zone_min_km": [], "zone_max_km": [], "side": [], "area_km2": []},
+            geometry=[],
+            crs="EPSG:4326",
+        )
     if theatre.embedded:
-        return border_zones(theatre.border, theatre.zones_km, countries=lay.countries())
+        countries = lay.countries(list(theatre.countries))
+        return border_zones(theatre.border, theatre.zones_km, countries=countries)
     # a user's line has no countries: its zones are left and right of the line
     return border_zones(theatre.border[["pair", "geometry"]], theatre.zones_km)
 
 
-def _places(curated: bool) -> gpd.GeoDataFrame:
+def _area(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> tuple[float, float, float, float]:
+    """Return the box the export covers: the theatre's bounds, or the events' (nearest)."""
+    if not theatre.is_nearest:
+        return theatre.bounds
+    xy = shapely.get_coordinates(analyzed.geometry.to_numpy())
+    if len(xy) == 0:
+        return theatre.bounds
+    w, s, e, n = (*xy.min(axis=0), *xy.max(axis=0))
+    pad = PAD_DEG
+    return (max(w - pad, -180.0), max(s - pad, -90.0), min(e + pad, 180.0), min(n + pad, 90.0))
+
+
+def _in_box(frame: gpd.GeoDataFrame, box) -> gpd.GeoDataFrame:
+    w, s, e, n = box
+    x, y = frame.geometry.x, frame.geometry.y
+    inside = (y >= s) & (y <= n) & (((x >= w) & (x <= e)) if w <= e else ((x >= w) | (x <= e)))
+    return frame[inside.to_numpy()].reset_index(drop=True)
+
+
+def _places(analyzed, theatre: Theatre, curated: bool) -> gpd.GeoDataFrame:
+    """Gazetteer places within the theatre's bounds (GeoNames towns, or curated sites)."""
     places = lay.places()
     keep = places["source"] == "curated"
-    return places[keep if curated else ~keep].reset_index(drop=True)
+    return _in_box(places[keep if curated else ~keep], _area(analyzed, theatre))
+
+
+def _borders(analyzed, theatre: Theatre) -> gpd.GeoDataFrame:
+    """Every land border between two countries of the theatre's region."""
+    codes = theatre.region(analyzed)
+    if theatre.is_nearest:
+        keys = {k for k in analyzed["border_pair"].dropna().unique()}
+        keys |= {f"{a}-{b}" for a in codes for b in neighbours(a) if a < b and b in codes}
+    else:
+        keys = {f"{a}-{b}" for a in codes for b in neighbours(a) if a < b and b in codes}
+    frames = [lay.border(*key.split("-")) for key in sorted(keys)]
+    if not frames:
+        return lay.borders().iloc[0:0]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+
+
+def _provinces(analyzed, theatre: Theatre) -> gpd.GeoDataFrame:
+    return provinces_of(theatre.region(analyzed))
 
 
 _BUILDERS: dict[str, Callable[[gpd.GeoDataFrame, Theatre], gpd.GeoDataFrame]] = {
     "events": lambda analyzed, theatre: analyzed,
-    "borders": lambda analyzed, theatre: lay.borders(),
-    "countries": lambda analyzed, theatre: lay.countries(),
-    "provinces": lambda analyzed, theatre: lay.provinces(),
+    "borders": _borders,
+    "countries": lambda analyzed, theatre: lay.countries(list(theatre.region(analyzed))),
+    "provinces": _provinces,
     "zones": lambda analyzed, theatre: _zones(theatre),
     "nearest_lines": lambda analyzed, theatre: nearest_lines(analyzed),
-    "places": lambda analyzed, theatre: _places(curated=False),
-    "sites": lambda analyzed, theatre: _places(curated=True),
+    "places": lambda analyzed, theatre: _places(analyzed, theatre, curated=False),
+    "sites": lambda analyzed, theatre: _places(analyzed, theatre, curated=True),
     "priogrid": lambda analyzed, theatre: priogrid_cells(
-        analyzed, theatre.line, bounds=theatre.bounds, cover_events=True
+        analyzed, theatre.line, bounds=_area(analyzed, theatre), cover_events=True
     ),
 }
 
@@ -133,6 +180,11 @@ def build_layers(
     theatre : Theatre or str, optional
         The border the analysis refers to: zones, PRIO-GRID ``bdist`` and the
         PRIO-GRID area follow it (a pair builds one; the default theatre if None).
+        The layers hold the theatre, not the world: the pair's countries and
+        their neighbours (:meth:`~geo.theatre.Theatre.region`), the borders
+        among them, their provinces, and places within the theatre's bounds.
+        For ``nearest``: the countries and borders of the events, no zones,
+        and PRIO-GRID ``bdist`` to the nearest border of any pair.
     layers : sequence of str, optional
         Subset of :data:`LAYER_NAMES`.
 

@@ -26,7 +26,10 @@ import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 from pyproj.crs import GeographicCRS, ProjectedCRS
-from pyproj.crs.coordinate_operation import LambertConformalConic2SPConversion
+from pyproj.crs.coordinate_operation import (
+    LambertConformalConic2SPConversion,
+    MercatorAConversion,
+)
 from scipy.optimize import brentq
 
 __all__ = ["nice_length_km", "north_angle_deg", "project", "scale_bar", "theatre_crs"]
@@ -39,7 +42,11 @@ def theatre_crs(lon_min: float, lat_min: float, lon_max: float, lat_max: float) 
 
     The standard parallels sit one sixth of the latitude range inside the box
     (the classic rule that keeps scale error small and balanced across it);
-    the central meridian and latitude of origin are the box's middle.
+    the central meridian and latitude of origin are the box's middle. Any
+    latitude works (parallels stop at 89°); a box whose parallels would lie
+    on both sides of the equator gets Mercator (also conformal) instead. A box
+    across the antimeridian is given with ``lon_max > 180`` (see
+    :func:`geo.geodesy.lon_span`); the central meridian is wrapped to [-180, 180].
 
     Parameters
     ----------
@@ -58,9 +65,13 @@ def theatre_crs(lon_min: float, lat_min: float, lon_max: float, lat_max: float) 
     """
     span = max(lat_max - lat_min, 1.0)
     mid = (lat_min + lat_max) / 2.0
-    lat_1 = round(mid - span / 3.0, 4)
-    lat_2 = round(mid + span / 3.0, 4)
-    lon_0 = round((lon_min + lon_max) / 2.0, 4)
+    lon_0 = round(((lon_min + lon_max) / 2.0 + 180.0) % 360.0 - 180.0, 4)
+    lat_1 = round(max(mid - span / 3.0, -89.0), 4)
+    lat_2 = round(min(mid + span / 3.0, 89.0), 4)
+    if lat_1 <= 0.0 <= lat_2:  # across the equator a cone degenerates: Mercator is conformal
+        conversion = MercatorAConversion(longitude_natural_origin=lon_0)
+        name = f"Mercator, central meridian {_deg(lon_0, 'EW')}"
+        return ProjectedCRS(conversion, name=name, geodetic_crs=GeographicCRS(datum="WGS84"))
     conversion = LambertConformalConic2SPConversion(
         latitude_first_parallel=lat_1,
         latitude_second_parallel=lat_2,

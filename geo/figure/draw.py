@@ -42,22 +42,16 @@ from matplotlib.figure import Figure
 from pyproj import CRS
 
 from geo import layers, style
-from geo.errors import ParameterError
+from geo.errors import LayerError, ParameterError
 from geo.figure import cartography, parts
+from geo.geodesy import lon_span
 from geo.theatre import Theatre, as_theatre
 from geo.zones import border_zones
 
-__all__ = ["SITES", "VIEW_KM", "PlotInfo", "plot"]
+__all__ = ["VIEW_KM", "PlotInfo", "plot"]
 
 # Events farther than this from the border go to the inset, not the main map.
 VIEW_KM = 200.0
-# Gazetteer entries labelled on the figure, with the short name to print.
-SITES = {
-    "site-chabahar": "Chabahar",
-    "site-gwadar_port": "Gwadar",
-    "site-saravan": "Saravan",
-    "site-panjgur": "Panjgur",
-}
 # An event this close to a labelled site borrows the site's label.
 _SAME_PLACE_M = 15_000.0
 # Columns of geo.proximity.analyze the figure draws from.
@@ -66,6 +60,19 @@ _CREDIT = (
     "Borders and countries \u00a9 OpenStreetMap contributors (ODbL) via geo-maps; provinces: "
     "Natural Earth; places: GeoNames (CC BY 4.0); events: bordermap curation of AP/Reuters."
 )
+
+
+def _provinces(codes) -> gpd.GeoDataFrame:
+    """Provinces of the countries drawn (the figure names only the pair's)."""
+    frames = []
+    for code in codes:
+        try:
+            frames.append(layers.provinces(countries=[code]))
+        except LayerError:  # a country without admin-1 polygons
+            continue
+    if not frames:
+        return layers.provinces(countries=[])
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
 @dataclass
@@ -163,12 +170,16 @@ def _split_events(
 
 
 def _frame(theatre: Theatre, near: gpd.GeoDataFrame) -> tuple[CRS, tuple]:
-    """Projection fitted to the border and nearby events, and the box to show in it."""
-    lon0, lat0, lon1, lat1 = theatre.border.total_bounds
-    if len(near):
-        n0, m0, n1, m1 = near.total_bounds
-        lon0, lat0, lon1, lat1 = min(lon0, n0), min(lat0, m0), max(lon1, n1), max(lat1, m1)
-    crs = cartography.theatre_crs(lon0, lat0, lon1, lat1)
+    """Projection fitted to the border and nearby events, and the box to show in it.
+
+    Longitudes are taken on the shortest arc holding them, so a border across
+    the antimeridian gets a central meridian near 180°, not near 0°.
+    """
+    xy = shapely.get_coordinates(
+        np.concatenate([theatre.border.geometry.to_numpy(), near.geometry.to_numpy()])
+    )
+    lon0, lon1 = lon_span(xy[:, 0])
+    crs = cartography.theatre_crs(lon0, xy[:, 1].min(), lon1, xy[:, 1].max())
     shown = shapely.union_all([theatre.line, shapely.MultiPoint(near.geometry.to_numpy())])
     box = shapely.bounds(cartography.project(shown, crs))
     pad = (max(theatre.zones_km) + 35.0) * 1000.0  # the outer zone and a margin
@@ -197,7 +208,9 @@ def _zones(canvas: _Canvas, theatre: Theatre, countries: gpd.GeoDataFrame) -> li
     return swatches
 
 
-def _base(canvas: _Canvas, theatre: Theatre, countries: gpd.GeoDataFrame) -> list[dict]:
+def _base(
+    canvas: _Canvas, theatre: Theatre, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame
+) -> list[dict]:
     """Land, zones, provinces, the border and area names; the zone colours per side."""
     ax = canvas.ax
     ax.set_facecolor(style.BACKGROUND)
@@ -209,7 +222,6 @@ def _base(canvas: _Canvas, theatre: Theatre, countries: gpd.GeoDataFrame) -> lis
         )
     swatches = _zones(canvas, theatre, countries)
 
-    provinces = layers.provinces()
     prov_geoms = canvas.prepare(provinces)
     parts.lines(ax, prov_geoms, colors="#8f8f8f", linewidths=0.4, linestyles=(0, (3, 2)), zorder=3)
     parts.lines(ax, land, colors="#555555", linewidths=0.7, zorder=4)
@@ -239,21 +251,20 @@ def _base(canvas: _Canvas, theatre: Theatre, countries: gpd.GeoDataFrame) -> lis
     return swatches
 
 
-def _sites(canvas: _Canvas) -> list[shapely.Point]:
-    """Mark and name the key sites on the map; their map points."""
-    places = layers.places()
-    sites = places[places["place_id"].isin(SITES)]
+def _sites(canvas: _Canvas, theatre: Theatre) -> list[shapely.Point]:
+    """Mark and name the theatre's sites on the map; their map points."""
+    points = theatre.site_points
     shown = []
     view = canvas.view
-    for pid, pt in zip(
-        sites["place_id"], cartography.project(sites.geometry.to_numpy(), canvas.crs), strict=True
-    ):
+    xy = shapely.points([tuple(p) for p in points.values()]) if points else []
+    projected = cartography.project(np.asarray(xy), canvas.crs) if points else []
+    for name, pt in zip(points, projected, strict=True):
         if not view.contains(pt):
             continue
         shown.append(pt)
         canvas.ax.plot(pt.x, pt.y, marker="s", markersize=3.5, color="black", zorder=9)
         canvas.ax.annotate(
-            SITES[pid],
+            _short(name),
             (pt.x, pt.y),
             xytext=(6, 3),
             textcoords="offset points",
@@ -263,6 +274,11 @@ def _sites(canvas: _Canvas) -> list[shapely.Point]:
             path_effects=parts.HALO,
         )
     return shown
+
+
+def _short(name: str) -> str:
+    """Label of a site: ``"Gwadar Port"`` prints as ``"Gwadar"``."""
+    return name.removesuffix(" Port").removesuffix(" port")
 
 
 def _events(canvas: _Canvas, near: gpd.GeoDataFrame, colours, sites: list) -> None:
@@ -413,18 +429,19 @@ def plot(
         For a frame that was not analysed, or was analysed against another
         theatre (``analyzed``).
     """
-    theatre = as_theatre(theatre)
+    theatre = as_theatre(theatre).single("the figure")
     near, far = _split_events(analyzed, theatre)
     crs, box = _frame(theatre, near)
     ax, panel = _axes(ax, figsize)
     canvas = _Canvas(ax, crs, parts.fit_extent(ax, box))
     info = PlotInfo(crs, canvas.extent, near=list(near["_label"]), far=list(far["_label"]))
 
-    countries = layers.countries()
+    region = theatre.region(analyzed)
+    countries = layers.countries(list(region))
     codes = pd.concat([near["_attacker"], far["_attacker"]])
     colours = style.attacker_colours(codes, theatre.countries)
-    swatches = _base(canvas, theatre, countries)
-    _events(canvas, near, colours, _sites(canvas))
+    swatches = _base(canvas, theatre, countries, _provinces(region))
+    _events(canvas, near, colours, _sites(canvas, theatre))
 
     host = panel if panel is not None else ax
     shown = sorted(set(near["_attacker"]))
@@ -432,7 +449,10 @@ def plot(
     info.scale_bar = parts.scale_bar(ax, crs, canvas.extent)
     info.north = parts.north_arrow(ax, crs, canvas.extent)
     rect = [0.0, 0.63, 1.0, 0.35] if panel is not None else [0.70, 0.70, 0.29, 0.29]
-    parts.inset(host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM)
+    if len(countries):  # a locator needs land to locate by
+        parts.inset(
+            host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM
+        )
     _finish(canvas, title or _title(pd.concat([near, far]), theatre.label))
     _caption(ax.figure, info)
     ax.figure.bordermap = info

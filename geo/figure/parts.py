@@ -33,6 +33,7 @@ from pyproj import CRS
 
 from geo import style
 from geo.figure import cartography
+from geo.geodesy import lon_span
 from geo.theatre import Theatre
 
 __all__ = [
@@ -285,13 +286,18 @@ def inset(
     -------
     matplotlib.axes.Axes
     """
-    lon0, lat0, lon1, lat1 = countries.total_bounds
-    locator_crs = cartography.theatre_crs(lon0, lat0, lon1, lat1)
+    x0, x1, y0, y1 = extent
+    frame = cartography.project(
+        shapely.segmentize(shapely.box(x0, y0, x1, y1), 10_000.0), crs, inverse=True
+    )
+    # the locator holds the countries drawn and the main map (any side of 180°)
+    boxes = countries.geometry.bounds.to_numpy() if len(countries) else np.empty((0, 4))
+    xy = np.vstack([boxes[:, :2], boxes[:, 2:], shapely.get_coordinates(frame)])
+    lon0, lon1 = lon_span(xy[:, 0])
+    locator_crs = cartography.theatre_crs(lon0, xy[:, 1].min(), lon1, xy[:, 1].max())
     locator = host.inset_axes(rect, zorder=30)
     _locator_map(locator, locator_crs, countries, pair)
-    x0, x1, y0, y1 = extent
-    frame = shapely.segmentize(shapely.box(x0, y0, x1, y1), 10_000.0)
-    frame = cartography.project(cartography.project(frame, crs, inverse=True), locator_crs)
+    frame = cartography.project(frame, locator_crs)
     lines(locator, [frame], colors="black", linewidths=0.9)
     if len(far):
         _far_events(locator, locator_crs, far, colours)

@@ -1,7 +1,10 @@
 """Checks on normalised event chunks: coordinates against the stated country and province.
 
-Countries outside the embedded five cannot be checked for containment; such
-rows are counted, never flagged. Every check is vectorised over a chunk.
+Every country of the embedded layers is checked for containment; only the
+outlines and provinces of the countries a file states (and, for a point
+outside its country, of the countries whose box holds it) are loaded, each
+once per process. Rows stating a code that names no embedded country are
+counted, never flagged. Every check is vectorised over a chunk.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import pandas as pd
 import shapely
 
 from geo import layers
-from geo.country_codes import EMBEDDED
+from geo.country_codes import EMBEDDED, countries_at
+from geo.errors import LayerError
 from geo.gazetteer import province_codes
 from geo.io.layouts import problems_frame
 from geo.io.options import FAR_KM
@@ -26,20 +30,20 @@ __all__ = ["FAR_KM", "DuplicateIds", "check_admin1", "check_coordinates"]
 
 
 @functools.cache
-def _countries() -> dict[str, object]:
-
-    frame = layers.countries()
-    polys = {}
-    for iso3, geom in zip(frame["iso3"], frame.geometry, strict=True):
-        shapely.prepare(geom)
-        polys[iso3] = geom
-    return polys
+def _country(iso3: str):
+    """Return the prepared outline of one embedded country (loaded on first use)."""
+    geom = shapely.union_all(layers.countries([iso3]).geometry.to_numpy())
+    shapely.prepare(geom)
+    return geom
 
 
 @functools.cache
-def _provinces() -> tuple[pd.DataFrame, dict[str, object]]:
-
-    frame = layers.provinces()
+def _provinces(iso3: str) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Provinces of one country: the table, and prepared polygons by ``adm1_code``."""
+    try:
+        frame = layers.provinces(countries=[iso3])
+    except LayerError:  # a country without admin-1 polygons
+        frame = layers.provinces(countries=[])
     merged = frame.dissolve(by="adm1_code", as_index=False)
     polys = {}
     for code, geom in zip(merged["adm1_code"], merged.geometry, strict=True):
@@ -50,12 +54,12 @@ def _provinces() -> tuple[pd.DataFrame, dict[str, object]]:
 
 def _which_country(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     found = np.full(len(lon), "", dtype=object)
-    for iso3, poly in _countries().items():
+    for iso3 in countries_at(lon, lat):
         todo = found == ""
         if not todo.any():
             break
         hit = np.zeros(len(lon), dtype=bool)
-        hit[todo] = shapely.contains_xy(poly, lon[todo], lat[todo])
+        hit[todo] = shapely.contains_xy(_country(iso3), lon[todo], lat[todo])
         found[hit] = iso3
     return found
 
@@ -128,13 +132,12 @@ def _swapped_or_outside(lon, lat, iso3, have, in_range) -> tuple[np.ndarray, np.
     """Rows outside their stated country, split by whether the swapped point lies inside."""
     swapped = np.zeros(len(lat), dtype=bool)
     outside = np.zeros(len(lat), dtype=bool)
-    checkable = np.isin(iso3, EMBEDDED)
-    polys = _countries()
-    for code in EMBEDDED:
-        sel = checkable & (iso3 == code) & have
-        if not sel.any():
+    known = set(EMBEDDED)
+    for code in pd.unique(iso3[have]):
+        if code not in known:
             continue
-        poly = polys[code]
+        sel = (iso3 == code) & have
+        poly = _country(code)
         idx = np.flatnonzero(sel)
         inside = np.zeros(len(idx), dtype=bool)
         ok = in_range[idx]
@@ -151,13 +154,11 @@ def _swapped_or_outside(lon, lat, iso3, have, in_range) -> tuple[np.ndarray, np.
 def _outside_country(frame, lon, lat, iso3, outside, far_km: float) -> list[pd.DataFrame]:
     """How far outside its stated country each point lies: an error beyond ``far_km``."""
     rows, ids = frame["row"], frame["event_id"]
-    polys = _countries()
     idx = np.flatnonzero(outside)
     km = np.zeros(len(idx))
-    for code in EMBEDDED:
+    for code in pd.unique(iso3[idx]):
         sub = iso3[idx] == code
-        if sub.any():
-            km[sub] = _km_outside(polys[code], lon[idx][sub], lat[idx][sub])
+        km[sub] = _km_outside(_country(code), lon[idx][sub], lat[idx][sub])
     actual = _which_country(lon[idx], lat[idx])
     where = np.where(actual == "", "outside the embedded countries", "in " + actual.astype(str))
     text = pd.Series("", index=frame.index, dtype="string")
@@ -204,7 +205,7 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
     idx, codes = idx[known], codes[known]
     if len(idx) == 0:
         return []
-    table, polys = _provinces()
+    table, polys = _stated_provinces(frame["iso3"].iloc[idx])
     lon = frame["longitude"].to_numpy(dtype="float64")[idx]
     lat = frame["latitude"].to_numpy(dtype="float64")[idx]
     inside = np.zeros(len(idx), dtype=bool)
@@ -214,9 +215,12 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
     bad = idx[~inside]
     if len(bad) == 0:
         return []
+    blon, blat = lon[~inside], lat[~inside]
+    # the province each point does lie in: provinces of the countries around it too
+    around = pd.Series([*countries_at(blon, blat), *frame["iso3"].iloc[idx].astype(str)])
+    table, polys = _stated_provinces(around)
     names = dict(zip(table["adm1_code"], table["name_en"], strict=True))
     actual = np.full(len(bad), "no embedded province", dtype=object)
-    blon, blat = lon[~inside], lat[~inside]
     todo = np.ones(len(bad), dtype=bool)
     for code, poly in polys.items():
         x0, y0, x1, y1 = poly.bounds
@@ -238,6 +242,16 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
             frame["row"], frame["event_id"], mask, "admin1_mismatch", "admin1", "warning", text
         )
     ]
+
+
+def _stated_provinces(iso3: pd.Series) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Provinces of the countries the rows state (each country loaded once per process)."""
+    tables, polys = [], {}
+    for code in sorted(set(iso3.astype(str))):
+        table, found = _provinces(code)
+        tables.append(table)
+        polys.update(found)
+    return pd.concat(tables, ignore_index=True), polys
 
 
 class DuplicateIds:

@@ -22,7 +22,12 @@ __all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check"]
 
 #: Rows of events the ``analyze`` table shows before its summaries.
 TABLE_ROWS = 40
-_TITLES = {("zone", "side"): "zone and side", ("admin1_iso3", "admin1"): "province"}
+_TITLES = {
+    ("zone", "side"): "zone and side",
+    ("admin1_iso3", "admin1"): "province",
+    ("border_pair", "zone", "side"): "nearest border pair, zone and side",
+    ("border_pair",): "nearest border pair",
+}
 _PROBLEM_FIELDS = ["row", "event_id", "field", "message"]
 
 
@@ -111,6 +116,7 @@ def _interval(row: pd.Series) -> str:
 
 
 def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
+    per_pair = shown.attrs.get("border_pair") == "nearest" and "border_pair" in shown
     table = pd.DataFrame(
         {
             "event": shown["event_id"] if "event_id" in shown else shown.index,
@@ -118,6 +124,7 @@ def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
             if "event_date" in shown
             else "",
             "location": shown["location"] if "location" in shown else "",
+            **({"border": shown["border_pair"].fillna("-")} if per_pair else {}),
             "side": shown["side"].fillna("-"),
             "province": shown["admin1"].fillna("-"),
             "border km (range)": shown.apply(_interval, axis=1),
@@ -164,7 +171,11 @@ def render_analysis(
     """
     buf = io.StringIO()
     w = buf.write
-    w(f"Border {border_label}: {border_km:.1f} km (geodesic, WGS84); {total:,} events\n\n")
+    if border_label == "nearest":
+        w(f"Nearest land border of any pair ({border_km:,.1f} km of borders, geodesic, WGS84)")
+        w(f"; {total:,} events\n\n")
+    else:
+        w(f"Border {border_label}: {border_km:.1f} km (geodesic, WGS84); {total:,} events\n\n")
     if head is None or head.empty:
         w("no events\n")
         return buf.getvalue()

@@ -23,6 +23,8 @@ __all__ = ["TABLE_FORMATS", "AnalysisWriter", "plain_table"]
 #: Formats :class:`AnalysisWriter` writes.
 TABLE_FORMATS = ("table", "csv", "json", "geojson")
 _SUMMARIES = (("zone", "side"), ("admin1_iso3", "admin1"))
+# --pair nearest: every summary is per border pair
+_PAIR_SUMMARIES = (("border_pair", "zone", "side"), ("border_pair",), ("admin1_iso3", "admin1"))
 _OPENERS = {"json": "[\n", "geojson": '{"type":"FeatureCollection","features":[\n'}
 _EMPTY = {"json": "[]\n", "geojson": '{"type":"FeatureCollection","features":[]}\n'}
 _CLOSERS = {"json": "\n]\n", "geojson": "\n]}\n"}
@@ -91,7 +93,8 @@ class AnalysisWriter:
     def _keep(self, analyzed: gpd.GeoDataFrame) -> None:
         if sum(len(h) for h in self.head) < TABLE_ROWS:
             self.head.append(analyzed.head(TABLE_ROWS))
-        for keys in _SUMMARIES:
+        per_pair = analyzed.attrs.get("border_pair") == "nearest"
+        for keys in _PAIR_SUMMARIES if per_pair else _SUMMARIES:
             self.summaries.setdefault(keys, []).append(summarize(analyzed, keys))
         self.strikes.append(analyzed[analyzed["incursion_km"].notna()])
 

@@ -32,7 +32,7 @@ import pandas as pd
 from folium import plugins
 
 from geo import layers
-from geo.errors import ParameterError
+from geo.errors import LayerError, ParameterError
 from geo.io.atomic import atomic_path
 from geo.mapping import assets, elements, features, shapes, style
 from geo.mapping.offline import OfflineFigure
@@ -114,10 +114,12 @@ def render_map(
     ------
     ParameterError
         When ``analyzed`` is not an analysed frame, or was measured against
-        another border than ``theatre``'s.
+        another border than ``theatre``'s, or for the ``nearest`` theatre.
     """
     analyzed = _check_analyzed(analyzed, theatre)
-    countries = layers.countries()
+    theatre.single("the map")
+    region = theatre.region(analyzed)
+    countries = layers.countries(list(region))
     large = len(analyzed) > style.CLUSTER_ABOVE
     payload = features.event_payload(
         analyzed,
@@ -127,7 +129,7 @@ def render_map(
         details=not large,
     )
     m = _new_map(analyzed, theatre, offline=offline, canvas=large)
-    zone_rows = _geography(m, theatre, countries)
+    zone_rows = _geography(m, theatre, countries, _provinces(region))
     _event_layers(m, analyzed, theatre, payload, countries)
     _controls(m, countries)
     m.add_child(
@@ -185,8 +187,22 @@ def _new_map(
     return m
 
 
+def _provinces(region: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Provinces of the countries the map draws (not the world's)."""
+    frames = []
+    for code in region:
+        try:
+            frames.append(layers.provinces(countries=[code]))
+        except LayerError:  # a country without admin-1 polygons
+            continue
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return layers.provinces(countries=[])
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+
+
 def _geography(
-    m: folium.Map, theatre: Theatre, countries: gpd.GeoDataFrame
+    m: folium.Map, theatre: Theatre, countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame
 ) -> list[tuple[str, str]]:
     """Countries, their names, distance zones, provinces and the border; the zone legend rows."""
     names = theatre.names
@@ -208,7 +224,6 @@ def _geography(
     )
     zone_data, zone_rows = shapes.zone_layer(theatre.border, theatre.zones_km, names)
     m.add_child(elements.VectorLayer(zone_data, "Distance zones", pane="bm-zones"))
-    provinces = layers.provinces()
     tips = [
         html_text(f"{p} ({names.get(c, c)})")
         for p, c in zip(provinces["name_en"], provinces["adm0_a3"], strict=True)
@@ -261,7 +276,7 @@ def _event_layers(
     m.add_child(elements.EventMarkers("Events", cluster=large))
     if large:
         m.add_child(elements.HeatLayer("Event density (heatmap)", show=False))
-    sites = shapes.site_markers()
+    sites = shapes.site_markers(theatre.site_points)
     m.add_child(elements.TimedShapes(sites, "Named sites", pane="bm-sites"))
     if labels:
         dates = shapes.event_labels(analyzed, payload, sites)

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import layers
 from geo.mapping import style
 from geo.mapping.text import html_text
 from geo.proximity import nearest_lines
@@ -22,7 +21,6 @@ from geo.zones import border_zones
 
 __all__ = [
     "LINK_MAX_KM",
-    "SITES",
     "arrow_shapes",
     "country_labels",
     "event_labels",
@@ -33,7 +31,6 @@ __all__ = [
     "zone_layer",
 ]
 
-SITES = ("site-chabahar", "site-gwadar_port", "site-saravan", "site-panjgur")
 # Lines to the nearest border point are drawn for events this close to it;
 # beyond, they would cross half the map and say little about this border.
 LINK_MAX_KM = 300.0
@@ -333,21 +330,24 @@ def event_labels(analyzed: gpd.GeoDataFrame, payload: dict, sites: list[dict]) -
     return items
 
 
-def site_markers() -> list[dict]:
-    """Squares with names for the named sites (:data:`SITES`) of the gazetteer.
+def site_markers(sites: dict[str, tuple[float, float]]) -> list[dict]:
+    """Squares with names for the theatre's sites.
+
+    Parameters
+    ----------
+    sites : dict
+        ``{name: (lon, lat)}``, as :attr:`geo.theatre.Theatre.site_points`.
 
     Returns
     -------
     list of dict
         ``"site"`` items for :class:`~geo.mapping.elements.TimedShapes`.
     """
-    places = layers.places()
-    chosen = places[places["place_id"].isin(SITES)]
     return [
         {
             "k": "site",
             "d": -1,
-            "c": [round(g.y, 5), round(g.x, 5)],
+            "c": [round(y, 5), round(x, 5)],
             "t": str(html_text(name)),
             "label": {
                 "permanent": True,
@@ -356,5 +356,5 @@ def site_markers() -> list[dict]:
                 "offset": [0, -3],
             },
         }
-        for name, g in zip(chosen["name"], chosen.geometry, strict=True)
+        for name, (x, y) in sites.items()
     ]
