@@ -115,17 +115,6 @@ def test_zones_option_changes_bands(runner):
     assert zones["BM0005"] == "0-50 km" and zones["BM0001"] == ">200 km"
 
 
-@pytest.mark.parametrize("command", [["analyze", "-f", "csv"], ["events", "check", "{events}"]])
-def test_unwritable_out_is_one_line(runner, tmp_path, command):
-    events = tmp_path / "e.csv"
-    events.write_text("id,lat,lon\na,27.37,62.33\n")
-    args = [a.replace("{events}", str(events)) for a in command]
-    result = runner.invoke(cli, [*args, "--out", "/proc/nope/x.csv"])
-    assert result.exit_code == 1, result.output
-    assert result.output.count("\n") == 1 and "Traceback" not in result.output
-    assert result.output.startswith("Error: ")
-
-
 def test_missing_events_file_is_one_line(runner, tmp_path):
     result = runner.invoke(cli, ["analyze", "--events", str(tmp_path / "none.csv")])
     assert result.exit_code == 2

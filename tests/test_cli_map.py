@@ -100,15 +100,3 @@ def test_rejected_rows_go_to_the_rejects_file(runner, tmp_path):
     assert "A2" in rejects.read_text(encoding="utf-8")
     assert "1 event, 20 Jan 2024;" in out.read_text(encoding="utf-8")
     assert "wrote map of 1 events to" in result.stderr
-
-
-def test_unwritable_out_folder_is_a_one_line_error(runner, tmp_path):
-    # a file where the folder should be: creating the folder fails with OSError,
-    # which the group's one error boundary reports (exit 1: the system refused)
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    out = blocker / "m.html"
-    result = runner.invoke(cli, ["map", "-o", str(out), "--quiet"])
-    assert result.exit_code == 1, result.output
-    assert result.stderr.strip().splitlines() == [f"Error: {out}: its folder cannot be created"]
-    assert "Traceback" not in result.output

@@ -82,15 +82,3 @@ def test_plot_draws_another_pair_and_then_refuses_to_replace_it(runner, tmp_path
     again = runner.invoke(cli, ["plot", "--out", str(out)])
     assert again.exit_code == 2
     assert again.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
-
-
-def test_plot_unwritable_out_folder_is_a_one_line_error(runner, tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    out = blocker / "f.png"
-    result = runner.invoke(cli, ["plot", "-o", str(out), "--quiet"])
-    # the group's error boundary: the operating system's refusal, in one line, exit 1
-    assert result.exit_code == 1, result.output
-    assert result.stderr.strip().splitlines() == [f"Error: {out}: its folder cannot be created"]
-    assert "Traceback" not in result.output
-    assert blocker.read_text() == "x"

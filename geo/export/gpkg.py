@@ -451,11 +451,12 @@ def export_events(
     fmt : {'geojson', 'parquet', 'fgb'}
         Output format.
     overwrite : bool
-        Replace an existing file.
+        Whether a file already at ``path`` may be replaced.
 
     Returns
     -------
     pathlib.Path
+        ``path``, the events layer alone.
 
     Raises
     ------

@@ -70,6 +70,7 @@ def save_figure(
     Returns
     -------
     pathlib.Path
+        ``out``, written atomically.
 
     Raises
     ------

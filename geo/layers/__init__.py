@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import functools
 import threading
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from geo.errors import LayerError
+from geo.layers import store
+from geo.layers.names import country_code
+from geo.layers.names import parse_pair as split_pair
+from geo.layers.paths import LAYERS_DIR
+from geo.layers.sources import load_sources
 
 __all__ = [
     "LAYERS_DIR",
@@ -48,26 +52,9 @@ __all__ = [
 ]
 
 
-def _find_layers_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_layers", here.parent / "layers"):
-        if (candidate / "SOURCES.toml").is_file():
-            return candidate
-    raise LayerError(f"no embedded layers found next to {here}")
-
-
-LAYERS_DIR = _find_layers_dir()
-
-
 _READ_LOCK = threading.Lock()
 _KINDS = {"countries": "polygon", "provinces": "polygon", "borders": "line"}
 PROVINCE_COLUMNS = ["adm1_code", "name", "name_en", "iso_3166_2", "code_hasc", "adm0_a3", "type_en"]
-
-
-def _store():
-    from geo.layers import store  # store imports LAYERS_DIR from this module
-
-    return store
 
 
 def _partition(layer: str, iso3: str) -> gpd.GeoDataFrame:
@@ -77,12 +64,12 @@ def _partition(layer: str, iso3: str) -> gpd.GeoDataFrame:
 
 @functools.cache
 def _partition_once(layer: str, iso3: str) -> gpd.GeoDataFrame:
-    return _store().read_layer(f"{layer}/{iso3}.parquet", _KINDS[layer])
+    return store.read_layer(f"{layer}/{iso3}.parquet", _KINDS[layer])
 
 
 @functools.cache
 def _csv(name: str) -> pd.DataFrame:
-    return _store().read_table(name)
+    return store.read_table(name)
 
 
 def country_table() -> pd.DataFrame:
@@ -132,8 +119,6 @@ def border_table(country: str | None = None) -> pd.DataFrame:
 
 def _codes(codes) -> list[str]:
     """Upper-case ISO3 codes (English names accepted), checked against the table."""
-    from geo.layers.names import country_code
-
     table = _csv("countries.csv")
     out, unknown = [], []
     for c in codes:
@@ -232,9 +217,7 @@ def parse_pair(text: str) -> tuple[str, str]:
     >>> parse_pair("pak-irn")
     ('PAK', 'IRN')
     """
-    from geo.layers.names import parse_pair as split
-
-    return split(text, _csv("countries.csv"))
+    return split_pair(text, _csv("countries.csv"))
 
 
 def _no_border(a: str, b: str) -> LayerError:
@@ -303,7 +286,7 @@ def provinces(countries: list[str] | tuple[str, ...] | None = None) -> gpd.GeoDa
 
 @functools.cache
 def _places() -> gpd.GeoDataFrame:
-    return _store().read_layer("places.parquet", "point")
+    return store.read_layer("places.parquet", "point")
 
 
 def places() -> gpd.GeoDataFrame:
@@ -367,8 +350,6 @@ def summary() -> list[dict]:
     -------
     list of dict
     """
-    from geo.layers.sources import load_sources
-
     sources = load_sources(LAYERS_DIR / "SOURCES.toml")
     counts = _feature_counts()
     records = []

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import SourceError
-from geo.layers import LAYERS_DIR
+from geo.layers.paths import LAYERS_DIR
 
 __all__ = ["ASSETS_TOML", "SOURCES_TOML", "Pin", "Source", "load_pins", "load_sources"]
 

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from geo.errors import LayerError
+from geo.layers.paths import LAYERS_DIR
 
 __all__ = [
     "GEOMETRY_COLUMNS",
@@ -54,13 +55,7 @@ GEOMETRY_COLUMNS = ("x", "y", "rings", "polys")
 MANIFEST = "MANIFEST.sha256"
 
 
-def _world_dir() -> Path:
-    from geo.layers import LAYERS_DIR  # the package root defines where the files are
-
-    return LAYERS_DIR / "world"
-
-
-WORLD = _world_dir()
+WORLD = LAYERS_DIR / "world"
 _LOCK = threading.Lock()
 
 

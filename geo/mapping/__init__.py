@@ -331,11 +331,12 @@ def save_map(m: folium.Map, out: Path | str, *, overwrite: bool = False) -> Path
     out : path-like
         Target ``.html`` file; folders are created.
     overwrite : bool
-        Replace an existing file.
+        Whether a page already at ``out`` may be replaced.
 
     Returns
     -------
     pathlib.Path
+        ``out``, complete (it appears only once fully written).
 
     Raises
     ------

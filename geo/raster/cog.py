@@ -59,11 +59,12 @@ def write_cog(
     tags : dict, optional
         Dataset metadata (source, command line...).
     overwrite : bool
-        Replace an existing file.
+        Whether a GeoTIFF already at ``path`` may be replaced.
 
     Returns
     -------
     pathlib.Path
+        ``path``, a validated Cloud-Optimized GeoTIFF.
 
     Raises
     ------

@@ -104,6 +104,7 @@ def distance_raster(
     Returns
     -------
     pathlib.Path
+        ``out``, one band of km (NaN outside the land for ``signed``).
 
     Raises
     ------
