@@ -66,7 +66,7 @@ def border_sites(
     gazetteer of GeoNames towns has no population) towns nearest the border
     come first. The first pick on each side comes before a second on either,
     and towns of the pair's countries before any of a third; curated sites
-    (ports, crossings, such as Chabahar) are never picked.
+    (ports, crossings, such as Chabahar) and provinces are never picked.
 
     Parameters
     ----------
@@ -84,7 +84,9 @@ def border_sites(
     xy = shapely.get_coordinates(places.geometry.to_numpy())
     lon = np.mod(xy[:, 0] - w, 360.0) + w  # same turn of the globe as the box
     box = (lon >= w) & (lon <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)
-    towns = places[box & (places["source"] != "curated").to_numpy()].copy()
+    # towns only: never a curated site (port, crossing) or a whole province
+    town = (places["source"] != "curated") & (places["kind"] != "province")
+    towns = places[box & town.to_numpy()].copy()
     if towns.empty:
         return ()
     line = border.geometry.iloc[0]

@@ -140,3 +140,12 @@ def shapely_point(x, y):
     import shapely
 
     return shapely.Point(x, y)
+
+
+def test_sites_of_another_pair_are_towns_on_both_sides():
+    places = layers.places().set_index("name")
+    sites = Theatre.from_pair("SDN-TCD").sites
+    names = [site[0] for site in sites]
+    assert {"Geneina", "Adre"} <= set(names)  # the border towns facing each other
+    kinds = {places.loc[[n], "kind"].iloc[0] for n in names}
+    assert "province" not in kinds
