@@ -42,9 +42,10 @@ from matplotlib.figure import Figure
 from pyproj import CRS
 
 from geo import layers, style
-from geo.errors import LayerError, ParameterError
+from geo.errors import ParameterError
 from geo.figure import cartography, parts
 from geo.geodesy import lon_span
+from geo.placement import provinces_of
 from geo.theatre import Theatre, as_theatre
 from geo.zones import border_zones
 
@@ -60,19 +61,6 @@ _CREDIT = (
     "Borders and countries \u00a9 OpenStreetMap contributors (ODbL) via geo-maps; provinces: "
     "Natural Earth; places: GeoNames (CC BY 4.0); events: bordermap curation of AP/Reuters."
 )
-
-
-def _provinces(codes) -> gpd.GeoDataFrame:
-    """Provinces of the countries drawn (the figure names only the pair's)."""
-    frames = []
-    for code in codes:
-        try:
-            frames.append(layers.provinces(countries=[code]))
-        except LayerError:  # a country without admin-1 polygons
-            continue
-    if not frames:
-        return layers.provinces(countries=[])
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
 @dataclass
@@ -440,7 +428,7 @@ def plot(
     countries = layers.countries(list(region))
     codes = pd.concat([near["_attacker"], far["_attacker"]])
     colours = style.attacker_colours(codes, theatre.countries)
-    swatches = _base(canvas, theatre, countries, _provinces(region))
+    swatches = _base(canvas, theatre, countries, provinces_of(region))
     _events(canvas, near, colours, _sites(canvas, theatre))
 
     host = panel if panel is not None else ax

@@ -32,11 +32,12 @@ import pandas as pd
 from folium import plugins
 
 from geo import layers
-from geo.errors import LayerError, ParameterError
+from geo.errors import ParameterError
 from geo.io.atomic import atomic_path
 from geo.mapping import assets, elements, features, shapes, style
 from geo.mapping.offline import OfflineFigure
 from geo.mapping.text import html_text
+from geo.placement import provinces_of
 from geo.style import BORDER_COLOUR, COUNTRY_FILL
 from geo.theatre import Theatre
 
@@ -129,7 +130,7 @@ def render_map(
         details=not large,
     )
     m = _new_map(analyzed, theatre, offline=offline, canvas=large)
-    zone_rows = _geography(m, theatre, countries, _provinces(region))
+    zone_rows = _geography(m, theatre, countries, provinces_of(region))
     _event_layers(m, analyzed, theatre, payload, countries)
     _controls(m, countries)
     m.add_child(
@@ -185,20 +186,6 @@ def _new_map(
         folium.TileLayer(provider, name=label, overlay=False, show=not offline and i == 0).add_to(m)
     elements.BlankBase("No tiles (vector basemap)", show=offline).add_to(m)
     return m
-
-
-def _provinces(region: tuple[str, ...]) -> gpd.GeoDataFrame:
-    """Provinces of the countries the map draws (not the world's)."""
-    frames = []
-    for code in region:
-        try:
-            frames.append(layers.provinces(countries=[code]))
-        except LayerError:  # a country without admin-1 polygons
-            continue
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return layers.provinces(countries=[])
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
 def _geography(
