@@ -21,8 +21,20 @@ import shapely
 from geo import layers
 from geo.country_codes import countries_at
 from geo.errors import LayerError
+from geo.nearest import line_index
 
-__all__ = ["containing_polygon", "event_provinces", "locate", "provinces_of"]
+__all__ = [
+    "TERRITORIAL_SEA_KM",
+    "containing_polygon",
+    "event_provinces",
+    "locate",
+    "nearest_polygon",
+    "place_events",
+    "provinces_of",
+]
+
+#: The territorial sea: 12 nautical miles (UNCLOS art. 3), in km.
+TERRITORIAL_SEA_KM = 12 * 1.852
 
 _PREPARED = threading.Lock()
 
@@ -66,6 +78,62 @@ def containing_polygon(lon: np.ndarray, lat: np.ndarray, geoms: np.ndarray) -> n
     order = np.argsort(poly, kind="stable")
     out[ok[point[order]]] = poly[order]
     return out
+
+
+def _reach_deg(lat: np.ndarray, km: float) -> np.ndarray:
+    """Planar reach in degrees that covers every point within ``km`` on the ellipsoid."""
+    # a degree of latitude is at least 110.5 km; a degree of longitude is that times cos(lat)
+    cos = np.cos(np.radians(np.minimum(np.abs(lat) + km / 110.0, 89.9)))
+    return np.minimum(km / (110.5 * cos) + 1e-6, 360.0)
+
+
+def nearest_polygon(
+    lon: np.ndarray, lat: np.ndarray, geoms: np.ndarray, max_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest polygon within ``max_km`` of each point, by exact geodesic distance.
+
+    Meant for points outside every polygon (events at sea): the distance is
+    measured to each candidate's outline on the WGS84 ellipsoid.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+    geoms : numpy.ndarray of shapely geometries
+        Polygons in EPSG:4326.
+    max_km : float
+        Farthest reach.
+
+    Returns
+    -------
+    position : numpy.ndarray of int
+        Position in ``geoms``, or ``len(geoms)`` where none is within reach.
+    distance_km : numpy.ndarray of float
+        Distance to that polygon (NaN where none).
+    """
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    best = np.full(len(lon), np.inf)
+    out = np.full(len(lon), len(geoms))
+    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    if len(ok) == 0 or len(geoms) == 0:
+        return out, np.full(len(lon), np.nan)
+    reach = _reach_deg(lat[ok], max_km)
+    windows = shapely.box(lon[ok] - reach, lat[ok] - reach, lon[ok] + reach, lat[ok] + reach)
+    point, poly = shapely.STRtree(np.asarray(geoms)).query(windows, predicate="intersects")
+    for g in np.unique(poly):
+        rows = ok[point[poly == g]]
+        boxes = windows[point[poly == g]]
+        xmin, ymin, xmax, ymax = shapely.total_bounds(boxes)
+        outline = shapely.clip_by_rect(shapely.boundary(geoms[g]), xmin, ymin, xmax, ymax)
+        if shapely.is_empty(outline):
+            continue
+        d = line_index(outline).nearest(lon[rows], lat[rows]).distance_km
+        closer = d < best[rows]
+        best[rows[closer]] = d[closer]
+        out[rows[closer]] = g
+    near = best <= max_km
+    out[~near] = len(geoms)
+    return out, np.where(near, best, np.nan)
 
 
 def event_provinces(lon, lat, theatre=None) -> gpd.GeoDataFrame:
@@ -117,3 +185,48 @@ def _country_provinces(code: str) -> gpd.GeoDataFrame:
         return layers.provinces(countries=[code])
     except LayerError:  # a country without admin-1 polygons
         return layers.provinces(countries=[])
+
+
+def place_events(lon, lat, provinces: gpd.GeoDataFrame | None = None, theatre=None) -> dict:
+    """Province of each point; points at sea take the nearest within the territorial sea.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+    provinces : GeoDataFrame, optional
+        Admin-1 polygons (``name_en``, ``adm0_a3``); by default the embedded
+        ones of every country the points may lie in or off (:func:`event_provinces`).
+    theatre : Theatre, optional
+        Its countries' provinces are always read.
+
+    Returns
+    -------
+    dict
+        ``province`` and ``province_iso3`` (object arrays, None where none),
+        ``offshore`` (bool array: placed by the nearest coast within
+        :data:`TERRITORIAL_SEA_KM`) and ``provinces`` (the polygons used).
+    """
+    load_more = provinces is None
+    provs = provinces if provinces is not None else event_provinces(lon, lat, theatre)
+    found = containing_polygon(lon, lat, provs.geometry.to_numpy())
+    offshore = np.zeros(len(lon), dtype=bool)
+    sea = np.flatnonzero((found == len(provs)) & np.isfinite(lon) & np.isfinite(lat))
+    if len(sea):
+        if load_more:  # coasts whose country box does not hold the point
+            pad = float(_reach_deg(lat[sea], TERRITORIAL_SEA_KM).max())
+            more = set(countries_at(lon[sea], lat[sea], pad_deg=pad)) - set(provs["adm0_a3"])
+            if more:
+                extra = provinces_of(more)
+                provs = gpd.GeoDataFrame(pd.concat([provs, extra], ignore_index=True), crs=4326)
+                found = np.where(found == len(provs) - len(extra), len(provs), found)
+        near, _ = nearest_polygon(lon[sea], lat[sea], provs.geometry.to_numpy(), TERRITORIAL_SEA_KM)
+        found[sea] = near
+        offshore[sea] = near < len(provs)
+    names = np.append(provs["name_en"].to_numpy(dtype=object), None)
+    codes = np.append(provs["adm0_a3"].to_numpy(dtype=object), None)
+    return {
+        "province": names[found],
+        "province_iso3": codes[found],
+        "offshore": offshore,
+        "provinces": provs,
+    }

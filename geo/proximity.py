@@ -8,7 +8,7 @@ Examples
 >>> import geo
 >>> out = geo.analyze(geo.seed_events())
 >>> row = out.set_index("location").loc["Saravan"]
->>> row["side"], row["admin1"], bool(40 < row["border_distance_km"] < 50)
+>>> row["side"], row["province"], bool(40 < row["border_distance_km"] < 50)
 ('IRN', 'Sistan and Baluchestan', True)
 """
 
@@ -22,11 +22,12 @@ import pandas as pd
 import shapely
 
 from geo import layers
+from geo.attribution import attribute_attacker
 from geo.country_codes import EMBEDDED as layers_codes
 from geo.errors import InputError, LayerError
 from geo.geodesy import geodesic_km
 from geo.nearest import line_index
-from geo.placement import containing_polygon, event_provinces
+from geo.placement import place_events
 from geo.precision import precision_extent
 from geo.sites import resolve_sites
 from geo.theatre import Theatre, as_theatre
@@ -34,6 +35,7 @@ from geo.zones import assign_zone
 
 __all__ = [
     "ANALYSIS_COLUMNS",
+    "AT_SEA",
     "analyze",
     "distance_to_line_km",
     "nearest_lines",
@@ -55,15 +57,21 @@ ANALYSIS_COLUMNS = [
     "bearing_to_border_deg",
     "line_side",
     "side",
-    "admin1",
-    "admin1_iso3",
+    "province",
+    "province_iso3",
+    "offshore",
     "zone",
     "zone_min_km",
     "zone_max_km",
+    "attacker",
+    "attacker_basis",
     "incursion_km",
     "incursion_border",
     "border_pair",
 ]
+
+#: ``side`` of an event at sea beyond the territorial sea of every country.
+AT_SEA = "at sea"
 
 
 def distance_to_line_km(lon, lat, line: shapely.Geometry):
@@ -141,8 +149,10 @@ def analyze(
     ----------
     events : GeoDataFrame
         Points (EPSG:4326, or any CRS that can be transformed to it). Used if
-        present: ``geo_precision`` / ``where_prec`` (uncertainty),
-        ``attacker_iso3`` (depth of cross-border strikes).
+        present: ``geo_precision`` / ``where_prec`` (uncertainty), a stated
+        ``admin1`` / ``iso3`` (the area of imprecise events), and the attacker
+        (``attacker_iso3``, else ACLED ``actor1`` / ``assoc_actor_1`` or UCDP
+        ``side_a``; see :mod:`geo.attribution`).
     theatre : Theatre or str, optional
         The border to measure against (:class:`geo.theatre.Theatre`; a pair
         such as ``"IRN-PAK"`` builds one; the default theatre if None). For
@@ -154,52 +164,72 @@ def analyze(
     Returns
     -------
     GeoDataFrame
-        The events (same rows, order and index, original columns) plus
-        :data:`ANALYSIS_COLUMNS`: ``border_distance_km`` and its interval
-        ``border_distance_min_km``/``border_distance_max_km`` from the
-        precision code (over the whole province when only the province is
-        known; ``distance_basis`` says which: ``point``, ``circle``,
-        ``province``, ``country``), ``nearest_lon``/``nearest_lat``,
-        ``bearing_to_border_deg``, ``line_side`` (left/right of the line),
-        ``side`` (ISO3 of the country the event lies in for an embedded pair,
-        else left/right), ``admin1``/``admin1_iso3`` (the province the point
-        lies in; a stated ``admin1`` column is kept as ``admin1_source``), ``zone`` with
-        ``zone_min_km``/``zone_max_km``, and ``incursion_km``: for a strike
-        whose ``attacker_iso3`` differs from the country it lies in, its depth
-        from the border those two countries share (``incursion_border``).
+        The events (same rows, order, index and columns: no input column is
+        renamed or overwritten) plus :data:`ANALYSIS_COLUMNS`:
+
+        - ``border_distance_km``: geodesic distance of the point; NaN for
+          events only known to a province or country (``distance_basis``
+          ``province``/``country``), whose interval is measured over that
+          polygon. ``border_distance_min_km``/``border_distance_max_km`` hold
+          the interval the precision allows; ``nearest_lon``/``nearest_lat``,
+          ``bearing_to_border_deg``.
+        - ``line_side`` (left/right of the line) and ``side``: ISO3 of the
+          country the event lies in for an embedded pair (else left/right);
+          :data:`AT_SEA` beyond the territorial sea.
+        - ``province``/``province_iso3``: the admin-1 unit the point lies in,
+          or the nearest one for events at sea within 12 nautical miles
+          (``offshore`` True); none for country-level events.
+        - ``zone`` with ``zone_min_km``/``zone_max_km``: the band holding the
+          whole interval, or :data:`geo.zones.SPANS_BANDS`.
+        - ``attacker``/``attacker_basis`` (``stated`` or ``inferred``), and
+          ``incursion_km``: for a strike whose attacker is not the country it
+          lies in, its depth from the border those two countries share
+          (``incursion_border``).
     """
     theatre = as_theatre(theatre)
     lon, lat = _points(events)
     res = theatre.index.nearest(lon, lat)
-    provs = provinces if provinces is not None else event_provinces(lon, lat, theatre)
-    found = containing_polygon(lon, lat, provs.geometry.to_numpy())
-    admin1 = np.append(provs["name_en"].to_numpy(dtype=object), None)[found]
-    admin1_iso3 = np.append(provs["adm0_a3"].to_numpy(dtype=object), None)[found]
+    place = place_events(lon, lat, provinces, theatre)
     rows = _border_rows(theatre, res)
-    line_side, side = _sides(res, admin1_iso3, theatre, rows)
-    radius, lo, hi, basis = _intervals(events, res.distance_km, admin1, admin1_iso3, provs, theatre)
+    line_side, side = _sides(res, place, theatre, rows)
+    radius, lo, hi, basis = _intervals(
+        events,
+        res.distance_km,
+        place["province"],
+        place["province_iso3"],
+        place["provinces"],
+        theatre,
+    )
+    area = basis == "province"
+    area |= basis == "country"
+    point = np.where(area, np.nan, res.distance_km)
+    if (basis == "country").any():
+        for col in ("province", "province_iso3"):
+            place[col] = np.where(basis == "country", None, place[col]).astype(object)
 
     out = events.copy()
-    if "admin1" in out:  # keep the province the source stated beside the computed one
-        out = out.rename(columns={"admin1": "admin1_source"})
-    out["border_distance_km"] = res.distance_km
-    out["border_distance_min_km"] = lo
-    out["border_distance_max_km"] = hi
-    out["uncertainty_km"] = radius
-    out["distance_basis"] = basis
-    out["nearest_lon"] = res.nearest_lon
-    out["nearest_lat"] = res.nearest_lat
-    out["bearing_to_border_deg"] = res.bearing_deg
-    out["line_side"] = line_side
-    out["side"] = side
-    out["admin1"] = admin1
-    out["admin1_iso3"] = admin1_iso3
-    zones = assign_zone(res.distance_km, theatre.zones_km)
+    computed = {
+        "border_distance_km": point,
+        "border_distance_min_km": lo,
+        "border_distance_max_km": hi,
+        "uncertainty_km": radius,
+        "distance_basis": basis,
+        "nearest_lon": np.where(area, np.nan, res.nearest_lon),
+        "nearest_lat": np.where(area, np.nan, res.nearest_lat),
+        "bearing_to_border_deg": np.where(area, np.nan, res.bearing_deg),
+        "line_side": line_side,
+        "side": side,
+        "province": place["province"],
+        "province_iso3": place["province_iso3"],
+        "offshore": place["offshore"],
+    }
+    for col, values in computed.items():
+        out[col] = values
+    zones = assign_zone(lo, theatre.zones_km, hi)
     for col in zones.columns:
         out[col] = pd.Series(zones[col].array, index=out.index)
-    out["incursion_km"], out["incursion_border"] = _incursion(
-        out, lon, lat, rows["key"], res.distance_km
-    )
+    out["attacker"], out["attacker_basis"] = attribute_attacker(events)
+    out["incursion_km"], out["incursion_border"] = _incursion(out, lon, lat, rows["key"], point)
     out["border_pair"] = rows["pair"]
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
     out.attrs["border_pair"] = theatre.pair
@@ -226,19 +256,18 @@ def _border_rows(theatre: Theatre, res) -> dict[str, np.ndarray]:
     return {"pair": pair, "left": left, "right": right, "key": keys}
 
 
-def _sides(res, admin1_iso3: np.ndarray, theatre: Theatre, rows: dict) -> tuple:
+def _sides(res, place: dict, theatre: Theatre, rows: dict) -> tuple:
     """Side of the line, and the side: the country for embedded borders, else left/right."""
     line_side = np.where(res.left, "left", "right").astype(object)
     line_side[np.isnan(res.distance_km)] = None
     if not theatre.embedded:
         return line_side, line_side.copy()
-    side = admin1_iso3.copy()
-    at_sea = pd.isna(side) & (res.distance_km <= max(theatre.zones_km))
-    side[at_sea] = np.where(res.left[at_sea], rows["left"][at_sea], rows["right"][at_sea])
+    side = place["province_iso3"].copy()
+    side[pd.isna(side) & ~np.isnan(res.distance_km)] = AT_SEA
     return line_side, side
 
 
-def _intervals(events, dist, admin1, admin1_iso3, provs, theatre: Theatre):
+def _intervals(events, dist, province, province_iso3, provs, theatre: Theatre):
     """Distance interval each event's precision allows: (radius, min, max, basis)."""
     radius, area = precision_extent(events)
     lo = np.maximum(dist - radius, 0.0)
@@ -249,7 +278,7 @@ def _intervals(events, dist, admin1, admin1_iso3, provs, theatre: Theatre):
     ):
         rows = area == kind
         if rows.any():
-            located = admin1 if kind == "province" else admin1_iso3
+            located = province if kind == "province" else province_iso3
             named = pd.Series(own if own is not None else None, index=events.index, dtype=object)
             polygons = provs if kind == "province" else _countries(named[rows], located[rows])
             known = named.isin(polygons[key]).to_numpy()
@@ -265,7 +294,7 @@ def _intervals(events, dist, admin1, admin1_iso3, provs, theatre: Theatre):
 def _countries(named: pd.Series, located: np.ndarray) -> gpd.GeoDataFrame:
     """Outlines of only the countries country-level events name or lie in."""
     wanted = {str(c).upper() for c in [*named.dropna(), *located] if c is not None and c == c}
-    known = wanted & set(layers_codes())
+    known = wanted & set(layers_codes)
     return layers.countries(sorted(known)) if known else layers.countries([])
 
 
@@ -273,9 +302,7 @@ def _incursion(out, lon, lat, nearest_key: np.ndarray, dist):
     """Depth of each cross-border strike from the border its two countries share."""
     depth = np.full(len(out), np.nan)
     via = np.full(len(out), None, dtype=object)
-    if "attacker_iso3" not in out:
-        return depth, via
-    attacker = out["attacker_iso3"].astype("string").str.upper().fillna("").to_numpy(dtype=object)
+    attacker = out["attacker"].astype("string").fillna("").to_numpy(dtype=object)
     side = out["side"].astype("string").fillna("")
     struck = side.where(side.str.len() == 3, "").to_numpy(dtype=object)
     cross = (attacker != "") & (struck != "") & (attacker != struck)
@@ -331,7 +358,7 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
     analyzed : DataFrame
         Output of :func:`analyze`.
     by : str or iterable of str
-        Grouping columns, e.g. ``"zone"``, ``("zone", "side")``, ``"admin1"``.
+        Grouping columns, e.g. ``"zone"``, ``("zone", "side")``, ``"province"``.
 
     Returns
     -------
@@ -360,7 +387,7 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     Parameters
     ----------
     analyzed : DataFrame
-        Output of :func:`analyze`, with ``event_date`` and ``attacker_iso3``.
+        Output of :func:`analyze`, with ``event_date`` and ``attacker``.
     max_days : int
         Longest gap between a strike and the reply.
 
@@ -380,7 +407,7 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
         "days_between",
         "distance_km",
     ]
-    need = {"event_date", "attacker_iso3", "side", "incursion_km"}
+    need = {"event_date", "attacker", "side", "incursion_km"}
     if not need <= set(analyzed.columns):
         return pd.DataFrame(columns=cols)
     strikes = analyzed[analyzed["incursion_km"].notna()].copy()
@@ -390,7 +417,7 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     strikes["_id"] = strikes["event_id"] if "event_id" in strikes else strikes.index
     strikes["_loc"] = strikes["location"] if "location" in strikes else ""
     strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
-    strikes["_a"] = strikes["attacker_iso3"].astype(str).str.upper()
+    strikes["_a"] = strikes["attacker"].astype(str)
     strikes["_s"] = strikes["side"].astype(str)
     base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]]
     merged = base.merge(base, left_on=["_a", "_s"], right_on=["_s", "_a"], suffixes=("1", "2"))

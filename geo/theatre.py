@@ -334,7 +334,7 @@ class Theatre:
             xy = shapely.get_coordinates(self.border.geometry.to_numpy())
             codes.update(countries_at(xy[:, 0], xy[:, 1]))
         if analyzed is not None:
-            for col in ("admin1_iso3", "side"):
+            for col in ("province_iso3", "side"):
                 if col in analyzed:
                     codes.update(
                         str(c) for c in analyzed[col].dropna().unique() if len(str(c)) == 3

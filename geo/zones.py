@@ -28,10 +28,12 @@ __all__ = [
     "DEFAULT_ZONES_KM",
     "MAX_ZONE_KM",
     "PIECE_KM",
+    "SPANS_BANDS",
     "assign_zone",
     "border_buffer",
     "border_zones",
     "parse_zones",
+    "zone_categories",
     "zone_labels",
 ]
 
@@ -40,6 +42,8 @@ DEFAULT_ZONES_KM = (10.0, 25.0, 50.0, 100.0)
 # azimuthal equidistant buffers would no longer be true to 0.5 %.
 MAX_ZONE_KM = 2000.0
 PIECE_KM = 300.0
+#: Zone of an event whose distance interval reaches into more than one band.
+SPANS_BANDS = "spans bands"
 _OUTLINE_STEP_KM = 2.0
 
 
@@ -86,35 +90,59 @@ def zone_labels(zones_km: Sequence[float]) -> list[str]:
     return [*inner, f">{_km(zones_km[-1])} km"]
 
 
-def assign_zone(distance_km: np.ndarray, zones_km: Sequence[float]) -> pd.DataFrame:
-    """Band of each distance: label, lower and upper edge in km (NaN distance: no zone).
+def zone_categories(zones_km: Sequence[float]) -> list[str]:
+    """Every value ``zone`` can take: the bands in order, then :data:`SPANS_BANDS`.
+
+    Examples
+    --------
+    >>> zone_categories([10])
+    ['0-10 km', '>10 km', 'spans bands']
+    """
+    return [*zone_labels(zones_km), SPANS_BANDS]
+
+
+def assign_zone(
+    distance_km: np.ndarray, zones_km: Sequence[float], upper_km: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Band of each distance, or of each distance interval.
 
     Parameters
     ----------
     distance_km : numpy.ndarray
+        Distances, or the lower ends of intervals when ``upper_km`` is given.
     zones_km : sequence of float
         Ascending zone edges.
+    upper_km : numpy.ndarray, optional
+        Upper ends of the intervals. An interval gets a band only when it lies
+        wholly inside it; otherwise its zone is :data:`SPANS_BANDS`, and
+        ``zone_min_km``/``zone_max_km`` are the outer edges of the bands it
+        reaches into.
 
     Returns
     -------
     DataFrame
-        ``zone`` (categorical, ordered), ``zone_min_km``, ``zone_max_km``.
+        ``zone`` (ordered categorical of :func:`zone_categories`; missing where
+        the distance is NaN), ``zone_min_km``, ``zone_max_km``.
 
     Examples
     --------
     >>> assign_zone(np.array([3.0, 10.0, 10.5, 400.0]), [10, 25])["zone"].tolist()
     ['0-10 km', '0-10 km', '10-25 km', '>25 km']
+    >>> assign_zone(np.array([3.0, 12.0]), [10, 25], np.array([30.0, 20.0]))["zone"].tolist()
+    ['spans bands', '10-25 km']
     """
-    distance_km = np.asarray(distance_km, dtype="float64")
+    lower = np.asarray(distance_km, dtype="float64")
+    upper = lower if upper_km is None else np.asarray(upper_km, dtype="float64")
     edges = np.array([0.0, *zones_km, np.inf])
-    labels = zone_labels(zones_km)
     # a point exactly on an edge belongs to the inner band (within 10 km means <= 10)
-    band = np.searchsorted(edges[1:-1], distance_km, side="left")
-    known = np.isfinite(distance_km)
-    codes = np.where(known, band, -1)
-    zone = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
-    lo = np.where(known, edges[np.clip(band, 0, len(edges) - 2)], np.nan)
-    hi = np.where(known, edges[np.clip(band + 1, 1, len(edges) - 1)], np.nan)
+    low_band = np.searchsorted(edges[1:-1], lower, side="left")
+    high_band = np.searchsorted(edges[1:-1], upper, side="left")
+    known = np.isfinite(lower) & ~np.isnan(upper)
+    spans = len(edges) - 1
+    codes = np.where(known, np.where(low_band == high_band, low_band, spans), -1)
+    zone = pd.Categorical.from_codes(codes, categories=zone_categories(zones_km), ordered=True)
+    lo = np.where(known, edges[np.clip(low_band, 0, len(edges) - 2)], np.nan)
+    hi = np.where(known, edges[np.clip(high_band + 1, 1, len(edges) - 1)], np.nan)
     return pd.DataFrame({"zone": zone, "zone_min_km": lo, "zone_max_km": hi})
 
 

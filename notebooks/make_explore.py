@@ -96,7 +96,7 @@ province it lies in, its zone and, for a cross-border strike, how deep it went."
     code("""\
 theatre = geo.Theatre.from_pair("IRN-PAK")  # the border, its zones and sites: built once
 analyzed = geo.analyze(events, theatre)
-analyzed[["location", "side", "admin1", "border_distance_km", "border_distance_min_km",
+analyzed[["location", "side", "province", "border_distance_km", "border_distance_min_km",
           "border_distance_max_km", "zone", "incursion_km"]]"""),
     code("""\
 strike_pairs(analyzed)[["first_location", "second_location", "days_between", "distance_km"]]"""),

@@ -15,6 +15,7 @@ from geo.geodesy import geodesic_km
 from geo.placement import locate
 from geo.proximity import (
     ANALYSIS_COLUMNS,
+    AT_SEA,
     analyze,
     distance_to_line_km,
     nearest_lines,
@@ -23,6 +24,7 @@ from geo.proximity import (
     summarize,
 )
 from geo.theatre import Theatre
+from geo.zones import SPANS_BANDS
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +43,9 @@ def test_saravan_and_panjgur_distances_from_the_high_resolution_border(seed):
 
 
 def test_sides_and_provinces(seed):
-    assert seed.loc["Saravan", ["side", "admin1"]].tolist() == ["IRN", "Sistan and Baluchestan"]
+    assert seed.loc["Saravan", ["side", "province"]].tolist() == ["IRN", "Sistan and Baluchestan"]
     panjgur = seed.loc["Panjgur (Koh-e-Sabz)"]
-    assert [panjgur["side"], panjgur["admin1"]] == ["PAK", "Balochistan"]
+    assert [panjgur["side"], panjgur["province"]] == ["PAK", "Balochistan"]
     assert seed.loc["Erbil", "side"] == "IRQ"
 
 
@@ -53,12 +55,13 @@ def test_all_columns_rows_and_order_are_kept():
     assert list(out.index) == list(events.index)
     assert set(ANALYSIS_COLUMNS) <= set(out.columns)
     assert (out["event_id"] == events["event_id"]).all()
-    assert (out["admin1_source"] == events["admin1"]).all()  # the stated value is kept
+    for col in events.columns:  # no input column is renamed or overwritten
+        assert out[col].equals(events[col]), col
 
 
 def test_nearest_point_lies_on_the_border_at_the_stated_distance(seed):
     line = layers.border("IRN-PAK").geometry.iloc[0]
-    for _, row in seed.iterrows():
+    for _, row in seed[seed["distance_basis"].isin(["point", "circle"])].iterrows():
         foot = Point(row["nearest_lon"], row["nearest_lat"])
         assert shapely.distance(foot, line) < 1e-6  # degrees: on the line
         d = geodesic_km(row.geometry.x, row.geometry.y, row["nearest_lon"], row["nearest_lat"])
@@ -72,15 +75,15 @@ def test_precision_intervals(seed):
     assert sar["border_distance_max_km"] == pytest.approx(sar["border_distance_km"] + 25)
     idlib = seed.loc["Idlib"]  # geo_precision 3: the whole province, never a point claim
     assert idlib["distance_basis"] == "province"
-    assert idlib["border_distance_min_km"] < idlib["border_distance_km"]
-    assert idlib["border_distance_max_km"] > idlib["border_distance_km"]
-    assert np.isnan(idlib["uncertainty_km"])
+    assert np.isnan(idlib["border_distance_km"])  # no point distance for a whole province
+    assert idlib["border_distance_max_km"] - idlib["border_distance_min_km"] > 50
+    assert np.isnan(idlib["uncertainty_km"]) and np.isnan(idlib["nearest_lon"])
 
 
 def test_province_level_event_touching_the_border_has_zero_minimum():
     ev = _points([(65.0, 28.0)], geo_precision=[3])  # inside Balochistan
     out = analyze(ev).iloc[0]
-    assert out["distance_basis"] == "province" and out["admin1"] == "Balochistan"
+    assert out["distance_basis"] == "province" and out["province"] == "Balochistan"
     assert out["border_distance_min_km"] == 0.0
     assert out["border_distance_max_km"] > 500
 
@@ -128,9 +131,13 @@ def test_summaries_count_events_and_fatalities(seed):
     by_zone = summarize(seed, ("zone", "side"))
     assert by_zone["events"].sum() == len(seed)
     assert by_zone["fatalities"].sum() == seed["fatalities"].sum()
-    row = by_zone[(by_zone["zone"] == "25-50 km") & (by_zone["side"] == "IRN")]
-    assert row["fatalities"].iloc[0] == 9
-    by_prov = summarize(seed, "admin1").set_index("admin1")
+    # Saravan is 45 km out, +-25 km: its interval reaches three bands
+    row = by_zone[(by_zone["zone"] == SPANS_BANDS) & (by_zone["side"] == "IRN")]
+    assert (
+        row["fatalities"].iloc[0]
+        == seed.loc[seed["side"] == "IRN"].query("zone == @SPANS_BANDS")["fatalities"].sum()
+    )
+    by_prov = summarize(seed, "province").set_index("province")
     assert by_prov.loc["Sistan and Baluchestan", "events"] == 2
     with pytest.raises(InputError):
         summarize(seed, "nope")
@@ -173,13 +180,65 @@ def test_missing_geometry_gives_nan_not_a_crash():
     assert np.isnan(out["border_distance_km"].iloc[1]) and len(out) == 2
 
 
-def test_events_at_sea_near_the_border_take_a_side_of_the_pair():
-    # Gwatar Bay, 5 km off the line's end; and the open Arabian Sea, 300 km out
-    out = analyze(_points([(61.60, 25.16), (62.0, 22.0)]))
-    assert out["admin1"].isna().all()
-    assert out["side"].iloc[0] in ("IRN", "PAK")
-    assert out["border_distance_km"].iloc[0] < 10
-    assert pd.isna(out["side"].iloc[1])  # beyond every zone: at sea, no side
+def test_events_within_twelve_nautical_miles_take_the_coast_and_beyond_are_at_sea():
+    # Gwatar Bay off the line's end (Iranian shore), 1 km off Chabahar, Gwadar's bay,
+    # and the open Arabian Sea 300 km out
+    out = analyze(_points([(61.55, 25.05), (60.62, 25.275), (62.33, 25.09), (62.0, 22.0)]))
+    assert out["side"].tolist() == ["IRN", "IRN", "PAK", AT_SEA]
+    assert out["offshore"].tolist() == [True, True, True, False]
+    assert out["province"].tolist()[:3] == [
+        "Sistan and Baluchestan",
+        "Sistan and Baluchestan",
+        "Balochistan",
+    ]
+    assert pd.isna(out["province"].iloc[3])
+    assert summarize(out, "side").set_index("side").loc[AT_SEA, "events"] == 1
+
+
+def test_offshore_reach_is_the_territorial_sea_measured_geodesically():
+    from geo.placement import TERRITORIAL_SEA_KM, nearest_polygon
+
+    provs = layers.provinces(["PAK"])
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(63.0, 66.0, 40), rng.uniform(24.6, 25.2, 40)  # off the Makran coast
+    sea = ~shapely.contains_xy(provs.geometry.union_all(), lon, lat)
+    lon, lat = lon[sea], lat[sea]
+    pos, d = nearest_polygon(lon, lat, provs.geometry.to_numpy(), TERRITORIAL_SEA_KM)
+    coast = shapely.get_coordinates(provs.geometry.union_all().boundary)
+    near_coast = coast[(coast[:, 0] > 62) & (coast[:, 0] < 67) & (coast[:, 1] < 26.5)]
+    for x, y, p, km in zip(lon, lat, pos, d, strict=True):
+        vertex_min = geodesic_km(x, y, near_coast[:, 0], near_coast[:, 1]).min()
+        # the exact distance to the outline is at most the nearest vertex's, and close to it
+        within = vertex_min <= TERRITORIAL_SEA_KM
+        if p < len(provs):
+            assert km <= vertex_min + 1e-6 and km > vertex_min - 0.6
+        else:
+            assert np.isnan(km) and vertex_min > TERRITORIAL_SEA_KM - 0.6
+        assert within <= (p < len(provs))
+    assert (pos < len(provs)).any() and (pos == len(provs)).any()
+
+
+def test_country_level_events_get_no_province_and_an_interval_zone():
+    ev = _points([(65.0, 28.0), (65.0, 28.0)], where_prec=[6, 1], iso3=["PAK", "PAK"])
+    out = analyze(ev)
+    assert pd.isna(out["province"].iloc[0]) and out["province"].iloc[1] == "Balochistan"
+    assert out["side"].iloc[0] == "PAK"
+    assert out["distance_basis"].iloc[0] == "country"
+    assert np.isnan(out["border_distance_km"].iloc[0])
+    assert out["zone"].iloc[0] == SPANS_BANDS
+    assert out["zone_min_km"].iloc[0] == 0 and np.isinf(out["zone_max_km"].iloc[0])
+
+
+def test_zone_is_a_band_only_when_the_whole_interval_lies_in_it():
+    # exact points at 5 km and 40 km, and the same points known to within 25 km
+    line = gpd.GeoDataFrame(geometry=[LineString([(60, 20), (60, 30)])], crs="EPSG:4326")
+    theatre = Theatre.from_border(line)
+    dx = np.array([5.0, 40.0]) / 111.3 / np.cos(np.radians(25))
+    pts = [(60 + dx[0], 25.0), (60 + dx[1], 25.0)] * 2
+    out = analyze(_points(pts, geo_precision=[None, None, 2, 2]), theatre)
+    assert out["zone"].astype(str).tolist() == ["0-10 km", "25-50 km", SPANS_BANDS, SPANS_BANDS]
+    assert out["zone_min_km"].tolist()[2:] == [0.0, 10.0]
+    assert out["zone_max_km"].tolist()[2:] == [50.0, 100.0]
 
 
 def test_locate_returns_none_outside():
@@ -191,7 +250,8 @@ def test_locate_returns_none_outside():
 def test_nearest_lines_join_event_and_border():
     out = analyze(layers.events())
     lines = nearest_lines(out)
-    assert len(lines) == len(out)
+    # one line per event with a point distance; Idlib is known only to its province
+    assert len(lines) == out["border_distance_km"].notna().sum() == len(out) - 1
     first = lines.geometry.iloc[0]
     assert first.coords[0] == (out.geometry.iloc[0].x, out.geometry.iloc[0].y)
     assert first.coords[1] == (out["nearest_lon"].iloc[0], out["nearest_lat"].iloc[0])
@@ -222,7 +282,8 @@ def test_province_interval_falls_back_to_the_located_province_for_unknown_names(
     ev = _points([(65.0, 28.0)], geo_precision=[3], admin1=["Baluchistan (old spelling)"])
     out = analyze(ev).iloc[0]
     assert out["border_distance_min_km"] == 0.0 and out["border_distance_max_km"] > 500
-    assert out["admin1_source"] == "Baluchistan (old spelling)"
+    assert out["admin1"] == "Baluchistan (old spelling)"  # the user's value, untouched
+    assert out["province"] == "Balochistan"
 
 
 def test_nearest_gives_each_event_its_own_border_pair():
@@ -237,7 +298,10 @@ def test_nearest_gives_each_event_its_own_border_pair():
     assert out.loc["Erbil", "incursion_km"] == pytest.approx(depth, abs=0.5)
     assert out.loc["Erbil", "border_distance_km"] < out.loc["Erbil", "incursion_km"]
     single = analyze(layers.events()).set_index("location")
-    assert (out["border_distance_km"] <= single["border_distance_km"] + 1e-9).all()
+    measured = single["border_distance_km"].notna()
+    assert (
+        out["border_distance_km"][measured] <= single["border_distance_km"][measured] + 1e-9
+    ).all()
     per_pair = summarize(out.reset_index(), ("border_pair", "zone", "side"))
     assert per_pair["events"].sum() == len(out)
 

@@ -11,7 +11,14 @@ from shapely import LineString
 from geo import layers
 from geo.errors import ParameterError
 from geo.nearest import LineIndex
-from geo.zones import assign_zone, border_buffer, border_zones, parse_zones, zone_labels
+from geo.zones import (
+    SPANS_BANDS,
+    assign_zone,
+    border_buffer,
+    border_zones,
+    parse_zones,
+    zone_labels,
+)
 
 
 def test_parse_zones_sorts_and_rejects_bad_values():
@@ -37,7 +44,7 @@ def test_assign_zone_edges_belong_to_the_inner_band():
     ]
     assert z["zone"].isna().iloc[6]
     assert z["zone_max_km"].iloc[5] == np.inf and z["zone_min_km"].iloc[5] == 100
-    assert list(z["zone"].cat.categories) == zone_labels([10, 25, 50, 100])
+    assert list(z["zone"].cat.categories) == [*zone_labels([10, 25, 50, 100]), SPANS_BANDS]
 
 
 def _width_errors(line, distance_km, rng, n=40000):

@@ -1,0 +1,99 @@
+"""The attacking state: stated in attacker_iso3, or inferred from ACLED and UCDP actor names."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.attribution import attribute_attacker, state_of_actor
+from geo.proximity import analyze, strike_pairs
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Military Forces of Pakistan (2018-)", "PAK"),
+        ("Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps", "IRN"),
+        ("Police Forces of Pakistan (2018-) Frontier Corps", "PAK"),
+        ("Air Force of Iran (1989-)", "IRN"),
+        ("Military Forces of the Democratic Republic of Congo (2019-)", "COD"),
+        ("Military Forces of Russia (2000-)", "RUS"),
+        ("Military Forces of Sudan (2019-2021)", "SDN"),
+        ("Government of Pakistan", "PAK"),
+        ("Government of Afghanistan, Government of United States of America", "AFG"),
+        ("Rioters (Pakistan); Military Forces of Chad (2021-)", "TCD"),
+        ("Taliban", None),
+        ("Unidentified Armed Group (Pakistan)", None),
+        ("Military Forces of Atlantis (2020-)", None),
+        (None, None),
+    ],
+)
+def test_state_of_actor(name, code):
+    assert state_of_actor(name) == code
+
+
+def test_stated_code_wins_and_bad_codes_fall_back_to_the_actor():
+    frame = pd.DataFrame(
+        {
+            "attacker_iso3": ["irn", "-", "US-led coalition", None, None],
+            "actor1": [
+                "Military Forces of Pakistan (2018-)",
+                "Military Forces of Pakistan (2018-)",
+                "Protesters (Iraq)",
+                "Civilians (Afghanistan)",
+                "Rebels",
+            ],
+            "assoc_actor_1": [None, None, None, "Military Forces of Pakistan (2018-)", None],
+        }
+    )
+    attacker, basis = attribute_attacker(frame)
+    assert attacker.tolist() == ["IRN", "PAK", None, "PAK", None]
+    assert basis.tolist() == ["stated", "inferred", None, "inferred", None]
+
+
+def _acled(rows):
+    frame = pd.DataFrame(rows, columns=["event_id", "event_date", "actor1", "country", "x", "y"])
+    return gpd.GeoDataFrame(
+        frame.drop(columns=["x", "y"]),
+        geometry=gpd.points_from_xy(frame["x"], frame["y"]),
+        crs="EPSG:4326",
+    )
+
+
+def test_acled_cross_border_strike_coded_only_in_actor1_gets_a_depth_and_a_pair():
+    # Pakistani strike on Barmal (Paktika, 18 March 2024) and an Afghan reply in Kurram
+    events = _acled(
+        [
+            (
+                "AFG1",
+                "2024-03-18",
+                "Military Forces of Pakistan (2018-)",
+                "Afghanistan",
+                69.2,
+                32.8,
+            ),
+            (
+                "PAK1",
+                "2024-03-19",
+                "Military Forces of Afghanistan (2021-)",
+                "Pakistan",
+                70.1,
+                33.8,
+            ),
+            ("PAK2", "2024-03-20", "Military Forces of Pakistan (2018-)", "Pakistan", 70.3, 33.6),
+        ]
+    )
+    out = analyze(events, "AFG-PAK").set_index("event_id")
+    assert out.loc["AFG1", ["attacker", "attacker_basis", "side"]].tolist() == [
+        "PAK",
+        "inferred",
+        "AFG",
+    ]
+    assert out.loc["AFG1", "incursion_km"] == pytest.approx(out.loc["AFG1", "border_distance_km"])
+    assert out.loc["AFG1", "incursion_border"] == "AFG-PAK"
+    assert np.isnan(out.loc["PAK2", "incursion_km"])  # Pakistan's forces in Pakistan
+    assert "attacker_iso3" not in out  # nothing is added under an input column's name
+    pairs = strike_pairs(out.reset_index())
+    assert pairs[["first_event_id", "second_event_id"]].values.tolist() == [["AFG1", "PAK1"]]
