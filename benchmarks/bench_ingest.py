@@ -1,28 +1,26 @@
-"""Ingest benchmark: stream a large event CSV through the reader and checks.
+"""Ingest benchmark (issue 15): ``bordermap events check`` of an ACLED-layout CSV, as users run it.
 
-Usage: python benchmarks/bench_ingest.py [--rows 10000000] [--chunksize 200000]
-                                         [--repeat 1] [--no-analyze] [--append]
+Usage: python benchmarks/bench_ingest.py [--rows 10000000] [--repeat 3] [--out results.md]
 
-It writes a synthetic ACLED-like CSV (in a temporary folder, deleted at the
-end; 0.1 % of rows carry defects), then, each in a fresh child process so
-peak RSS is that run's alone:
+It writes a synthetic export in the current ACLED layout (31 columns,
+realistic ``notes`` text, points inside the stated provinces, 0.1 % of rows
+with a defect), then times, each as a fresh process, median of ``--repeat``:
 
-- stream: ``geo.io.events.iter_event_chunks`` (parse, checks, duplicate ids,
-  country and province containment) chunk by chunk, counting kept + rejected;
-- stream+analyze: the same, with ``geo.proximity.analyze`` on every chunk
-  (skipped if that module is missing or with ``--no-analyze``);
-- baseline: naive ``pandas.read_csv`` of the whole file (no checks at all).
+- ``bordermap events check FILE -f json -o report.json``: the whole CLI, every check;
+- anchors in the same run: ``pyarrow.csv.read_csv`` of the file (the parse
+  floor), ``pandas.read_csv``, and a naive geopandas pipeline (read_csv,
+  ``points_from_xy``, ``sjoin`` with the provinces, ``to_crs`` plus ``.distance``
+  to the border).
 
-It prints the median wall time of each, peak RSS, the ratios, and with
-``--append`` adds the table to benchmarks/RESULTS.md under "## Ingest (issue 7)".
+It prints a Markdown table with wall time, rows/s, peak RSS (of the process
+and its children) and the ratio of each anchor to the CLI.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import platform
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,206 +32,175 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "country",
-    "iso",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-]
+NOTES = (
+    "On 18 January 2024, unidentified gunmen attacked a checkpoint near the town, killing two "
+    "soldiers and injuring three others; the attackers fled towards the border.",
+    "On 16 January 2024, Iranian forces carried out missile and drone strikes on alleged Jaish "
+    "al-Adl positions in Panjgur district. 2 children were reportedly killed.",
+    "Around 17 January 2024 (month of), a protest was held in the city against the strikes; "
+    "no injuries were reported. [size=around 200]",
+)
 
 
-def write_csv(path: Path, rows: int, block: int = 500_000, seed: int = 0) -> None:
-    """ACLED-like rows in the theatre, written block by block (bounded memory)."""
+def write_acled(path: Path, rows: int, block: int = 250_000, seed: int = 0) -> None:
+    """ACLED rows in Sistan and Baluchestan and Balochistan, written block by block."""
+    from geo.io.layouts import ACLED_CURRENT
+
     rng = np.random.default_rng(seed)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(COLUMNS) + "\n")
+        fh.write(",".join(ACLED_CURRENT) + "\n")
         for start in range(0, rows, block):
             n = min(block, rows - start)
             iran = rng.random(n) < 0.5
-            lat = np.where(iran, rng.uniform(26.5, 30.0, n), rng.uniform(26.0, 29.5, n))
-            lon = np.where(iran, rng.uniform(58.0, 61.0, n), rng.uniform(64.0, 67.0, n))
-            frame = pd.DataFrame(
-                {
-                    "event_id_cnty": [f"EV{i}" for i in range(start, start + n)],
-                    "event_date": "2024-01-18",
-                    "time_precision": "1",
-                    "event_type": "Explosions/Remote violence",
-                    "sub_event_type": "Air/drone strike",
-                    "actor1": "Military Forces",
-                    "actor2": "Rebels",
-                    "country": np.where(iran, "Iran", "Pakistan"),
-                    "iso": np.where(iran, "364", "586"),
-                    "admin1": np.where(iran, "Sistan and Baluchestan", "Balochistan"),
-                    "location": "Somewhere",
-                    "latitude": lat.round(5),
-                    "longitude": lon.round(5),
-                    "geo_precision": rng.integers(1, 4, n),
-                    "source": "synthetic",
-                    "notes": "benchmark row, with a comma",
-                    "fatalities": rng.integers(0, 5, n).astype(str),
-                }
+            frame = pd.DataFrame({c: "" for c in ACLED_CURRENT}, index=range(n))
+            frame["event_id_cnty"] = [f"EV{i}" for i in range(start, start + n)]
+            frame["event_date"] = "2024-01-18"
+            frame["year"] = "2024"
+            frame["time_precision"] = "1"
+            frame["disorder_type"] = "Political violence"
+            frame["event_type"] = "Explosions/Remote violence"
+            frame["sub_event_type"] = "Air/drone strike"
+            frame["actor1"] = np.where(
+                iran, "Military Forces of Pakistan (2018-)", "Military Forces of Iran (1989-)"
             )
-            bad = rng.random(n) < 0.001
-            frame.loc[bad, "fatalities"] = "unknown"
+            frame["inter1"], frame["inter2"], frame["interaction"] = "1", "7", "17"
+            frame["actor2"] = "Civilians"
+            frame["iso"] = np.where(iran, "364", "586")
+            frame["region"] = "Middle East"
+            frame["country"] = np.where(iran, "Iran", "Pakistan")
+            frame["admin1"] = np.where(iran, "Sistan and Baluchestan", "Balochistan")
+            frame["admin2"] = "Panjgur"
+            frame["location"] = "Somewhere"
+            frame["latitude"] = np.where(
+                iran, rng.uniform(27.0, 29.5, n), rng.uniform(26.5, 29.0, n)
+            ).round(4)
+            frame["longitude"] = np.where(
+                iran, rng.uniform(60.5, 61.5, n), rng.uniform(64.5, 66.5, n)
+            ).round(4)
+            frame["geo_precision"] = rng.integers(1, 4, n)
+            frame["source"] = "Dawn; Reuters"
+            frame["source_scale"] = "National-International"
+            frame["notes"] = np.array(NOTES)[rng.integers(0, len(NOTES), n)]
+            fatalities = rng.integers(0, 5, n).astype(str)
+            fatalities[rng.random(n) < 0.001] = "unknown"
+            frame["fatalities"] = fatalities
+            frame["timestamp"] = "1706000000"
             frame.to_csv(fh, header=False, index=False)
 
 
-def child_stream(path: str, chunksize: int, with_analyze: bool) -> dict:
-    from geo.io.events import iter_event_chunks
+def anchor(kind: str, path: str) -> dict:
+    """Run one anchor in this process; return rows."""
+    if kind == "pyarrow":
+        import pyarrow.csv as pacsv
 
-    analyze = None
-    if with_analyze:
-        from geo.proximity import analyze
-    t0 = time.perf_counter()
-    rows = kept = rejected = 0
-    for table in iter_event_chunks(path, chunksize=chunksize):
-        rows += table.rows_read
-        kept += len(table.events)
-        rejected += len(table.rejects)
-        if analyze is not None and len(table.events):
-            analyze(table.events)
-    wall = time.perf_counter() - t0
-    return {
-        "wall_s": wall,
-        "rows": rows,
-        "kept": kept,
-        "rejected": rejected,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+        return {"rows": pacsv.read_csv(path).num_rows}
+    if kind == "pandas":
+        return {"rows": len(pd.read_csv(path))}
+    import geopandas as gpd
 
+    from geo import layers
 
-def child_baseline(path: str) -> dict:
-    t0 = time.perf_counter()
     frame = pd.read_csv(path)
+    points = gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326
+    )
+    provinces = layers.provinces(countries=["IRN", "PAK"])[["adm1_code", "geometry"]]
+    joined = gpd.sjoin(points, provinces, how="left", predicate="within")
+    border = layers.border("IRN", "PAK")
+    utm = joined.to_crs(32641)
+    utm["border_distance_km"] = utm.distance(border.to_crs(32641).geometry.iloc[0]) / 1000
+    return {"rows": len(utm)}
+
+
+def timed(cmd: list[str]) -> dict:
+    """Wall time and peak RSS (``/usr/bin/time``) of one child process."""
+    t0 = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    return {
-        "wall_s": wall,
-        "rows": len(frame),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-
-
-def run_child(mode: str, path: Path, chunksize: int) -> dict:
-    cmd = [
-        sys.executable,
-        __file__,
-        "--child",
-        mode,
-        "--path",
-        str(path),
-        "--chunksize",
-        str(chunksize),
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def has_proximity() -> bool:
-    try:
-        from geo.proximity import analyze  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+    peak_kb = int(done.stderr.strip().splitlines()[-1])
+    return {"wall_s": wall, "peak_rss_mb": peak_kb / 1024}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--chunksize", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--no-analyze", action="store_true")
-    parser.add_argument("--append", action="store_true", help="Append to benchmarks/RESULTS.md")
-    parser.add_argument("--child", choices=["stream", "analyze", "baseline"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None, help="Write the table here too.")
+    parser.add_argument("--anchor", choices=["pyarrow", "pandas", "geopandas"])
     parser.add_argument("--path")
     args = parser.parse_args()
-
-    if args.child:
-        if args.child == "baseline":
-            result = child_baseline(args.path)
-        else:
-            result = child_stream(args.path, args.chunksize, args.child == "analyze")
-        print(json.dumps(result))
+    if args.anchor:
+        print(json.dumps(anchor(args.anchor, args.path)))
         return
-
-    modes = ["stream", "baseline"]
-    if not args.no_analyze and has_proximity():
-        modes.insert(1, "analyze")
+    bordermap = shutil.which("bordermap") or str(Path(sys.executable).with_name("bordermap"))
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as folder:
-        path = Path(folder) / "events.csv"
-        t0 = time.perf_counter()
-        write_csv(path, args.rows)
+        path = Path(folder) / "acled.csv"
+        write_acled(path, args.rows)
         size_mb = path.stat().st_size / 1e6
-        print(
-            f"wrote {args.rows:,} rows, {size_mb:,.0f} MB in {time.perf_counter() - t0:.1f} s",
-            file=sys.stderr,
-        )
-        results: dict[str, list[dict]] = {m: [] for m in modes}
-        for _ in range(args.repeat):
-            for mode in modes:
-                results[mode].append(run_child(mode, path, args.chunksize))
-                print(mode, results[mode][-1], file=sys.stderr)
-    summary = {}
-    for mode, runs in results.items():
-        summary[mode] = {
-            "median_s": statistics.median(r["wall_s"] for r in runs),
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-            "rows": runs[0]["rows"],
-            "kept": runs[0].get("kept"),
-            "rejected": runs[0].get("rejected"),
+        report = Path(folder) / "report.json"
+        runs = {
+            "bordermap events check (CLI, every check)": [
+                bordermap,
+                "events",
+                "check",
+                str(path),
+                "-f",
+                "json",
+                "-o",
+                str(report),
+                "--overwrite",
+            ],
+            "pyarrow.csv.read_csv (parse floor)": [
+                sys.executable,
+                __file__,
+                "--anchor",
+                "pyarrow",
+                "--path",
+                str(path),
+            ],
+            "pandas.read_csv": [
+                sys.executable,
+                __file__,
+                "--anchor",
+                "pandas",
+                "--path",
+                str(path),
+            ],
+            "naive geopandas (read, sjoin, to_crs + distance)": [
+                sys.executable,
+                __file__,
+                "--anchor",
+                "geopandas",
+                "--path",
+                str(path),
+            ],
         }
-    base = summary["baseline"]
+        results: dict[str, list[dict]] = {name: [] for name in runs}
+        for _ in range(args.repeat):
+            for name, cmd in runs.items():
+                results[name].append(timed(cmd))
+                print(name, f"{results[name][-1]['wall_s']:.1f} s", file=sys.stderr)
+        checked = json.loads(report.read_text())
+    ours = statistics.median(r["wall_s"] for r in results[next(iter(runs))])
     lines = [
-        "| run | rows | kept + rejected | median wall s | rows/s | peak RSS MB | time vs baseline "
-        "| RSS vs baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"{args.rows:,} rows, {size_mb:,.0f} MB; kept {checked['kept']:,}, rejected "
+        f"{checked['rejected']:,}; median of {args.repeat}",
+        "",
+        "| run | median wall s | rows/s | peak RSS MB | its time / CLI time |",
+        "|---|---:|---:|---:|---:|",
     ]
-    labels = {
-        "stream": "iter_event_chunks + checks",
-        "analyze": "+ geo.proximity.analyze",
-        "baseline": "pandas.read_csv whole file (no checks)",
-    }
-    for mode, s in summary.items():
-        accounted = "-" if s["kept"] is None else f"{s['kept']:,} + {s['rejected']:,}"
+    for name, rs in results.items():
+        wall = statistics.median(r["wall_s"] for r in rs)
+        peak = max(r["peak_rss_mb"] for r in rs)
         lines.append(
-            f"| {labels[mode]} | {s['rows']:,} | {accounted} | {s['median_s']:.1f} | "
-            f"{s['rows'] / s['median_s']:,.0f} | {s['peak_rss_mb']:,.0f} | "
-            f"{s['median_s'] / base['median_s']:.2f} | "
-            f"{s['peak_rss_mb'] / base['peak_rss_mb']:.2f} |"
+            f"| {name} | {wall:.1f} | {args.rows / wall:,.0f} | {peak:,.0f} | {wall / ours:.2f} |"
         )
-    command = (
-        f"python benchmarks/bench_ingest.py --rows {args.rows} --chunksize {args.chunksize}"
-        f" --repeat {args.repeat}{' --no-analyze' if args.no_analyze else ''}"
-    )
     text = "\n".join(lines)
     print(text)
-    if args.append:
-        import geo
-
-        machine = (
-            f"{platform.machine()}, Python {platform.python_version()}, bordermap {geo.__version__}"
-        )
-        block = (
-            f"\n## Ingest (issue 7)\n\nCommand: `{command}` ({size_mb:,.0f} MB CSV, "
-            f"{time.strftime('%Y-%m-%d', time.gmtime())}, {machine}, median of {args.repeat}, "
-            "each run in a fresh process; 0.1 % of rows have non-numeric fatalities and are "
-            "rejected)\n\n" + text + "\n"
-        )
-        results_md = HERE / "RESULTS.md"
-        with open(results_md, "a", encoding="utf-8") as fh:
-            fh.write(block)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

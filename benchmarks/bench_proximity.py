@@ -1,148 +1,199 @@
-"""Proximity benchmark: full analysis of synthetic events vs the naive geopandas baseline.
+"""Proximity benchmark: whole ``bordermap analyze`` processes beside the naive geopandas pipeline.
 
-Usage: python benchmarks/bench_proximity.py [--sizes 10000,100000,1000000] [--repeat 3]
+Usage::
 
-For each size it times, in the same run:
-- bordermap: geo.proximity.analyze (exact geodesic distance, nearest point,
-  bearing, side, province, zone, precision interval);
-- baseline: what a geopandas user writes: to_crs(UTM 41N), .distance() to the
-  border, and sjoin with the provinces (planar, not geodesic).
-It prints medians, the ratio, peak RSS of a fresh child process for bordermap
-at each size, and the baseline's error against the exact distance.
+    .venv/bin/python benchmarks/bench_proximity.py [--events 1000000] [--repeat 3] [--dir D]
+        [--stages]
+
+It writes ``--events`` synthetic events as a CSV (id, longitude, latitude
+over 58-68E, 24-31N around the Iran-Pakistan border), then times, in the same
+run and alternating so background load falls on all alike, median of
+``--repeat`` runs each, peak RSS from ``/usr/bin/time -v``:
+
+- ``bordermap analyze --events in.csv --out o.csv`` (CSV in, CSV out);
+- ``bordermap analyze --events in.csv --out o.parquet`` (CSV in, GeoParquet out);
+- the naive geopandas pipeline as one process: ``read_csv``, ``points_from_xy``,
+  ``to_crs`` (UTM 41N) and ``.distance`` to the border, ``sjoin`` with the
+  provinces, ``to_csv`` (planar, no zones, no checks);
+- GeoParquet throughput in process: write the analysed rows
+  (:class:`geo.io.columnar.GeoParquetChunks`), read them back
+  (``geo.io`` reader, and ``pyarrow.parquet.read_table`` as the floor).
+
+``--stages`` adds an in-process profile of one run, stage by stage (parse and
+checks, analysis and its parts, site distances, CSV and GeoParquet writing),
+labelled as in-process kernel figures.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
+import cProfile
+import io
+import pstats
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 
+BORDERMAP = str(Path(sys.executable).with_name("bordermap"))
+NAIVE = """
+import sys, geopandas as gpd, pandas as pd
 from geo import layers
-from geo.proximity import analyze
+src, out = sys.argv[1], sys.argv[2]
+frame = pd.read_csv(src)
+pts = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame.longitude, frame.latitude),
+                       crs="EPSG:4326").to_crs("EPSG:32641")
+border = layers.border("IRN-PAK").to_crs("EPSG:32641").geometry.iloc[0]
+provs = layers.provinces(["IRN", "PAK", "AFG"]).to_crs("EPSG:32641")
+pts["border_distance_km"] = pts.distance(border) / 1000.0
+joined = gpd.sjoin(pts, provs[["name_en", "geometry"]], how="left", predicate="within")
+joined.drop(columns="geometry").to_csv(out, index=False)
+"""
+# Functions whose cumulative time makes up a stage of the in-process profile.
+_STAGES = {
+    "parse and checks (reader)": "geo/io/stream.py:__iter__",
+    "analysis, all (geo.proximity.analyze)": "geo/proximity.py:analyze",
+    "  nearest border point (k-d tree, chord, exact geodesic)": "geo/nearest.py:_solve",
+    "  GeographicLib inverse (pyproj Geod.inv)": "pyproj/geod.py:inv",
+    "  containment (side, province)": "geo/placement.py:place_events",
+    "site distances": "geo/proximity.py:site_distances",
+    "writing (AnalysisWriter.add)": "geo/io/tables.py:add",
+}
 
-UTM41N = "EPSG:32641"
 
-
-def synthetic_events(n: int, seed: int = 0) -> gpd.GeoDataFrame:
+def write_events(path: Path, n: int, seed: int = 0) -> None:
+    """``n`` events as ``id,longitude,latitude`` (the issue's synthetic file)."""
     rng = np.random.default_rng(seed)
-    lon = rng.uniform(57.0, 68.0, n)
-    lat = rng.uniform(24.0, 32.0, n)
-    return gpd.GeoDataFrame(
-        {
-            "event_id": np.arange(n),
-            "geo_precision": rng.integers(1, 3, n),
-            "fatalities": rng.integers(0, 5, n),
-        },
-        geometry=gpd.points_from_xy(lon, lat),
-        crs="EPSG:4326",
-    )
+    lon = rng.uniform(58.0, 68.0, n)
+    lat = rng.uniform(24.0, 31.0, n)
+    ids = np.char.add("E", np.arange(n).astype(str))
+    with path.open("w") as handle:
+        handle.write("id,longitude,latitude\n")
+        np.savetxt(
+            handle, np.column_stack([ids, lon.round(5), lat.round(5)]), fmt="%s", delimiter=","
+        )
 
 
-def baseline(events: gpd.GeoDataFrame):
-    border = layers.border("IRN-PAK").to_crs(UTM41N).geometry.iloc[0]
-    provs = layers.provinces(["IRN", "PAK", "AFG"]).to_crs(UTM41N)
-    pts = events.to_crs(UTM41N)
-    dist = pts.distance(border) / 1000.0
-    joined = gpd.sjoin(pts, provs[["name_en", "geometry"]], how="left", predicate="within")
-    return dist.to_numpy(), joined
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
+    return wall, rss_kb / 1024.0
 
 
-def max_error_m(events: gpd.GeoDataFrame, exact_km: np.ndarray, sample: int = 12) -> float:
-    """Worst error of a sample against a GeographicLib brute force over nearby edges."""
-    from geographiclib.geodesic import Geodesic
-    from scipy.optimize import minimize_scalar
-
-    geod = Geodesic.WGS84
-    coords = np.asarray(layers.border("IRN-PAK").geometry.iloc[0].coords)
-    rng = np.random.default_rng(5)
-    worst = 0.0
-    for i in rng.choice(len(events), size=sample, replace=False):
-        px, py = events.geometry.x.iloc[i], events.geometry.y.iloc[i]
-        best = np.inf
-        for (x1, y1), (x2, y2) in itertools.pairwise(coords):
-            if geod.Inverse(py, px, y1, x1)["s12"] / 1000 > exact_km[i] + 2:
-                continue
-            edge = geod.InverseLine(y1, x1, y2, x2)
-
-            def dist(s, edge=edge, px=px, py=py):
-                pos = edge.Position(s)
-                return geod.Inverse(py, px, pos["lat2"], pos["lon2"])["s12"]
-
-            fit = minimize_scalar(
-                dist, bounds=(0, edge.s13), method="bounded", options={"xatol": 1e-4}
-            )
-            best = min(best, fit.fun, dist(0), dist(edge.s13))
-        worst = max(worst, abs(best - exact_km[i] * 1000))
-    return worst
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
+def processes(src: Path, folder: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """Time each command ``repeat`` times, alternating between them."""
+    commands = {
+        "bordermap analyze, CSV in, CSV out": [
+            BORDERMAP, "analyze", "--events", str(src), "--out", str(folder / "o.csv"),
+            "--overwrite", "--quiet",
+        ],
+        "bordermap analyze, CSV in, GeoParquet out": [
+            BORDERMAP, "analyze", "--events", str(src), "--out", str(folder / "o.parquet"),
+            "--overwrite", "--quiet",
+        ],
+        "naive geopandas pipeline, CSV in, CSV out": [
+            sys.executable, "-c", NAIVE, str(src), str(folder / "naive.csv"),
+        ],
+    }  # fmt: skip
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for label, cmd in commands.items():
+            times[label].append(run(cmd))
+    return times
 
 
-def peak_rss_mb(n: int) -> float:
-    code = (
-        "import resource,sys; sys.path.insert(0,'benchmarks');"
-        "from bench_proximity import synthetic_events; from geo.proximity import analyze;"
-        f"analyze(synthetic_events({n}));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+def parquet_rates(src: Path, folder: Path) -> dict[str, float]:
+    """Rows/s writing and reading GeoParquet of the analysed rows, in process."""
+    import pyarrow.parquet as pq
+
+    from geo.io.columnar import GeoParquetChunks, arrow_table
+    from geo.io.events import iter_event_chunks
+    from geo.io.stream import EventStream
+    from geo.proximity import analyze
+
+    analyzed = analyze(EventStream(src).read_all(), "IRN-PAK")
+    n = len(analyzed)
+    target = folder / "rates.parquet"
+    start = time.perf_counter()
+    with target.open("wb") as sink:
+        writer = GeoParquetChunks(sink, analyzed.crs)
+        writer.write(arrow_table(analyzed), analyzed.geometry.array)
+        writer.close()
+    wrote = time.perf_counter() - start
+    start = time.perf_counter()
+    read = sum(len(t.events) for t in iter_event_chunks(target))
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    floor = pq.read_table(target).num_rows
+    arrow = time.perf_counter() - start
+    assert read == floor == n
+    return {
+        "write GeoParquet (geo.io.columnar)": n / wrote,
+        "read GeoParquet (geo.io reader, with checks)": n / ours,
+        "read GeoParquet (pyarrow.parquet.read_table, floor)": n / arrow,
+    }
+
+
+def stages(src: Path, folder: Path) -> dict[str, float]:
+    """Cumulative seconds per stage of one in-process CSV-to-CSV run (cProfile)."""
+    from geo.cli.main import cli
+
+    args = ["analyze", "--events", str(src), "--out", str(folder / "p.csv"), "--overwrite"]
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.runcall(cli.main, [*args, "--quiet"], standalone_mode=False)
+    total = time.perf_counter() - start
+    stats = pstats.Stats(profile, stream=io.StringIO()).stats
+    out = {"whole command (in process, profiled)": total}
+    for label, key in _STAGES.items():
+        path, func = key.split(":")
+        out[label] = sum(
+            v[3] for (file, _, name), v in stats.items() if file.endswith(path) and name == func
+        )
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--stages", action="store_true", help="Add the in-process profile.")
     args = parser.parse_args()
-    analyze(synthetic_events(1000))  # warm caches: layers, border index
-    baseline(synthetic_events(1000))
-    rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        events = synthetic_events(n)
-        ours = median_time(lambda ev=events: analyze(ev), args.repeat)
-        theirs = median_time(lambda ev=events: baseline(ev), args.repeat)
-        exact = analyze(events)["border_distance_km"].to_numpy()
-        planar = baseline(events)[0]
-        rel = np.abs(planar - exact) / np.maximum(exact, 1e-9)
-        rows.append(
-            {
-                "events": n,
-                "bordermap_s": round(ours, 3),
-                "baseline_s": round(theirs, 3),
-                "speedup": round(theirs / ours, 2),
-                "events_per_s": round(n / ours),
-                "peak_rss_mb": round(peak_rss_mb(n), 1),
-                "baseline_median_rel_err_pct": round(100 * float(np.median(rel)), 3),
-                "baseline_max_abs_err_km": round(float(np.max(np.abs(planar - exact))), 3),
-                "bordermap_max_err_m": max_error_m(events, exact),
-            }
-        )
-        print(json.dumps(rows[-1]), flush=True)
-    print(
-        "\n| events | bordermap s | baseline s | speed-up | events/s | peak RSS MB | "
-        "bordermap max error m (12 sampled) | baseline median error % | baseline max error km |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_proximity_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    src = folder / f"events_{args.events}.csv"
+    if not src.exists():
+        write_events(src, args.events)
+    print(f"events: {src} ({args.events:,} rows); load average {Path('/proc/loadavg').read_text()}")
+    times = processes(src, folder, args.repeat)
+    naive = statistics.median(t for t, _ in times["naive geopandas pipeline, CSV in, CSV out"])
+    print("| command (whole process) | median s | runs s | events/s | peak MB | naive / this |")
+    print("|---|---:|---|---:|---:|---:|")
+    for label, runs in times.items():
+        walls = [t for t, _ in runs]
+        med = statistics.median(walls)
         print(
-            f"| {r['events']:,} | {r['bordermap_s']} | {r['baseline_s']} | {r['speedup']}x | "
-            f"{r['events_per_s']:,} | {r['peak_rss_mb']} | {r['bordermap_max_err_m']:.1e} | "
-            f"{r['baseline_median_rel_err_pct']} | {r['baseline_max_abs_err_km']} |"
+            f"| {label} | {med:.2f} | {', '.join(f'{t:.2f}' for t in walls)} | "
+            f"{args.events / med:,.0f} | {max(m for _, m in runs):,.0f} | {naive / med:.1f}x |"
         )
+    print("\n| GeoParquet, in process | rows/s |\n|---|---:|")
+    for label, rate in parquet_rates(src, folder).items():
+        print(f"| {label} | {rate:,.0f} |")
+    if args.stages:
+        print("\n| stage (in process, one profiled run) | s |\n|---|---:|")
+        for label, seconds in stages(src, folder).items():
+            print(f"| {label} | {seconds:.2f} |")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/bench_raster.py [--res 0.01] [--repeat 3] [--append]
                                          [--figure docs/distance_vs_gdal.png]
+       python benchmarks/bench_raster.py --density 5000,50000,200000 [--repeat 3]
 
 Both compute distance to the IRN-PAK border on the same grid (the theatre at
 ``--res`` degrees):
@@ -17,6 +18,12 @@ It reports median wall times, the accuracy of bordermap's surface against
 GeographicLib brute force at sample cells, and how far GDAL's planar answer
 departs from the geodesic one, by direction from the border. ``--append`` adds
 the table to benchmarks/RESULTS.md under "## Rasters (issue 6)".
+
+``--density N,N,...`` instead times whole ``bordermap raster density``
+processes (start-up, reading the event file, the kernel density and the COG
+write) on the default grid (the IRN-PAK theatre, 0.02 degree cells,
+bandwidth 25 km), for synthetic event files of N rows: uniform random points
+over the theatre's box, fixed seed, written as plain CSV before timing.
 """
 
 from __future__ import annotations
@@ -181,6 +188,48 @@ def _table(args, grid: Grid, line, ours: np.ndarray, gdal_km: np.ndarray, times)
     return "\n".join(lines)
 
 
+def _event_file(path: Path, n: int, bounds) -> Path:
+    """Write ``n`` synthetic events, uniform over ``bounds``, as a plain CSV."""
+    rng = np.random.default_rng(n)
+    w, s, e, north = bounds
+    lat = rng.uniform(s, north, n).round(4)
+    lon = rng.uniform(w, e, n).round(4)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("event_id,event_date,latitude,longitude,fatalities\n")
+        for i in range(n):
+            fh.write(f"S{i},2024-01-{1 + i % 28:02d},{lat[i]},{lon[i]},{i % 7}\n")
+    return path
+
+
+def _density(sizes: list[int], repeat: int) -> str:
+    """Median wall time of whole `bordermap raster density` processes, as Markdown."""
+    exe = Path(sys.executable).with_name("bordermap")
+    bounds = Theatre.from_pair("IRN-PAK").bounds
+    grid = Grid.covering(bounds, 0.02)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            events = _event_file(Path(folder) / f"events{n}.csv", n, bounds)
+            out = Path(folder) / "density.tif"
+            cmd = [str(exe), "raster", "density", "--events", str(events), "-o", str(out), "-q"]
+
+            def run(cmd=cmd, out=out):
+                out.unlink(missing_ok=True)
+                subprocess.run(cmd, check=True)
+
+            t, _ = _time(run, repeat)
+            rows.append(f"| {n:,} | {t:.1f} |")
+    head = [
+        f"Default grid: IRN-PAK theatre {grid.bounds}, 0.02 degree cells, "
+        f"{grid.width} x {grid.height} = {grid.width * grid.height:,} cells, bandwidth 25 km; "
+        f"median of {repeat} whole processes on this 2-core machine (shared).",
+        "",
+        "| events | `bordermap raster density` (s) |",
+        "|---:|---:|",
+    ]
+    return "\n".join(head + rows)
+
+
 def main() -> None:
     """Run the benchmark and print (or append) the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -188,7 +237,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--append", action="store_true")
     parser.add_argument("--figure", type=Path, default=None)
+    parser.add_argument("--density", default=None, metavar="N,N,...")
     args = parser.parse_args()
+    if args.density:
+        print(_density([int(n) for n in args.density.split(",")], args.repeat))
+        return
 
     gdal = _gdal_proximity()
     border = layers.border("IRN-PAK")

@@ -88,6 +88,10 @@ def main() -> None:
     parser.add_argument("--pair", default="IRN-PAK")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument(
+        "--only", choices=("both", "nearest", "pair"), default="both", help="Commands to time."
+    )
+    parser.add_argument("--out-ext", choices=("csv", "parquet"), default="csv")
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_world_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,11 +100,13 @@ def main() -> None:
         world_events(args.events).to_csv(events, index=False)
     print(f"events: {events} ({sum(1 for _ in events.open()) - 1:,} rows)")
     print("| command | median s | runs s | peak MB |\n|---|---|---|---|")
-    # CSV in, CSV out for both; analyze has no Parquet writer yet
-    for label, pair in (("nearest", "nearest"), ("one pair", args.pair)):
-        out = folder / "o.csv"
+    commands = (("nearest", "nearest"), ("one pair", args.pair))
+    for label, pair in commands:
+        if args.only != "both" and (label == "nearest") != (args.only == "nearest"):
+            continue
+        out = folder / f"o.{args.out_ext}"  # the extension sets the format
         cmd = [BORDERMAP, "analyze", "--pair", pair, "--events", str(events), "--quiet"]
-        cmd += ["--format", "csv", "--out", str(out), "--overwrite"]
+        cmd += ["--out", str(out), "--overwrite"]
         try:
             times = [run(cmd) for _ in range(args.repeat)]
         except SystemExit as exc:

@@ -46,6 +46,16 @@ BOX_COLUMNS = ("west", "south", "east", "north")
 
 
 @functools.cache
+def _sorted_codes() -> tuple[str, ...]:
+    return tuple(sorted(_table()["iso3"].astype(str)))
+
+
+@functools.cache
+def _code_set() -> frozenset[str]:
+    return frozenset(_sorted_codes())
+
+
+@functools.cache
 def _table() -> pd.DataFrame:
     return layers.country_table()[["iso3", "name", *BOX_COLUMNS]]
 
@@ -117,7 +127,7 @@ class _LayerCodes(Sequence):
     """ISO3 codes of every embedded country, read from the layers on first use."""
 
     def _codes(self) -> tuple[str, ...]:
-        return tuple(sorted(_table()["iso3"].astype(str)))
+        return _sorted_codes()
 
     def __getitem__(self, i):
         return self._codes()[i]
@@ -126,7 +136,7 @@ class _LayerCodes(Sequence):
         return len(self._codes())
 
     def __contains__(self, code) -> bool:
-        return code in set(self._codes())
+        return code in _code_set()
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self._codes(), dtype=dtype if dtype is not None else object)

@@ -1,22 +1,21 @@
 """Place names to coordinates, offline, from the embedded places and provinces.
 
-Matching works on normalised names (lower case, no diacritics, punctuation
-as spaces), in three steps, best score kept per place:
-
-1. exact name or alternate name: score 100;
-2. the same "loose key" (connecting words such as *and*, *va*, *-e-* dropped,
-   ``w`` read as ``v``, every vowel alike), which equates Baluchistan and
-   Balochistan, Sarawan and Saravan, Sistan-Baluchestan and Sistan and
-   Baluchistan: score 95;
-3. fuzzy (rapidfuzz ``ratio`` of the normalised names) at or above
-   :data:`FUZZY_MIN`: the ratio, capped at 94.
+Matching works on the forms of :mod:`geo.spelling` (any script: Persian,
+Urdu, Pashto and Arabic spellings too), best score kept per place:
+1. exact name or alternate name: score 100; 2. the same loose key (Sarawan
+and Saravan, Sistan-Baluchestan and Sistan and Baluchistan): score 95;
+3. fuzzy (rapidfuzz ``ratio``) at or above :data:`FUZZY_MIN`: the ratio,
+capped at 94. Steps 2 and 3 look at names and the alternates of provinces
+and curated sites only, not GeoNames' many alternates. Namesakes of one score
+rank curated sites first, then towns before provinces, then by population.
 
 A country hint (ISO3 or name, or the text after a comma: ``"Saravan, Laos"``)
 keeps only places in that country; a hint that names no country finds
 nothing. The gazetteer covers the world (GeoNames towns of 1000 or more
-people and every Natural Earth province). A province hint ranks places in
-that province first. A name that matches nothing is "not found in the
-embedded gazetteer": we never guess.
+people, every Natural Earth province, the curated sites). A province hint
+ranks places in that province first. A name that matches nothing is "not
+found in the embedded gazetteer" (:func:`not_found_message` names the
+countries where it does exist): we never guess.
 
 Examples
 --------
@@ -34,7 +33,6 @@ True
 from __future__ import annotations
 
 import functools
-import re
 
 import geopandas as gpd
 import numpy as np
@@ -42,21 +40,26 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from geo import layers
-from geo.country_codes import EMBEDDED, iso3_from_name, normalise_name
+from geo.country_codes import EMBEDDED, iso3_from_name
+from geo.geodesy import geodesic_km
+from geo.spelling import loose_key, normalise
 
 __all__ = [
     "CANDIDATE_COLUMNS",
     "FUZZY_MIN",
     "NOT_FOUND",
+    "PLACED_COLUMNS",
     "geocode",
+    "not_found_message",
     "place",
     "place_many",
     "province_codes",
 ]
 
 FUZZY_MIN = 88.0
+#: Two towns found for one name this close are one place (curated site and GeoNames town).
+SAME_PLACE_KM = 2.0
 NOT_FOUND = "not found in the embedded gazetteer"
-_STOP = {"and", "va", "e", "i", "of", "the", "al", "el", "province", "ostan"}
 _PROVINCE_PREFIX = "adm1-"
 
 #: What :func:`geocode` reports of each candidate, besides ``query``, ``place_id`` and ``source``.
@@ -68,31 +71,20 @@ CANDIDATE_COLUMNS = [
     "latitude",
     "longitude",
     "precision",
+    "population",
     "score",
     "matched",
 ]
 _COLUMNS = ["query", *CANDIDATE_COLUMNS, "place_id", "source"]
 
 
-def loose_key(name: str) -> str:
-    """Return the spelling-insensitive key of a name.
-
-    Examples
-    --------
-    >>> loose_key("Sistan-Baluchestan") == loose_key("Sistan and Baluchistan")
-    True
-    >>> loose_key("Sarawan") == loose_key("Saravan"), loose_key("Kerman") == loose_key("Karaman")
-    (True, False)
-    """
-    words = [w for w in normalise_name(name).split() if w not in _STOP]
-    text = "".join(words).replace("w", "v").replace("kh", "k").replace("ou", "u")
-    text = re.sub(r"[aeiouy]+", "a", text)
-    return re.sub(r"(.)\1+", r"\1", text)
-
-
 @functools.cache
 def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(entries, names): one entry per place or province; one name row per spelling."""
+    """(entries, names): one entry per place or province; one name row per spelling.
+
+    The spellings and their normalised forms are computed when the layers are
+    built (``place_names.parquet``), so nothing is normalised here.
+    """
     places = layers.places()
     province = (places["kind"] == "province").to_numpy()
     ids = places["place_id"].astype(str)
@@ -105,6 +97,7 @@ def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
             "latitude": places.geometry.y,
             "longitude": places.geometry.x,
             "precision": places["precision"].astype(int),
+            "population": places["population"].astype("int64"),
             # a province's id is its Natural Earth adm1_code
             "place_id": ids.where(~province, ids.str.removeprefix(_PROVINCE_PREFIX)),
             "source": places["source"],
@@ -112,13 +105,9 @@ def _index() -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     ).reset_index(drop=True)
     entries["iso3"] = entries["iso3"].fillna("").astype(str)
-    spellings = (entries["name"] + "|" + entries["alt"].fillna("")).str.split("|")
-    names = spellings.explode().rename("spelling").to_frame()
-    names = names[names["spelling"].str.strip() != ""]
-    names["entry"] = names.index.to_numpy()
-    names["norm"] = names["spelling"].map(normalise_name)
-    names["key"] = names["spelling"].map(loose_key)
-    names = names.drop_duplicates(["entry", "norm"]).reset_index(drop=True)
+    names = layers.place_names()
+    names["entry"] = pd.Index(ids).get_indexer(names["place_id"])
+    names = names[names["entry"] >= 0].drop(columns="place_id").reset_index(drop=True)
     entries["admin1_code"] = _province_code_table(entries)
     return entries, names
 
@@ -211,27 +200,43 @@ def _split_query(query: str) -> tuple[str, str | None, str | None]:
 
 
 def _match(name: str, limit_names: pd.DataFrame) -> pd.DataFrame:
-
-    norm, key = normalise_name(name), loose_key(name)
+    """Score spellings: 100 exact; 95 same loose key and fuzzy for primary spellings only."""
+    norm, key = normalise(name), loose_key(name)
     if not norm:
         return pd.DataFrame(columns=["entry", "spelling", "score"])
+    is_primary = limit_names["primary"].to_numpy(dtype=bool)
     score = np.where(
         limit_names["norm"].to_numpy() == norm,
         100.0,
-        np.where(limit_names["key"].to_numpy() == key, 95.0, 0.0),
+        np.where(is_primary & (limit_names["key"].to_numpy() == key), 95.0, 0.0),
     )
+    primary = np.flatnonzero(is_primary)
+    fuzzy = process.extract(
+        norm,
+        limit_names["norm"].to_numpy()[primary].tolist(),
+        scorer=fuzz.ratio,
+        score_cutoff=FUZZY_MIN,
+        limit=25,
+    )
+    if fuzzy:
+        pos = primary[np.array([f[2] for f in fuzzy])]
+        score[pos] = np.maximum(score[pos], np.minimum(np.array([f[1] for f in fuzzy]), 94.0))
     hits = pd.DataFrame(
         {"entry": limit_names["entry"], "spelling": limit_names["spelling"], "score": score}
     )
-    fuzzy = process.extract(
-        norm, limit_names["norm"].tolist(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=25
-    )
-    if fuzzy:
-        pos = np.array([f[2] for f in fuzzy])
-        vals = np.minimum(np.array([f[1] for f in fuzzy]), 94.0)
-        hits.iloc[pos, 2] = np.maximum(hits["score"].to_numpy()[pos], vals)
     hits = hits[hits["score"] > 0]
-    return hits.sort_values("score", ascending=False).drop_duplicates("entry")
+    return hits.sort_values("score", ascending=False, kind="stable").drop_duplicates("entry")
+
+
+def _one_per_place(found: pd.DataFrame) -> pd.DataFrame:
+    """Drop a town near a better-ranked one: a curated site and its GeoNames town are one."""
+    town = (found["kind"] != "province").to_numpy()
+    x, y = found["longitude"].to_numpy(float), found["latitude"].to_numpy(float)
+    keep = np.ones(len(found), dtype=bool)
+    for i in np.flatnonzero(town)[1:]:
+        before = np.flatnonzero(town[:i] & keep[:i])
+        keep[i] = (geodesic_km(x[i], y[i], x[before], y[before]) > SAME_PLACE_KM).all()
+    return found[keep]
 
 
 def geocode(
@@ -289,26 +294,60 @@ def geocode(
         found["query"] = str(query)
         found["_hint"] = ~_in_province(found, admin_hint)
         found["_curated"] = found["source"] != "curated"
+        # namesakes of one score: curated first, towns before provinces, larger towns first
         found = found.sort_values(
-            ["_hint", "score", "_curated", "precision"],
-            ascending=[True, False, True, True],
+            ["_hint", "score", "_curated", "precision", "population"],
+            ascending=[True, False, True, True, False],
             kind="stable",
         )
-        # a curated site and its GeoNames town are one place: keep the first (curated)
-        same = found.assign(_lat=found["latitude"].round(3), _lon=found["longitude"].round(3))
-        found = found[~same.duplicated(["_lat", "_lon", "kind"]) | (found["kind"] == "province")]
-        found = found[~same.loc[found.index].duplicated(["_lat", "_lon"])]
-        frames.append(found.head(limit))
+        frames.append(_one_per_place(found).head(limit))
     if not frames:
         empty = pd.DataFrame(columns=[*_COLUMNS, "polygon"])
         return gpd.GeoDataFrame(empty, geometry=gpd.points_from_xy([], []), crs="EPSG:4326")
     out = pd.concat(frames, ignore_index=True)[_COLUMNS]
     out["polygon"] = _province_polygons(out)
     out["precision"] = out["precision"].astype(int)
+    out["population"] = out["population"].astype("int64")
     out["score"] = out["score"].astype(float)
     return gpd.GeoDataFrame(
         out, geometry=gpd.points_from_xy(out["longitude"], out["latitude"]), crs="EPSG:4326"
     )
+
+
+def not_found_message(query: str, *, country: str | None = None) -> str:
+    """Say why a name was not found, naming the countries where it does exist.
+
+    Parameters
+    ----------
+    query : str
+        The name, possibly with a country hint (``"Khash, Pakistan"``).
+    country : str, optional
+        The country the search was limited to (ISO3 or name).
+
+    Returns
+    -------
+    str
+        ``"'Khash' is not in PAK; found in IRN, AFG"`` when the name exists
+        in other countries (spelt so, else by loose key), else :data:`NOT_FOUND`.
+
+    Examples
+    --------
+    >>> not_found_message("Saravan, Pakistan")
+    "'Saravan' is not in PAK; found in IRN, LAO"
+    >>> not_found_message("Qxzvrt")
+    'not found in the embedded gazetteer'
+    """
+    name, hint, _ = _split_query(str(query))
+    wanted = _country_hint(country) if country is not None else hint
+    if not wanted:
+        return NOT_FOUND
+    elsewhere = geocode([name], limit=25)
+    elsewhere = elsewhere[(elsewhere["score"] >= 95.0) & (elsewhere["iso3"] != "")]
+    exact = elsewhere[elsewhere["score"] == 100.0]  # the same spelling, else the same loose key
+    countries = pd.unique((exact if len(exact) else elsewhere)["iso3"].to_numpy())
+    if not len(countries):
+        return NOT_FOUND
+    return f"{name!r} is not in {wanted}; found in {', '.join(countries)}"
 
 
 def place(name: str, *, country: str | None = None, admin1: str | None = None) -> pd.Series | None:
@@ -330,6 +369,30 @@ def place(name: str, *, country: str | None = None, admin1: str | None = None) -
     return None if found.empty else found.iloc[0]
 
 
+#: What :func:`place_many` gives per row.
+PLACED_COLUMNS = [
+    "latitude",
+    "longitude",
+    "precision",
+    "score",
+    "name",
+    "matched",
+    "place_id",
+    "kind",
+    "iso3",
+    "admin1",
+    "reason",
+]
+
+
+def _best(name: str, country: str, admin1: str) -> tuple:
+    best = place(name, country=country or None, admin1=admin1 or None) if name else None
+    if best is None:
+        reason = not_found_message(name, country=country or None) if name else NOT_FOUND
+        return (np.nan, np.nan, 0, np.nan, *[None] * 6, reason)
+    return (*[best[c] for c in PLACED_COLUMNS[:-1]], None)
+
+
 def place_many(
     names: pd.Series, *, country: pd.Series | None = None, admin1: pd.Series | None = None
 ) -> pd.DataFrame:
@@ -338,53 +401,30 @@ def place_many(
     Returns
     -------
     pandas.DataFrame
-        Aligned with ``names``: ``latitude, longitude, precision, score, name``;
-        NaN where nothing was found.
+        Aligned with ``names``: :data:`PLACED_COLUMNS`: ``latitude,
+        longitude, precision, score``, the place's ``name``, the spelling
+        ``matched``, its ``place_id``, ``kind``, ``iso3`` and ``admin1``
+        (NaN or None where nothing was found), and the ``reason`` a name
+        was not found (:func:`not_found_message`; None when found): what a
+        per-row ``placed_by_name`` warning reports.
     """
     index = names.index
+
+    def column(values: pd.Series | None) -> np.ndarray:
+        values = pd.Series(pd.NA, index=index) if values is None else values
+        return values.astype("string").fillna("").to_numpy()
+
     keys = pd.DataFrame(
-        {
-            "name": names.astype("string").fillna("").to_numpy(),
-            "country": (country if country is not None else pd.Series(pd.NA, index=index))
-            .astype("string")
-            .fillna("")
-            .to_numpy(),
-            "admin1": (admin1 if admin1 is not None else pd.Series(pd.NA, index=index))
-            .astype("string")
-            .fillna("")
-            .to_numpy(),
-        }
+        {"query": column(names), "country": column(country), "admin1_hint": column(admin1)}
     )
     unique = keys.drop_duplicates().reset_index(drop=True)
-    results = []
-    for name, ctry, adm in unique.itertuples(index=False):
-        best = place(name, country=ctry or None, admin1=adm or None) if name else None
-        if best is None:
-            results.append((np.nan, np.nan, 0, np.nan, None))
-        else:
-            results.append(
-                (
-                    best["latitude"],
-                    best["longitude"],
-                    int(best["precision"]),
-                    best["score"],
-                    best["name"],
-                )
-            )
-    table = pd.concat(
-        [
-            unique,
-            pd.DataFrame(
-                results, columns=["latitude", "longitude", "precision", "score", "matched_name"]
-            ),
-        ],
-        axis=1,
+    results = pd.DataFrame(
+        [_best(*row) for row in unique.itertuples(index=False)], columns=PLACED_COLUMNS
     )
-    merged = keys.merge(table, on=["name", "country", "admin1"], how="left")
+    table = pd.concat([unique, results], axis=1)
+    merged = keys.merge(table, on=["query", "country", "admin1_hint"], how="left")
     merged.index = index
-    return merged[["latitude", "longitude", "precision", "score", "matched_name"]].rename(
-        columns={"matched_name": "name"}
-    )
+    return merged[PLACED_COLUMNS]
 
 
 def province_codes(names: pd.Series, iso3: pd.Series) -> pd.Series:

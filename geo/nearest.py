@@ -18,10 +18,17 @@ The method, for each point:
 index over the parts of every line, each part remembering its line), which is
 how ``--pair nearest`` finds each event's nearest border of any pair.
 
-Candidate sets are proven complete: if the k-th nearest vertex could still be
-an endpoint of the nearest edge, the query is repeated with a larger k.
-Everything is vectorised over points; the only Python loops run over chunks
-and over the few points needing a wider search.
+Candidate sets are complete: if the k-th nearest vertex could still be an
+endpoint of the nearest edge, the query is repeated with a larger k. How far
+chord order may depart from geodesic order grows with the cube of the range
+(:func:`_ranking_margin_km`), but between two points of the line seen from
+the event in nearly the same direction it is only that spread times the angle
+between them (the radius of curvature varies smoothly with azimuth), so far
+events, whose neighbouring border vertices lie in almost the same direction,
+need a handful of candidates and not thousands (:func:`_candidate_margin_km`).
+Towards the antipode that angle opens up and the margin tends to the full
+spread. Everything is vectorised over points; the only Python loops
+run over chunks and over the few points needing a wider search.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ __all__ = ["MAX_EDGE_KM", "LineIndex", "NearestResult", "PairIndex", "line_index
 
 MAX_EDGE_KM = 1.0
 _CHUNK = 200_000
+# Candidates (points x k) measured at once when a search widens: bounds memory.
+_WIDE_BATCH = 2_000_000
 _K = 4
 
 
@@ -62,6 +71,30 @@ def _ranking_margin_km(chord_km: np.ndarray) -> np.ndarray:
     # How far chord order may depart from geodesic order at this range: the
     # cubic term's spread with direction (2 % bound on curvature radius) + 1 m.
     return 0.02 * chord_km**3 / (24 * EARTH_RADIUS_KM**2) + 1e-3
+
+
+def _candidate_margin_km(chord_km: np.ndarray, apart_km: np.ndarray) -> np.ndarray:
+    """Ranking margin between the nearest point and a point ``apart_km`` from it.
+
+    The spread of :func:`_ranking_margin_km` is the spread over every
+    azimuth; between two directions an angle ``a`` apart it is at most that
+    spread times ``a`` (radians), taken here twice over for safety, and the
+    full spread for near-antipodal chords.
+
+    Examples
+    --------
+    >>> m = _candidate_margin_km(np.array([5000.0, 5000.0]), np.array([1.0, 10000.0]))
+    >>> bool(m[0] < 0.01), bool(m[1] == _ranking_margin_km(np.array([5000.0]))[0])
+    (True, True)
+    """
+    full = _ranking_margin_km(chord_km)
+    safe = np.maximum(chord_km, 1e-9)
+    angle = 2 * np.arcsin(np.minimum(1.0, apart_km / (2 * safe)))
+    # a chord dips below the horizon by asin(c / 2R): the same angle between
+    # two chords is a wider angle between their azimuths
+    dip = np.sqrt(np.maximum(1.0 - (chord_km / (2 * EARTH_RADIUS_KM)) ** 2, 0.0))
+    share = np.where(angle < dip, angle / np.maximum(dip, 1e-12), 1.0)
+    return 1e-3 + (full - 1e-3) * share
 
 
 class LineIndex:
@@ -153,11 +186,19 @@ class LineIndex:
         chord = chord.reshape(len(lon), k)
         idx = idx.reshape(len(lon), k)
         r0 = chord[:, 0]
-        window = np.sqrt(r0**2 + (self.max_edge_km / 2) ** 2) + _ranking_margin_km(r0)
-        widen = (chord[:, -1] <= window) if k < n_vert else np.zeros(len(lon), dtype=bool)
-        out = self._measure(lon, lat, p, idx, chord <= window[:, None])
-        if widen.any():
-            sub = np.flatnonzero(widen)
+        # how far each candidate lies from the nearest vertex (plus an edge,
+        # as the nearest point may lie anywhere on the edges of that vertex)
+        apart = np.linalg.norm(self.xyz[idx] - self.xyz[idx[:, :1]], axis=2) + self.max_edge_km
+        window = np.sqrt(r0**2 + (self.max_edge_km / 2) ** 2)[:, None] + _candidate_margin_km(
+            r0[:, None], apart
+        )
+        usable = chord <= window
+        widen = usable[:, -1] if k < n_vert else np.zeros(len(lon), dtype=bool)
+        out = self._measure(lon, lat, p, idx, usable)
+        wide = np.flatnonzero(widen)
+        step = max(1, _WIDE_BATCH // (k * 4))
+        for start in range(0, len(wide), step):
+            sub = wide[start : start + step]
             wider = self._solve(lon[sub], lat[sub], k * 4)
             for arr, new in zip(out, wider, strict=True):
                 arr[sub] = new
@@ -174,21 +215,30 @@ class LineIndex:
         t = np.clip(np.einsum("nkj,nkj->nk", ap, ab) / self.seg_len2[segs], 0.0, 1.0)
         ap -= t[..., None] * ab  # now the vector from the foot to the point
         chord2 = np.where(valid, np.einsum("nkj,nkj->nk", ap, ap), np.inf)
-        order = np.argsort(chord2, axis=1)[:, :2]
         rows = np.arange(n)
-        best = order[:, 0]
+        best = np.argmin(chord2, axis=1)
         dist, flon, flat, az, seg, tt = self._exact(lon, lat, segs[rows, best], t[rows, best])
-        # a near-tie on another edge is settled by exact geodesics
-        if order.shape[1] > 1:
-            second = order[:, 1]
-            c1, c2 = np.sqrt(chord2[rows, best]), np.sqrt(chord2[rows, second])
-            tie = np.isfinite(c2) & (c2 - c1 <= 2 * _ranking_margin_km(c1))
-            if tie.any():
-                r = np.flatnonzero(tie)
-                d2 = self._exact(lon[r], lat[r], segs[r, second[r]], t[r, second[r]])
-                better = d2[0] < dist[r]
-                for arr, new in zip((dist, flon, flat, az, seg, tt), d2, strict=True):
-                    arr[r[better]] = new[better]
+        # every other edge within the ranking margin is settled by exact geodesics
+        c1 = np.sqrt(chord2[rows, best])
+        excess = np.sqrt(chord2) - c1[:, None]
+        maybe = excess <= _ranking_margin_km(c1)[:, None]
+        maybe[rows, best] = False
+        r, j = np.nonzero(maybe)
+        foot = self.xyz[self.seg_a[segs[r, j]]] + t[r, j, None] * ab[r, j]
+        best_foot = self.xyz[self.seg_a[segs[r, best[r]]]] + t[r, best[r], None] * ab[r, best[r]]
+        apart = np.linalg.norm(foot - best_foot, axis=1)
+        # the same point reached from the next edge (a shared vertex) is no rival
+        tie = (apart > 1e-9) & (excess[r, j] <= _candidate_margin_km(c1[r], apart))
+        r, j = r[tie], j[tie]
+        if len(r):
+            d2 = self._exact(lon[r], lat[r], segs[r, j], t[r, j])
+            # best tie per row: sort by row, then distance, keep each row's first
+            order = np.lexsort((d2[0], r))
+            first = order[np.r_[True, r[order][1:] != r[order][:-1]]]
+            rr = r[first]
+            better = d2[0][first] < dist[rr]
+            for arr, new in zip((dist, flon, flat, az, seg, tt), d2, strict=True):
+                arr[rr[better]] = new[first][better]
         left = self._left_of(p, seg, tt)
         bearing = np.where(dist > 1e-9, np.mod(az, 360.0), np.nan)
         return dist, flon, flat, bearing, left, seg

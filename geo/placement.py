@@ -119,7 +119,7 @@ def nearest_polygon(
         return out, np.full(len(lon), np.nan)
     reach = _reach_deg(lat[ok], max_km)
     windows = shapely.box(lon[ok] - reach, lat[ok] - reach, lon[ok] + reach, lat[ok] + reach)
-    point, poly = shapely.STRtree(np.asarray(geoms)).query(windows, predicate="intersects")
+    point, poly = shapely.STRtree(np.asarray(geoms)).query(windows)  # boxes: cheap
     for g in np.unique(poly):
         rows = ok[point[poly == g]]
         boxes = windows[point[poly == g]]

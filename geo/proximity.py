@@ -189,8 +189,28 @@ def analyze(
     theatre = as_theatre(theatre)
     lon, lat = _points(events)
     res = theatre.index.nearest(lon, lat)
-    place = place_events(lon, lat, provinces, theatre)
     rows = _border_rows(theatre, res)
+    computed = _measured(events, lon, lat, res, rows, theatre, provinces)
+    out = events.copy()
+    for col, values in computed.items():
+        out[col] = values
+    lo, hi = computed["border_distance_min_km"], computed["border_distance_max_km"]
+    zones = assign_zone(lo, theatre.zones_km, hi)
+    for col in zones.columns:
+        out[col] = pd.Series(zones[col].array, index=out.index)
+    out["attacker"], out["attacker_basis"] = attribute_attacker(events)
+    point = computed["border_distance_km"]
+    out["incursion_km"], out["incursion_border"] = _incursion(out, lon, lat, rows["key"], point)
+    out["border_pair"] = rows["pair"]
+    # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
+    out.attrs["border_pair"] = theatre.pair
+    out.attrs["border_length_km"] = theatre.length_km
+    return out
+
+
+def _measured(events, lon, lat, res, rows, theatre: Theatre, provinces) -> dict:
+    """Distances, their interval, sides and provinces: the columns before zones and strikes."""
+    place = place_events(lon, lat, provinces, theatre)
     line_side, side = _sides(res, place, theatre, rows)
     radius, lo, hi, basis = _intervals(
         events,
@@ -200,16 +220,10 @@ def analyze(
         place["provinces"],
         theatre,
     )
-    area = basis == "province"
-    area |= basis == "country"
-    point = np.where(area, np.nan, res.distance_km)
-    if (basis == "country").any():
-        for col in ("province", "province_iso3"):
-            place[col] = np.where(basis == "country", None, place[col]).astype(object)
-
-    out = events.copy()
-    computed = {
-        "border_distance_km": point,
+    area = (basis == "province") | (basis == "country")
+    country = basis == "country"  # only the country is known: no province is claimed
+    return {
+        "border_distance_km": np.where(area, np.nan, res.distance_km),
         "border_distance_min_km": lo,
         "border_distance_max_km": hi,
         "uncertainty_km": radius,
@@ -219,22 +233,10 @@ def analyze(
         "bearing_to_border_deg": np.where(area, np.nan, res.bearing_deg),
         "line_side": line_side,
         "side": side,
-        "province": place["province"],
-        "province_iso3": place["province_iso3"],
+        "province": np.where(country, None, place["province"]).astype(object),
+        "province_iso3": np.where(country, None, place["province_iso3"]).astype(object),
         "offshore": place["offshore"],
     }
-    for col, values in computed.items():
-        out[col] = values
-    zones = assign_zone(lo, theatre.zones_km, hi)
-    for col in zones.columns:
-        out[col] = pd.Series(zones[col].array, index=out.index)
-    out["attacker"], out["attacker_basis"] = attribute_attacker(events)
-    out["incursion_km"], out["incursion_border"] = _incursion(out, lon, lat, rows["key"], point)
-    out["border_pair"] = rows["pair"]
-    # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
-    out.attrs["border_pair"] = theatre.pair
-    out.attrs["border_length_km"] = theatre.length_km
-    return out
 
 
 def _border_rows(theatre: Theatre, res) -> dict[str, np.ndarray]:

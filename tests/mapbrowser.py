@@ -138,14 +138,14 @@ BORDER_POINTS_JS = """() => {
 }"""
 
 
-def screenshot_map(html: Path, png: Path) -> list[tuple[int, int]]:
+def screenshot_map(html: Path, png: Path, timeout_ms: int = 30000) -> list[tuple[int, int]]:
     """Open an offline map with the network blocked and save a screenshot.
 
     Returns the screen positions of points along the border (inside the view),
     so a caller can check that the border was really drawn there.
     """
     with browser_page(offline=True) as page:
-        open_map(page, html)
+        open_map(page, html, timeout_ms)
         page.wait_for_timeout(400)  # let the last frame paint
         points = page.evaluate(BORDER_POINTS_JS)
         size = page.viewport_size
@@ -165,6 +165,20 @@ def write_readme_screenshot(png: Path) -> list[tuple[int, int]]:
         return screenshot_map(html, png)
 
 
+def write_large_screenshot(png: Path, n: int = 1_000_000) -> list[tuple[int, int]]:
+    """Render ``n`` synthetic events offline (WebGL) and screenshot it (``docs/map-1m.png``)."""
+    theatre = Theatre.from_pair()
+    with tempfile.TemporaryDirectory() as tmp:
+        html = Path(tmp) / "large.html"
+        save_map(render_map(analyze(synthetic_events(n), theatre), theatre, offline=True), html)
+        return screenshot_map(html, png, timeout_ms=300_000)
+
+
 if __name__ == "__main__":
     # python tests/mapbrowser.py docs/map.png
-    print(f"{len(write_readme_screenshot(Path(sys.argv[1])))} border points in view")
+    # python tests/mapbrowser.py docs/map-1m.png 1000000
+    if len(sys.argv) > 2:
+        points = write_large_screenshot(Path(sys.argv[1]), int(sys.argv[2]))
+    else:
+        points = write_readme_screenshot(Path(sys.argv[1]))
+    print(f"{len(points)} border points in view")

@@ -20,7 +20,8 @@ def test_no_arguments_prints_the_seed_table(runner):
     km = Theatre.from_pair("IRN-PAK").length_km
     assert out.startswith(f"Border IRN-PAK: {km:.1f} km") and 950 < km < 970
     saravan = next(line for line in out.splitlines() if "Saravan" in line and "BM0005" in line)
-    assert "IRN" in saravan and "Sistan and Baluchestan" in saravan and "25-50 km" in saravan
+    # 45.4 km, but anywhere in 20-70 km: the interval spans two bands
+    assert "IRN" in saravan and "Sistan and Baluchestan" in saravan and "spans bands" in saravan
     assert "Strike and counter-strike" in out and "BM0004" in out
     assert "Events and fatalities by zone and side" in out
 
@@ -112,10 +113,90 @@ def test_bad_zones_option(runner):
 def test_zones_option_changes_bands(runner):
     result = runner.invoke(cli, ["analyze", "--zones", "50,200", "-f", "json"])
     zones = {r["event_id"]: r["zone"] for r in json.loads(result.output)}
-    assert zones["BM0005"] == "0-50 km" and zones["BM0001"] == ">200 km"
+    assert zones["BM0001"] == ">200 km" and zones["BM0006"] == "50-200 km"  # 344-394, 74-124
+    assert zones["BM0005"] == "spans bands"  # 20-70 km
 
 
 def test_missing_events_file_is_one_line(runner, tmp_path):
     result = runner.invoke(cli, ["analyze", "--events", str(tmp_path / "none.csv")])
     assert result.exit_code == 2
     assert result.output.strip() == f"Error: {tmp_path / 'none.csv'}: no such file"
+
+
+def test_parquet_out_is_geoparquet_with_the_csv_values(runner, tmp_path):
+    import pyarrow.parquet as pq
+
+    from geo.io.stream import EventStream
+
+    pq_out, csv_out = tmp_path / "a.parquet", tmp_path / "a.csv"
+    assert runner.invoke(cli, ["analyze", "--out", str(pq_out)]).exit_code == 0
+    assert runner.invoke(cli, ["analyze", "--out", str(csv_out)]).exit_code == 0
+    frame = gpd.read_parquet(pq_out)
+    table = pd.read_csv(csv_out)
+    seed = EventStream(None).read_all()
+    assert frame.crs.to_epsg() == 4326 and len(frame) == len(table) == len(seed)
+    assert frame.geometry.x.tolist() == pytest.approx(seed.geometry.x.tolist())
+    assert frame["event_id"].tolist() == table["event_id"].tolist()
+    for col in ("border_distance_km", "nearest_lat", "bearing_to_border_deg"):
+        got, want = frame[col].to_numpy(), table[col].to_numpy()
+        assert got == pytest.approx(want, abs=1e-6, nan_ok=True)
+    geo_meta = json.loads(pq.read_metadata(pq_out).metadata[b"geo"])
+    column = geo_meta["columns"]["geometry"]
+    assert geo_meta["version"].startswith("1.1") and column["encoding"] == "WKB"
+    assert column["geometry_types"] == ["Point"]
+    west, south, east, north = column["bbox"]
+    assert (west, east) == (seed.geometry.x.min(), seed.geometry.x.max())
+    assert (south, north) == (seed.geometry.y.min(), seed.geometry.y.max())
+    assert column["covering"]["bbox"]["xmin"] == ["bbox", "xmin"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "csv", "--out", "x.parquet"], "contradicts"),
+        (["--format", "json", "--out", "x.csv"], "contradicts"),
+        (["--format", "parquet"], "add --out"),
+    ],
+)
+def test_format_contradicting_the_extension_is_a_usage_error(runner, tmp_path, args, message):
+    args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
+    result = runner.invoke(cli, ["analyze", *args])
+    assert result.exit_code == 2 and message in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_extension_decides_the_format_and_a_matching_format_is_fine(runner, tmp_path):
+    out = tmp_path / "a.json"
+    assert runner.invoke(cli, ["analyze", "--out", str(out)]).exit_code == 0
+    assert len(json.loads(out.read_text())) == 6
+    same = runner.invoke(cli, ["analyze", "-f", "csv", "--out", str(tmp_path / "b.csv")])
+    assert same.exit_code == 0 and (tmp_path / "b.csv").read_text().startswith('"row"')
+
+
+def test_csv_floats_carry_no_binary_noise_and_keep_their_values(runner, tmp_path):
+    from geo.proximity import analyze as analyze_events
+
+    out = tmp_path / "a.csv"
+    assert runner.invoke(cli, ["analyze", "--out", str(out)]).exit_code == 0
+    header, *rows = out.read_text().splitlines()
+    names = [n.strip('"') for n in header.split(",")]
+    table = pd.read_csv(out)
+    exact = analyze_events(__import__("geo").seed_events())
+    digits = {"border_distance_km": 6, "nearest_lon": 7, "bearing_to_border_deg": 6}
+    for col, most in digits.items():
+        for row in rows:
+            text = pd.read_csv(pd.io.common.StringIO(header + "\n" + row), dtype=str)[col].iloc[0]
+            if isinstance(text, str):  # missing values read as NaN
+                assert len(text.partition(".")[2]) <= most, (col, text)
+        got, want = table[col].to_numpy(), exact[col].to_numpy(dtype=float)
+        assert got == pytest.approx(want, abs=10.0**-most, nan_ok=True)
+    assert "incursion_km" in names and table["incursion_km"].isna().any()
+
+
+def test_stderr_of_a_pipe_has_no_progress_only_the_summary(runner, tmp_path):
+    src = tmp_path / "ev.csv"
+    src.write_text("id,lat,lon\nA,27.37,62.33\nB,26.96,64.09\n")
+    result = runner.invoke(cli, ["analyze", "--events", str(src), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 0
+    assert "\r" not in result.output
+    assert result.output.strip() == f"{src}: 2 rows read, 2 kept, 0 rejected"

@@ -59,3 +59,44 @@ def test_check_out_refuses_overwrite(runner, bad_csv, tmp_path):
         cli, ["events", "check", str(bad_csv), "-f", "json", "-o", str(out), "--overwrite"]
     )
     assert result.exit_code == 1 and json.loads(out.read_text())["rows"] == 5
+
+
+def test_check_takes_the_reading_options(runner, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("code,when,lat,lon\nk,16/01/2024,27.37,62.33\n")
+    args = ["events", "check", str(path), "--id-col", "code", "--date-col", "when"]
+    assert runner.invoke(cli, args).exit_code == 1
+    result = runner.invoke(cli, [*args, "--dayfirst"])
+    assert result.exit_code == 0, result.output
+    assert "1 rows read, 1 kept, 0 rejected" in result.output
+
+
+def test_check_of_a_file_with_no_rows_exits_1(runner, tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("id,lat,lon\n")
+    result = runner.invoke(cli, ["events", "check", str(path)])
+    assert result.exit_code == 1
+    assert "0 rows read, 0 kept, 0 rejected" in result.output
+
+
+def test_check_shifted_first_row(runner, tmp_path):
+    path = tmp_path / "shift.csv"
+    path.write_text(
+        "event_id,event_date,latitude,longitude,fatalities\n"
+        "A1,2024-01-18,27.3707,62.3342,5,EXTRA\n"
+        "A2,2024-01-18,27.3707,62.3342,5\nA3,2024-01-18,27.3707,62.3342,5\n"
+    )
+    result = runner.invoke(cli, ["events", "check", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{path}: 3 rows read, 2 kept, 1 rejected (1 extra_fields)")
+
+
+def test_check_reports_progress_per_chunk(tmp_path):
+    from geo.io.options import ReadOptions
+    from geo.io.report import check_file
+
+    path = tmp_path / "five.csv"
+    path.write_text("id,lat,lon\n" + "".join(f"e{i},27.37,62.33\n" for i in range(5)))
+    seen = []
+    report = check_file(path, ReadOptions(chunksize=2), on_chunk=seen.append)
+    assert seen == [2, 4, 5] and report["rows"] == 5

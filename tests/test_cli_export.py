@@ -64,9 +64,8 @@ def test_usage_errors_exit_2_without_traceback(runner, tmp_path):
         (["--layers", "events,rivers"], "unknown layer(s) rivers; choose from events"),
         (["--update", "--layers", "zones"], "does not exist; update needs a GeoPackage"),
         (["--update", "--overwrite"], "Invalid value for '--update': choose either"),
-        (["--format", "fgb", "--update"], "--update works on GeoPackages"),
+        (["--format", "fgb", "--update"], "fgb contradicts the name r.gpkg"),
         (["--pair", "PAK-SYR"], "PAK and SYR share no embedded border"),
-        (["--format", "geojson", "--layers", "zones"], "writes the events layer only"),
     ]
     for args, message in cases:
         result = runner.invoke(cli, ["export", "--out", str(out), *args])
@@ -74,6 +73,12 @@ def test_usage_errors_exit_2_without_traceback(runner, tmp_path):
         assert message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.output
     assert not out.exists()
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "r.fgb"), "--update"])
+    assert result.exit_code == 2 and "--update works on GeoPackages" in result.stderr
+    result = runner.invoke(
+        cli, ["export", "--out", str(tmp_path / "r.geojson"), "--layers", "zones"]
+    )
+    assert result.exit_code == 2 and "writes the events layer only" in result.stderr
 
 
 def test_event_file_errors_name_the_file(runner, tmp_path):
@@ -148,3 +153,80 @@ def test_export_to_a_users_line_with_its_zones(runner, tmp_path):
     doc = read_provenance(out)[0]
     assert doc["border_pair"] == "line.geojson"
     assert doc["command_line"].startswith("bordermap")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [
+        ("e.shp", [], "Invalid value for '--out': e.shp: Shapefiles are not written"),
+        ("e.csv", [], "Invalid value for '--out': e.csv: CSV holds no geometry"),
+        ("e.txt", [], "Invalid value for '--out': e.txt: unknown suffix '.txt'"),
+        (
+            "e.gpkg",
+            ["--format", "geojson"],
+            "Invalid value for '--format': geojson contradicts the name e.gpkg",
+        ),
+        (
+            "e.fgb",
+            ["--format", "parquet"],
+            "Invalid value for '--format': parquet contradicts the name e.fgb",
+        ),
+    ],
+)
+def test_the_format_follows_the_file(runner, tmp_path, name, args, message):
+    out = tmp_path / name
+    result = runner.invoke(cli, ["export", "-q", "--out", str(out), *args])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {message}"), line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_without_suffix_takes_the_format(runner, tmp_path):
+    out = tmp_path / "events_out"
+    result = runner.invoke(cli, ["export", "-q", "--out", str(out), "--format", "fgb"])
+    assert result.exit_code == 0, result.output
+    assert pyogrio.read_info(out)["driver"] == "FlatGeobuf"
+
+
+def test_out_and_rejects_naming_one_file_are_refused(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["export", "-o", "x.geojson", "--rejects", "./x.geojson"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: --out and --rejects name the same file x.geojson"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_update_without_layers_rewrites_all_and_leaves_no_sidecar(runner, tmp_path):
+    out = tmp_path / "all.gpkg"
+    assert runner.invoke(cli, ["export", "-q", "--out", str(out)]).exit_code == 0
+    out.chmod(0o600)
+    result = runner.invoke(cli, ["export", "-q", "--out", str(out), "--update"])
+    assert result.exit_code == 0, result.output
+    assert _layers(out) == [*LAYER_NAMES, "layer_styles"] or set(_layers(out)) == {
+        *LAYER_NAMES,
+        "layer_styles",
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["all.gpkg"]  # no .aux.xml, no temporary
+    assert out.stat().st_mode & 0o777 == 0o600
+    con = sqlite3.connect(out)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    styled = {t for (t,) in con.execute("SELECT DISTINCT f_table_name FROM layer_styles")}
+    con.close()
+    assert set(LAYER_NAMES) <= styled
+    assert len(read_provenance(out)) == 2
+
+
+def test_an_out_that_is_a_symlink_is_refused(runner, tmp_path):
+    real = tmp_path / "real.gpkg"
+    real.write_bytes(b"keep")
+    link = tmp_path / "link.gpkg"
+    link.symlink_to(real)
+    result = runner.invoke(
+        cli, ["export", "-q", "-o", str(link), "--overwrite", "--layers", "borders"]
+    )
+    assert result.exit_code == 2
+    message = "is a symbolic link; give the real path (links are never written through)"
+    assert result.stderr.strip() == f"Error: {link}: {message}"
+    assert link.is_symlink() and real.read_bytes() == b"keep"

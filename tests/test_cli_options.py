@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.cli.main import BordermapGroup
+from geo.cli.main import BordermapGroup, cli
 from geo.cli.options import (
     dumps_json,
     event_options,
@@ -116,7 +116,52 @@ def test_glue_prints_file_notes(runner, tmp_path):
     path.write_bytes("id,lat,lon,location\na,27.37,62.33,Caf\xe9\n".encode("latin-1"))
     result = runner.invoke(tool, ["show", "--events", str(path)])
     assert result.exit_code == 0
-    assert "note: not UTF-8: decoded as Latin-1" in result.stderr
+    assert "note: not UTF-8: decoded as cp1252 (Windows Latin-1" in result.stderr
+
+
+def test_every_row_rejected_exits_1_after_writing_rejects(runner, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("id,event_date,lat,lon\na,16/01/2024,27.37,62.33\nb,17/01/2024,27.37,62.33\n")
+    rejects = tmp_path / "r.csv"
+    result = runner.invoke(tool, ["show", "--events", str(path), "--rejects", str(rejects)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert "2 rows read, 0 kept, 2 rejected (2 bad_date)" in lines[0]
+    assert "no events remain" in lines[0] and "--dayfirst" in lines[0]
+    assert pd.read_csv(rejects)["row"].tolist() == [1, 2]
+    fixed = runner.invoke(tool, ["show", "--events", str(path), "--dayfirst"])
+    assert fixed.exit_code == 0 and fixed.stdout.strip() == "a,b"
+
+
+def test_quiet_keeps_the_rejected_count(runner, bad_csv, tmp_path):
+    @tool.command("quiet-show")
+    @event_options
+    def quiet_show(events, read_options, rejects):
+        load_events(events, read_options, rejects, overwrite=False, quiet=True)
+
+    result = runner.invoke(tool, ["quiet-show", "--events", str(bad_csv)])
+    assert result.exit_code == 0
+    assert "5 rows read, 1 kept, 4 rejected" in result.stderr
+    ok = tmp_path / "ok.csv"
+    ok.write_text("id,lat,lon\na,27.37,62.33\n")
+    assert runner.invoke(tool, ["quiet-show", "--events", str(ok)]).stderr == ""
+
+
+def test_glue_new_column_and_date_options(runner, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("uid,when,y,x,dead\nu1,01/16/2024,27.37,62.33,3\n")
+    result = runner.invoke(
+        tool,
+        [
+            *("show", "--events", str(path), "--date-col", "when", "--date-format", "%m/%d/%Y"),
+            *("--fatalities-col", "dead", "--country-col", "uid"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "u1"
+    bad = runner.invoke(tool, ["show", "--events", str(path), "--date-format", "mdy"])
+    assert bad.exit_code == 2 and "strptime" in bad.output
 
 
 # --- the option parsers ------------------------------------------------------
@@ -179,3 +224,40 @@ def test_dumps_json_is_always_valid_json_with_nan_as_null(value):
         raise AssertionError(f"non-JSON constant {constant}")
 
     json.loads(dumps_json(value), parse_constant=refuse)
+
+
+def test_border_given_a_table_is_one_line(tmp_path):
+    from geo.cli.options import build_theatre
+    from geo.errors import InputError
+
+    path = tmp_path / "border.csv"
+    path.write_text("id,lat,lon\na,27.37,62.33\n")
+    with pytest.raises(InputError) as info:
+        build_theatre("IRN-PAK", border_path=path)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+    assert "no lines or polygons" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["map", "--offline"], ["plot"], ["export"], ["raster", "distance", "--res", "0.1"]],
+    ids=["map", "plot", "export", "raster"],
+)
+def test_every_view_takes_the_theatre_options_of_analyze(runner, tmp_path, command):
+    # a user's line, other zones and a qualified site, as `bordermap analyze` takes them
+    line = tmp_path / "line.geojson"
+    line.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+        '"geometry":{"type":"LineString","coordinates":[[61.0,29.5],[62.5,27.0],[61.6,25.2]]}}]}'
+    )
+    suffix = {"map": ".html", "plot": ".png", "export": ".gpkg", "raster": ".tif"}[command[0]]
+    out = tmp_path / f"out{suffix}"
+    args = [*command, "--border", str(line), "--zones", "5,20", "--sites", "Khash, Iran"]
+    result = runner.invoke(cli, [*args, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+    bad = runner.invoke(
+        cli, [*command, "--sites", "Qxzvrt Jklm", "-o", str(tmp_path / ("x" + suffix))]
+    )
+    assert bad.exit_code != 0 and "Qxzvrt Jklm" in bad.output
+    assert not (tmp_path / ("x" + suffix)).exists()

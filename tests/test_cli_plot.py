@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest
 
 from geo.cli.main import cli
+from tests.acled_like import acled_rows, to_csv
 
 EVENTS_CSV = """event_id,event_date,latitude,longitude,location,fatalities,attacker_iso3
 T1,2024-01-20,26.35,61.95,Mand,3,IRN
@@ -82,3 +84,51 @@ def test_plot_draws_another_pair_and_then_refuses_to_replace_it(runner, tmp_path
     again = runner.invoke(cli, ["plot", "--out", str(out)])
     assert again.exit_code == 2
     assert again.stderr.strip() == f"Error: {out} exists; add --overwrite to replace it"
+
+
+def _svg_text(path: Path) -> str:
+    """Every text of an SVG, lines joined by spaces (wrapping breaks only at spaces)."""
+    return " ".join(" ".join(re.findall(r">([^<>]+)<", path.read_text())).split())
+
+
+def test_plot_credits_the_users_file_and_its_sources_never_our_curation(runner, tmp_path):
+    events = tmp_path / "acled_afpak.csv"
+    events.write_bytes(to_csv(acled_rows(200)))
+    out = tmp_path / "fig.svg"
+    args = ["plot", "-q", "--events", str(events), "--pair", "AFG-PAK", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = _svg_text(out)
+    assert "Events: acled_afpak.csv; reported by Dawn (50), Pajhwok Afghan News (50)" in text
+    assert "curation" not in text
+    assert "Attacker: Pakistan" in text  # inferred from actor1, still a strike
+
+
+@pytest.mark.slow
+def test_plot_of_the_seed_events_credits_bordermap_curation(runner, tmp_path):
+    out = tmp_path / "seed.svg"
+    result = runner.invoke(cli, ["plot", "-q", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Events: bordermap curation of AP/Reuters reporting (CC BY 4.0)." in _svg_text(out)
+
+
+def test_plot_takes_the_theatre_options_of_analyze(runner, tmp_path):
+    line = tmp_path / "line.geojson"
+    line.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "LineString", "coordinates": [[61, 26], [61.5, 27], [62, 28]]}}]}'
+    )
+    events = tmp_path / "events.csv"
+    events.write_text(EVENTS_CSV)
+    out = tmp_path / "line.svg"
+    args = ["plot", "-q", "--events", str(events), "--border", str(line), "--out", str(out)]
+    result = runner.invoke(cli, [*args, "--sites", "Saravan, Iran", "--zones", "20,40"])
+    assert result.exit_code == 0, result.output
+    text = _svg_text(out)
+    assert "Events along the line.geojson border" in text
+    assert "0-20 km from the border" in text and "20-40 km from the border" in text
+    assert "Events: events.csv." in text  # no source column: the file is the credit
+    # the site names are drawn as outlined paths, so prove --sites is read by a bad one
+    bad = runner.invoke(cli, [*args, "--overwrite", "--sites", "Qqqzzzville"])
+    assert bad.exit_code == 2 and "Qqqzzzville" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -26,6 +26,8 @@ def test_distance_with_bounds_and_preview(runner, tmp_path):
             str(out),
             "--preview",
             str(png),
+            "--zones",
+            "5,15",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -98,6 +100,7 @@ def test_density_and_priogrid(runner, tmp_path):
         (["distance", "--res", "0.0001"], "too many"),
         (["density", "--weight", "deaths"], "'deaths' is not one of"),
         (["--kind", "distance"], "No such option '--kind'"),
+        (["distance", "--zones", "ten"], "--zones"),
     ],
 )
 def test_usage_errors(runner, tmp_path, args, message):
@@ -151,3 +154,71 @@ def test_signed_distance_to_a_users_line_names_the_flag(runner, tmp_path):
     assert "geodesic distance to line.geojson" in result.stderr
     with rasterio.open(out) as ds:
         assert ds.tags()["BORDER_PAIR"] == "line.geojson"
+
+
+def _one_line_error(result, status: int) -> str:
+    assert result.exit_code == status, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    return lines[0]
+
+
+def test_a_png_out_is_a_real_png_and_leaves_no_geotiff(runner, tmp_path):
+    out = tmp_path / "density.png"
+    result = runner.invoke(cli, ["raster", "density", "--res", "0.1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["density.png"]
+    tif = tmp_path / "d.tiff"
+    result = runner.invoke(cli, ["raster", "distance", "--res", "0.2", "-f", "cog", "-o", str(tif)])
+    assert result.exit_code == 0, result.output
+    with rasterio.open(tif) as ds:
+        assert ds.driver == "GTiff"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--out", "{tmp}/x.jpg"],
+            "Invalid value for '--out': {tmp}/x.jpg: write .tif, .tiff or .png",
+        ),
+        (["--out", "{tmp}/x"], "not a name without a suffix"),
+        (
+            ["--out", "{tmp}/x.tif", "--format", "png"],
+            "Invalid value for '--format': png writes .png",
+        ),
+        (["--out", "{tmp}/x.png", "-f", "cog"], "cog writes .tif or .tiff, but the file is"),
+        (["--out", "{tmp}/x.png", "--preview", "{tmp}/y.png"], "a preview needs a .tif"),
+        (["--out", "{tmp}/x.tif", "--preview", "{tmp}/y.jpg"], "a preview is a .png file"),
+        (["--out", "{tmp}/x.tif", "--rejects", "{tmp}/x.tif"], "--out and --rejects name the same"),
+    ],
+)
+def test_the_format_follows_the_file_or_is_refused_in_one_line(runner, tmp_path, args, message):
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = runner.invoke(cli, ["raster", "density", "--res", "0.1", *args])
+    line = _one_line_error(result, 2)
+    assert message.format(tmp=tmp_path) in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad", ["/proc/x.png", "/proc/nope/x.png"])
+def test_an_unwritable_preview_is_refused_before_the_geotiff_is_written(runner, tmp_path, bad):
+    out = tmp_path / "d.tif"
+    result = runner.invoke(
+        cli, ["raster", "distance", "--res", "0.1", "--out", str(out), "--preview", bad]
+    )
+    line = _one_line_error(result, 1)
+    assert line.startswith(f"Error: {bad}: ")  # the OS reason, as from every command
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_library_writers_never_write_a_geotiff_under_another_name(tmp_path):
+    from geo.errors import ParameterError
+    from geo.layers import events
+    from geo.raster.writers import density_raster
+
+    with pytest.raises(ParameterError, match=r"written to \.tif or \.tiff") as bad:
+        density_raster(tmp_path / "d.png", events(), res=0.1)
+    assert bad.value.param == "out"
+    assert list(tmp_path.iterdir()) == []

@@ -223,7 +223,33 @@ def test_extra_fields_rejected_not_lost(tmp_path):
     assert table.events["event_id"].tolist() == ["a", "c"]
     assert table.rejects["row"].tolist() == [2]
     assert "5 fields" in table.rejects["reason"].iloc[0]
-    assert table.rejects["lon"].iloc[0] == "64.09,surplus,more"
+    assert table.rejects["lon"].iloc[0] == "64.09"
+    assert table.rejects["surplus_fields"].iloc[0] == "surplus,more"
+    assert table.rejects["kind"].iloc[0] == "extra_fields"
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_one_extra_field_never_shifts_the_table(tmp_path, position):
+    rows = [f"A{i},2024-01-18,27.3707,62.3342,5" for i in range(3)]
+    rows[position] += ",EXTRA"
+    path = tmp_path / "shift.csv"
+    path.write_text("event_id,event_date,latitude,longitude,fatalities\n" + "\n".join(rows) + "\n")
+    table = read_events(path)
+    assert table.rejects["row"].tolist() == [position + 1]
+    assert table.rejects["kind"].tolist() == ["extra_fields"]
+    assert table.rejects["surplus_fields"].tolist() == ["EXTRA"]
+    assert len(table.events) == 2
+    assert (table.events["fatalities"] == 5).all()
+    assert "bad_fatalities" not in set(table.problems["kind"])
+
+
+def test_trailing_empty_field_and_duplicate_headers(tmp_path):
+    path = tmp_path / "trail.csv"
+    path.write_text("id,lat,lon,id\na,27.37,62.33,x,\nb,26.96,64.09,y,,\n")
+    table = read_events(path)
+    assert table.events["event_id"].tolist() == ["a", "b"]
+    assert table.events["id.1"].tolist() == ["x", "y"]
+    assert any("duplicate column names" in n for n in table.notes)
 
 
 def points_frame(geoms, **cols):
@@ -748,3 +774,144 @@ def test_gpkg_tables_without_geometry_are_not_event_layers(tmp_path):
     table = read_events(path)
     assert table.rows_read == 2
     assert not any("layers" in n for n in table.notes)
+
+
+def plain_csv(tmp_path, rows, header="event_id,event_date,latitude,longitude,fatalities"):
+    path = tmp_path / "events.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_odd_values_are_row_rejects_with_reasons(tmp_path):
+    path = plain_csv(
+        tmp_path,
+        [
+            "A1,9999-12-31,27.3707,62.3342,5,IRN",
+            "A2,0001-01-01,27.3707,62.3342,5,IRN",
+            "A3,2024-01-18,27.3707,62.3342,1e19,IRN",
+            "A4,2024-01-18,27.3707,62.3342,3,-",
+            "A5,2024-01-18,27.3707,62.3342,3,US-led coalition",
+            "A6,2024-01-18,26.9644,64.0902,3,iran",
+        ],
+        header="event_id,event_date,latitude,longitude,fatalities,attacker_iso3",
+    )
+    table = read_events(path)
+    kinds = dict(zip(table.rejects["event_id"], table.rejects["kind"], strict=True))
+    assert kinds == {"A1": "bad_date", "A2": "bad_date", "A3": "bad_fatalities"}
+    assert "9999-12-31" in table.rejects["reason"].iloc[0]
+    assert table.events["attacker_iso3"].isna().tolist() == [True, True, False]
+    warned = table.problems[table.problems["kind"] == "bad_attacker"]
+    assert warned["event_id"].tolist() == ["A4", "A5"]
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("2024-01-16T00:00:00Z", {}),
+        ("2024-01-16T22:30:00+05:00", {}),
+        ("20240116", {}),
+        ("16.01.2024", {}),
+        ("16/01/2024", {"dayfirst": True}),
+        ("01/16/2024", {"date_format": "%m/%d/%Y"}),
+    ],
+)
+def test_dates_as_files_have_them(tmp_path, text, options):
+    path = plain_csv(tmp_path, [f"A1,{text},27.3707,62.3342,5"])
+    table = read_events(path, **options)
+    assert table.events["event_date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-16"]
+
+
+def test_day_first_file_without_dayfirst_says_so(tmp_path):
+    path = plain_csv(tmp_path, [f"A{d},{d}/01/2024,27.3707,62.3342,5" for d in (3, 16, 20)])
+    table = read_events(path)
+    assert len(table.events) == 0
+    assert table.rejects["reason"].str.contains("day-first").all()
+
+
+def test_column_options_and_uid(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("uid,when,north,east,dead,nation\nu1,2024-01-16,27.3707,62.3342,4,Iran\n")
+    table = read_events(
+        path,
+        lat_col="north",
+        lon_col="east",
+        date_col="when",
+        fatalities_col="dead",
+        country_col="nation",
+    )
+    row = table.events.iloc[0]
+    assert (row["event_id"], row["fatalities"], row["iso3"]) == ("u1", 4, "IRN")
+    assert str(row["event_date"].date()) == "2024-01-16"
+    with pytest.raises(InputError, match=r"when2"):
+        read_events(path, lat_col="north", lon_col="east", date_col="when2")
+
+
+def test_rows_without_id_are_named(tmp_path):
+    path = tmp_path / "noid.csv"
+    path.write_text("lat,lon\n27.3707,62.3342\n26.9644,64.0902\n")
+    table = read_events(path)
+    warned = table.problems[table.problems["kind"] == "missing_id"]
+    assert warned["row"].tolist() == [1, 2]
+    assert table.events["event_id"].tolist() == ["row-1", "row-2"]
+
+
+@pytest.mark.parametrize("point", ["0,0", "0.0,0.0", "1,1", "-90,10", "-999,-999", "27.3,9999"])
+def test_placeholder_points_rejected_without_country(tmp_path, point):
+    path = tmp_path / "ph.csv"
+    path.write_text(f"id,lat,lon\na,{point}\nb,27.3707,62.3342\n")
+    table = read_events(path)
+    assert table.rejects["kind"].tolist() == ["placeholder_coordinates"]
+    assert table.events["event_id"].tolist() == ["b"]
+
+
+def test_rows_placed_by_name_are_each_named(tmp_path):
+    path = tmp_path / "named.csv"
+    path.write_text("id,location,country,lat,lon\nx1,Saravan,Iran,,\nx2,Panjgur,Pakistan,,\n")
+    table = read_events(path)
+    placed = table.problems[table.problems["kind"] == "placed_by_name"]
+    assert placed["event_id"].tolist() == ["x1", "x2"]
+    assert placed["message"].str.contains("score").all()
+    assert placed["message"].iloc[0].startswith("placed by name 'Saravan'")
+
+
+def test_forced_layout_without_date_column_is_an_error(tmp_path):
+    path = tmp_path / "nodate.csv"
+    path.write_text("event_id_cnty,latitude,longitude\nA,27.37,62.33\n")
+    with pytest.raises(InputError, match="date column is missing"):
+        read_events(path, fmt="acled")
+
+
+def test_cp1252_decoded_with_en_dash(tmp_path):
+    path = tmp_path / "win.csv"
+    text = "Saravan \u2013 caf\u00e9 strike"
+    path.write_bytes(f"id,lat,lon,notes\na,27.37,62.33,{text}\n".encode("cp1252"))
+    table = read_events(path)
+    assert table.events["notes"].iloc[0] == text
+    assert any("cp1252" in note for note in table.notes)
+
+
+def test_zero_row_geoparquet_reads_back(tmp_path):
+    frame = points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])])
+    frame.iloc[:0].to_parquet(tmp_path / "zero.parquet")
+    table = read_events(tmp_path / "zero.parquet")
+    assert table.rows_read == 0 and len(table.events) == 0
+
+
+def test_gpkg_layer_is_chosen(tmp_path):
+    path = tmp_path / "two.gpkg"
+    points_frame([shapely.Point(SARAVAN[1], SARAVAN[0])]).to_file(path, layer="a")
+    two = points_frame([shapely.Point(PANJGUR[1], PANJGUR[0])] * 2, iso3=["PAK", "PAK"])
+    two.to_file(path, layer="b")
+    assert len(read_events(path, layer="b").events) == 2
+    assert len(read_events(path, layer="a").events) == 1
+    with pytest.raises(InputError, match="no layer 'c'; layers: a, b"):
+        read_events(path, layer="c")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(tmp_path, codec):
+    path = tmp_path / "u16.csv"
+    path.write_bytes("id,lat,lon,notes\na,27.37,62.33,Sarāvān\n".encode(codec))
+    table = read_events(path)
+    assert table.events["notes"].tolist() == ["Sarāvān"]
+    assert any(codec in note for note in table.notes)

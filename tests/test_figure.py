@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
 import matplotlib.colors as mcolors
 import matplotlib.image as mpimg
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from pyproj import Geod
@@ -18,8 +21,12 @@ import geo
 from geo import style
 from geo.errors import OutputExistsError, ParameterError
 from geo.figure import cartography, figure_format, plot, save_figure
-from geo.proximity import analyze
+from geo.figure.credits import SEED_EVENTS, events_credit
+from geo.figure.labels import MAX_LABELS, importance_order
+from geo.io.events import read_events
+from geo.proximity import AT_SEA, analyze
 from geo.theatre import Theatre
+from tests.acled_like import acled_rows, to_csv
 
 WGS84 = Geod(ellps="WGS84")
 
@@ -99,7 +106,9 @@ def test_projection_is_a_local_conformal_conic_not_lon_lat(fig):
 def test_view_is_the_pair_theatre_and_far_events_go_to_the_inset(fig):
     info = fig.bordermap
     assert info.near == ["Panjgur", "Saravan", "Chabahar"]
-    assert info.far == ["Kerman", "Erbil", "Idlib"]
+    # most important first: the strikes on Iraq and Syria, then the bombing in Kerman
+    assert info.far == ["Erbil", "Idlib", "Kerman"]
+    assert info.labelled == ["Saravan", "Panjgur", "Chabahar"]  # every event named
     x0, x1, y0, y1 = info.extent
     corners = [_lonlat(info.crs, x, y) for x in (x0, x1) for y in (y0, y1)]
     lons = [c[0] for c in corners]
@@ -185,15 +194,20 @@ def test_another_theatre_gives_its_own_countries_the_pair_colours():
     theatre = Theatre.from_pair("AFG-PAK")
     analyzed = analyze(geo.seed_events(), theatre)
     fig = plot(analyzed, theatre)
-    codes = analyzed["attacker_iso3"].fillna("").str.upper()
+    codes = analyzed["attacker"].fillna("").str.upper()
     palette = style.attacker_colours(codes, theatre.countries)
     assert (palette["AFG"], palette["PAK"]) == style.PAIR_COLOURS
     locator = fig.axes[1].child_axes[0]
     dots = next(c for c in locator.collections if c.get_gid() == "far-events")
-    far = codes[analyzed["border_distance_km"] > 200]
-    assert fig.bordermap.far and len(far) == len(fig.bordermap.far)
-    expected = [mcolors.to_rgb(palette[code]) for code in far]
+    far = ~_on_main_map(analyzed)
+    assert fig.bordermap.far and far.sum() == len(fig.bordermap.far)
+    # the inset lists the far events most important first: strikes on another country
+    places = analyzed["location"].str.replace(r"\s*\(.*\)$", "", regex=True)
+    code_of = dict(zip(places, codes, strict=True))
+    expected = [mcolors.to_rgb(palette[code_of[name]]) for name in fig.bordermap.far]
     assert [tuple(c[:3]) for c in dots.get_facecolors()] == expected
+    # Saravan (9 dead), Erbil (4), Panjgur (2), Idlib (0), then Chabahar at home, Kerman
+    assert [code_of[name] for name in fig.bordermap.far] == ["PAK", "IRN", "IRN", "IRN", "IRN", ""]
 
 
 def test_draws_given_analysed_events_into_given_axes_without_analysing_again(theatre, monkeypatch):
@@ -275,7 +289,7 @@ def test_dollar_signs_in_title_and_data_are_literal_not_mathtext(theatre, tmp_pa
     fig = _plot(theatre, events, title=title)
     out = save_figure(fig, tmp_path / "dollars.svg")
     assert f">{title}<" in out.read_text()  # the title stays text, exactly as given
-    label = [t for t in fig.axes[0].texts if t.get_text() == r"Cost $\foo$ town"]
+    label = [t for t in fig.axes[0].texts if t.get_text().startswith("Cost $\\foo$ town\n")]
     assert len(label) == 1 and not label[0].get_parse_math()
 
 
@@ -303,3 +317,135 @@ def test_a_theatre_across_the_antimeridian_is_drawn_around_180():
     assert "central meridian 180.00" in info.crs.name
     x0, x1 = info.extent[:2]
     assert x1 - x0 < 1_000_000  # a few hundred km wide, not the whole world
+
+
+# --- real-world-shaped data: 200 ACLED rows of the Afghanistan-Pakistan frontier ---
+
+
+@pytest.fixture(scope="module")
+def acled(tmp_path_factory):
+    """200 ACLED rows, half moved up to 0.3 degrees so that many places compete for labels."""
+    rows = acled_rows(200)
+    rng = np.random.default_rng(11)
+    for row in rows[1::2]:
+        row["latitude"] = f"{float(row['latitude']) + rng.uniform(-0.3, 0.3):.4f}"
+        row["longitude"] = f"{float(row['longitude']) + rng.uniform(-0.3, 0.3):.4f}"
+    path = tmp_path_factory.mktemp("acled") / "acled_afpak.csv"
+    path.write_bytes(to_csv(rows))
+    theatre = Theatre.from_pair("AFG-PAK")
+    analyzed = analyze(read_events(path).events, theatre)
+    fig = plot(analyzed, theatre, events_origin=path.name)
+    return analyzed, theatre, fig
+
+
+def _on_main_map(analyzed: pd.DataFrame) -> pd.Series:
+    """Within 200 km of the border; an area-level event by the near end of its interval."""
+    dist = analyzed["border_distance_km"].fillna(analyzed["border_distance_min_km"])
+    return dist <= 200
+
+
+def _event_labels(fig: Figure) -> list:
+    return [t for t in fig.axes[0].texts if t.get_gid() == "event-label"]
+
+
+def test_with_200_events_only_the_most_important_are_named(acled):
+    analyzed, _, fig = acled
+    info = fig.bordermap
+    labels = _event_labels(fig)
+    assert len(info.near) > 100  # most of the 200 events are on the main map
+    assert 5 <= len(labels) == len(info.labelled) <= MAX_LABELS
+    assert len(set(info.labelled)) == len(info.labelled)  # one label per place
+    # the cross-border strikes coded only in actor1 come first: Pakistan in Barmal and Sepera
+    assert set(info.labelled[:2]) == {"Barmal", "Sepera"}
+    strike = analyzed[analyzed["location"].isin(["Barmal", "Sepera"])]
+    assert set(strike["attacker"]) == {"PAK"} and set(strike["attacker_basis"]) == {"inferred"}
+    # then other attributed events, then the deadliest: every named place is among the
+    # MAX_LABELS places ranked so (ties included)
+    near = analyzed[_on_main_map(analyzed)]
+    rank = pd.DataFrame(
+        {
+            "across": near["attacker"].notna() & (near["attacker"] != near["side"]),
+            "attributed": near["attacker"].notna(),
+            "dead": near["fatalities"].astype(float),
+            "place": near["location"],
+        }
+    )
+    best = rank.groupby("place")[["across", "attributed", "dead"]].max()
+    keys = sorted(best.itertuples(index=False, name=None), reverse=True)
+    cut = keys[MAX_LABELS - 1]
+    top = {
+        p
+        for p, k in zip(best.index, best.itertuples(index=False, name=None), strict=True)
+        if k >= cut
+    }
+    assert set(info.labelled) <= top
+    lines = next(c for c in fig.axes[0].collections if c.get_gid() == "to-border")
+    assert len(lines.get_segments()) <= len(labels)
+
+
+@pytest.mark.parametrize("which", ["acled", "fig"])
+def test_labels_do_not_overlap_each_other_the_sites_or_leave_the_map(which, request):
+    fig = request.getfixturevalue(which)
+    fig = fig[2] if isinstance(fig, tuple) else fig
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in _event_labels(fig)]
+    assert boxes
+    clashes = [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+    assert clashes == []
+    sites = [
+        t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_gid() == "site-label"
+    ]
+    assert sites  # Chabahar and Gwadar; Peshawar, Khost or Bannu
+    assert not [(a, b) for a in boxes for b in sites if a.overlaps(b)]
+    frame = fig.axes[0].get_window_extent(renderer)
+    for box in boxes:
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1
+        assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1
+
+
+def test_inferred_attackers_colour_the_strikes_and_the_key(acled):
+    analyzed, theatre, fig = acled
+    palette = style.attacker_colours(analyzed["attacker"].fillna(""), theatre.countries)
+    dots = next(c for c in fig.axes[0].collections if c.get_gid() == "events")
+    colours = [mcolors.to_hex(c[:3]) for c in dots.get_facecolors()]
+    near = analyzed[_on_main_map(analyzed)]
+    n_pak = int((near["attacker"] == "PAK").sum())
+    assert n_pak >= 20 and colours.count(mcolors.to_hex(palette["PAK"])) == n_pak
+    keys = [a for a in fig.axes[1].get_children() if isinstance(a, Legend)]
+    entries = [t.get_text() for key in keys for t in key.get_texts()]
+    assert "Attacker: Pakistan" in entries and "No attacker stated or inferred" in entries
+    caption = fig.texts[-1].get_text().replace("\n", " ")
+    inferred = int((analyzed["attacker_basis"] == "inferred").sum())
+    assert f"The attacker of {inferred} events is inferred from actor names" in caption
+
+
+def test_the_caption_credits_the_users_data_not_bordermap(acled):
+    _, _, fig = acled
+    caption = fig.texts[-1].get_text().replace("\n", " ")
+    assert "Events: acled_afpak.csv; reported by Dawn (50), " in caption
+    assert "curation" not in caption and "AP/Reuters" not in caption
+    assert fig.bordermap.credit in caption
+
+
+def test_events_credit_from_the_source_column_or_the_file_name():
+    reports = pd.DataFrame({"source": ["Dawn; Xinhua", "Dawn", "Geo News", "BBC; Dawn", ""]})
+    assert events_credit(reports, "x.csv") == (
+        "Events: x.csv; reported by Dawn (3), BBC (1), Geo News (1) and 1 other source."
+    )
+    assert events_credit(pd.DataFrame({"id": [1]}), "gaza.gpkg") == "Events: gaza.gpkg."
+    assert events_credit(pd.DataFrame({"id": [1]}), None) == "Events: source not stated."
+    seed = events_credit(geo.seed_events(), SEED_EVENTS)
+    assert seed == f"Events: {SEED_EVENTS}." and "curation" in seed
+
+
+def test_importance_puts_strikes_across_a_border_first_then_the_dead():
+    frame = pd.DataFrame(
+        {
+            "_attacker": ["", "PAK", "PAK", "", "IRN"],
+            "side": ["AFG", "PAK", "AFG", "PAK", AT_SEA],
+            "fatalities": [40, 90, 1, np.nan, 0],
+        }
+    )
+    # the strike on Afghanistan; at sea is not a country, so Iran's event there ranks as
+    # a strike across no border, like Pakistan's at home (by fatalities)
+    assert importance_order(frame).tolist() == [2, 1, 4, 0, 3]

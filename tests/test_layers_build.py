@@ -22,6 +22,7 @@ from geo.layers import LAYERS_DIR
 from geo.layers.store import read_layer
 from tests.pinfiles import package_file, pin_for
 from tools.build_layers import main
+from tools.build_provinces import main as build_provinces_main
 from tools.sources import fetch, read_member, sha256_file
 from tools.store import write_layer, write_manifest
 from tools.world_borders import build_borders
@@ -44,6 +45,25 @@ def test_rebuild_of_a_subset_from_pinned_sources_is_byte_identical(tmp_path):
     assert written, "nothing rebuilt"
     for name in written:
         assert name.parts[0] in BUILT and name.stem in SUBSET
+        assert sha256_file(out / "world" / name) == sha256_file(LAYERS_DIR / "world" / name), name
+
+
+@pytest.mark.network
+@pytest.mark.slow
+def test_provinces_refit_and_gazetteer_rebuild_are_byte_identical(tmp_path):
+    """``tools.build_provinces`` (admin-1 changes applied) and the gazetteer match the store."""
+    out = tmp_path / "layers"
+    shutil.copytree(LAYERS_DIR, out, ignore=shutil.ignore_patterns("assets", "events.csv"))
+    argv = ["--out", str(out), "--cache", str(tmp_path / "cache"), "--countries", "PAK,AFG"]
+    assert build_provinces_main(argv) == 0
+    for name in (
+        "provinces/PAK.parquet",
+        "provinces/AFG.parquet",
+        "tiling.csv",
+        "places.parquet",
+        "place_names.parquet",
+        "MANIFEST.sha256",
+    ):
         assert sha256_file(out / "world" / name) == sha256_file(LAYERS_DIR / "world" / name), name
 
 

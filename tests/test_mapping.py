@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import geo.layers as layers
 import geo.style
 from geo.errors import InputError, LayerError, OutputExistsError, ParameterError, SourceError
-from geo.mapping import assets, features, render_map, save_map, style
+from geo.mapping import assets, features, render_map, save_map, strikes, style
 from geo.mapping.offline import external_resources, inline_assets
 from geo.mapping.text import html_text, script_json
 from geo.proximity import analyze
@@ -170,7 +170,7 @@ def test_strike_arrows_go_from_attacker_side_to_target():
     analyzed = analyze(layers.events(), THEATRE)
     countries = layers.countries().set_index("iso3").geometry
     names = {"IRN": "Iran", "PAK": "Pakistan"}
-    arrows = features.strike_arrows(analyzed, ("IRN", "PAK"), names, countries.to_dict())
+    arrows = strikes.strike_arrows(analyzed, ("IRN", "PAK"), names, countries.to_dict())
     labels = [a["label"] for a in arrows]
     assert labels == ["Iran strike<br>77 km into Pakistan", "Pakistan strike<br>45 km into Iran"]
     assert [a["colour"] for a in arrows] == list(geo.style.PAIR_COLOURS)

@@ -126,3 +126,41 @@ def test_long_edges_are_read_as_geodesics():
     assert res.distance_km[0] == pytest.approx(
         brute_force_km(10.0, 61.0, [(0, 60), (20, 60)]), abs=1e-3
     )
+
+
+def _far_points(rng, cx, cy, ranges_km):
+    """Points at roughly the given ranges from (cx, cy), in random directions."""
+    az = rng.uniform(0, 360, len(ranges_km))
+    out = [GEOD.Direct(cy, cx, a, r * 1000) for a, r in zip(az, ranges_km, strict=True)]
+    return np.array([o["lon2"] for o in out]), np.array([o["lat2"] for o in out])
+
+
+@pytest.mark.parametrize("lat0", [5.0, 48.0, -33.0])
+def test_far_and_antipodal_points_match_brute_force(lat0):
+    rng = np.random.default_rng(int(abs(lat0)))
+    coords = _random_line(rng, lat0, 800.0, 6)
+    index = LineIndex(LineString(coords))
+    cx, cy = np.mean(coords, axis=0)
+    px, py = _far_points(rng, cx, cy, [1500.0, 4000.0, 7000.0, 11000.0, 15000.0, 19300.0])
+    got = index.nearest(px, py).distance_km
+    for x, y, d in zip(px, py, got, strict=True):
+        assert abs(d - brute_force_km(x, y, coords)) * 1000 <= 1.0
+
+
+def test_far_points_need_few_candidates():
+    # a long, straight-ish line seen from far away: the candidate search must not
+    # grow with the range (it used to reach thousands of vertices per point)
+    coords = [(30.0 + i, 50.0 + 0.3 * np.sin(i)) for i in range(12)]
+    index = LineIndex(LineString(coords))
+    calls = []
+    solve = index._solve
+
+    def counting(lon, lat, k):
+        calls.append(k)
+        return solve(lon, lat, k)
+
+    index._solve = counting
+    rng = np.random.default_rng(3)
+    px, py = _far_points(rng, 35.0, 50.0, rng.uniform(3000, 9000, 200))
+    index.nearest(px, py)
+    assert max(calls) <= 64

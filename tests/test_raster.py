@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import math
 import subprocess
+import time
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +18,7 @@ from geo import layers
 from geo.errors import InputError, OutputExistsError, ParameterError
 from geo.raster.cog import NODATA, Band, write_cog
 from geo.raster.grid import Grid
+from geo.raster.kernel import cell_areas_km2
 from geo.raster.preview import preview_png
 from geo.raster.priogrid import gid
 from geo.raster.surfaces import density_km2
@@ -146,29 +148,93 @@ def _row_areas_km2(grid: Grid) -> np.ndarray:
     return np.array(areas)
 
 
-@pytest.mark.parametrize("lat0", [27.0, 60.0])
+@pytest.mark.parametrize("lat0", [0.0, 27.0, -45.0, 60.0, 75.0])
 def test_density_integrates_to_the_event_count(lat0):
     grid = Grid.covering((58.0, lat0 - 3, 66.0, lat0 + 3), 0.02)
-    lon = np.array([62.0, 62.4])
-    lat = np.array([lat0, lat0 + 0.5])
+    lon = np.array([62.0, 62.4, 61.77])
+    lat = np.array([lat0, lat0 + 0.5, lat0 - 0.333])
     dens = density_km2(grid, lon, lat, bandwidth_km=25)
     total = (dens * _row_areas_km2(grid)[:, None]).sum()
-    # a kernel in degrees rather than km would be off by cos(latitude) (50 % at 60N)
-    assert total == pytest.approx(2.0, rel=0.01)
-    weighted = density_km2(grid, lon, lat, bandwidth_km=25, weights=[3, 0])
-    assert (weighted * _row_areas_km2(grid)[:, None]).sum() == pytest.approx(3.0, rel=0.01)
+    # a kernel in degrees rather than km would be off by cos(latitude) (74 % at 75N)
+    assert total == pytest.approx(3.0, rel=0.01)
+    weighted = density_km2(grid, lon, lat, bandwidth_km=25, weights=[3, 0, 0.5])
+    assert (weighted * _row_areas_km2(grid)[:, None]).sum() == pytest.approx(3.5, rel=0.01)
 
 
-def test_density_kernel_uses_geodesic_distance():
+def test_cell_areas_are_those_of_cells_bounded_by_parallels():
+    geod = Geod(ellps="WGS84")
+    for lat in (0.0, 27.3, -60.0, 80.0):
+        # the cell's edges along parallels, followed closely (they are not geodesics)
+        xs = np.linspace(0.0, 0.5, 501)
+        lons = np.concatenate([xs, xs[::-1]])
+        lats = np.concatenate([np.full(501, lat - 0.25), np.full(501, lat + 0.25)])
+        want = abs(geod.polygon_area_perimeter(lons, lats)[0]) / 1e6
+        assert cell_areas_km2(np.array([lat]), 0.5)[0] == pytest.approx(want, rel=1e-7)
+
+
+def test_density_kernel_is_a_gaussian_of_geodesic_distance():
     grid = Grid.covering((8.0, 58.0, 12.0, 62.0), 0.05)
-    dens = density_km2(grid, [10.0], [60.0], bandwidth_km=25)
     lon, lat = grid.mesh()
-    mass = 1 - math.exp(-8)
+    # an event on a cell centre keeps all its weight there: the surface is the kernel itself
+    x, y = lon[40, 40], lat[40, 40]
+    dens = density_km2(grid, [x], [y], bandwidth_km=25)
     rng = np.random.default_rng(1)
-    for r, c in zip(rng.integers(0, grid.height, 12), rng.integers(0, grid.width, 12), strict=True):
-        d = GEOD.Inverse(60.0, 10.0, lat[r, c], lon[r, c])["s12"] / 1000
-        want = math.exp(-0.5 * (d / 25) ** 2) / (2 * math.pi * 25**2 * mass) if d <= 100 else 0
-        assert dens[r, c] == pytest.approx(want, rel=1e-9, abs=1e-15)
+    rows, cols = rng.integers(0, grid.height, 40), rng.integers(0, grid.width, 40)
+    d = np.array(
+        [
+            GEOD.Inverse(y, x, lat[r, c], lon[r, c])["s12"] / 1000
+            for r, c in zip(rows, cols, strict=True)
+        ]
+    )
+    shape = np.exp(-0.5 * (d / 25) ** 2)
+    inside = d <= 100
+    assert inside.sum() >= 10 and (~inside).sum() >= 5
+    ratio = dens[rows, cols][inside] / shape[inside]
+    # one normalising constant: the shape follows geodesic distance exactly
+    np.testing.assert_allclose(ratio, ratio[0], rtol=1e-9)
+    assert ratio[0] == pytest.approx(1 / (2 * math.pi * 25**2 * (1 - math.exp(-8))), rel=0.005)
+    assert (dens[rows, cols][~inside] == 0).all()
+
+
+def _exact_density(grid: Grid, lon, lat, h: float, cutoff: float = 4.0) -> np.ndarray:
+    """The old method: every event against every cell, exact geodesics, analytic normalisation."""
+    geod = Geod(ellps="WGS84")
+    glon, glat = grid.mesh()
+    out = np.zeros(glon.shape)
+    for x, y in zip(lon, lat, strict=True):
+        d = geod.inv(np.full(glon.size, x), np.full(glon.size, y), glon.ravel(), glat.ravel())[2]
+        d = d.reshape(glon.shape) / 1000
+        out += np.where(d <= cutoff * h, np.exp(-0.5 * (d / h) ** 2), 0.0)
+    return out / (2 * math.pi * h**2 * (1 - math.exp(-0.5 * cutoff**2)))
+
+
+@pytest.mark.parametrize(
+    ("lat0", "res", "h"), [(27.0, 0.05, 25.0), (27.0, 0.02, 10.0), (70.0, 0.05, 25.0)]
+)
+def test_density_matches_the_exact_event_by_event_sum(lat0, res, h):
+    grid = Grid.covering((59.0, lat0 - 2, 65.0, lat0 + 2), res)
+    rng = np.random.default_rng(int(lat0))
+    # events anywhere, some outside the grid but within the kernel's reach
+    lon, lat = rng.uniform(58.5, 65.5, 30), rng.uniform(lat0 - 2.3, lat0 + 2.3, 30)
+    want = _exact_density(grid, lon, lat, h)
+    got = density_km2(grid, lon, lat, bandwidth_km=h)
+    # stated tolerance: within 1 % of the peak while cells are at most a quarter bandwidth wide
+    assert np.abs(got - want).max() <= 0.01 * want.max()
+    assert np.corrcoef(got.ravel(), want.ravel())[0, 1] > 0.9999
+
+
+@pytest.mark.slow
+def test_density_of_200k_events_is_fast():
+    grid = Grid.covering(THEATRE.bounds, 0.02)
+    rng = np.random.default_rng(0)
+    lon, lat = rng.uniform(59, 65, 200_000), rng.uniform(24, 31, 200_000)
+    t0 = time.perf_counter()
+    dens = density_km2(grid, lon, lat, bandwidth_km=25)
+    elapsed = time.perf_counter() - t0
+    # the event-by-event method took over 15 minutes; the whole command's goal is 30 s
+    assert elapsed < 20, elapsed
+    inside = (dens * _row_areas_km2(grid)[:, None]).sum()
+    assert 0.9 * 200_000 < inside <= 200_000
 
 
 def test_density_raster_file(tmp_path):

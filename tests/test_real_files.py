@@ -34,8 +34,7 @@ def _check_answers(table: pd.DataFrame) -> None:
     assert len(table) == N
     assert table["location"].tolist() == truth["location"].tolist()
     assert table["province"].tolist() == truth["province"].tolist()
-    attacker = table["attacker"].astype(object).where(table["attacker"].notna(), None)
-    assert attacker.tolist() == truth["attacker"].tolist()
+    assert table["attacker"].fillna("none").tolist() == truth["attacker"].fillna("none").tolist()
     kind = truth["kind"]
     strikes = table[kind.eq("strike").to_numpy()]
     assert (strikes["attacker_basis"] == "inferred").all()

@@ -146,6 +146,6 @@ def test_sites_of_another_pair_are_towns_on_both_sides():
     places = layers.places().set_index("name")
     sites = Theatre.from_pair("SDN-TCD").sites
     names = [site[0] for site in sites]
-    assert {"Geneina", "Adre"} <= set(names)  # the border towns facing each other
+    assert {"Al-Junaynah", "Adré"} <= set(names)  # Geneina and Adré, facing each other
     kinds = {places.loc[[n], "kind"].iloc[0] for n in names}
     assert "province" not in kinds

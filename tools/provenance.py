@@ -12,7 +12,9 @@ import pandas as pd
 import shapely
 
 from geo import layers
+from geo.layers import LAYERS_DIR
 from geo.layers.store import WORLD, read_table
+from tools.admin1_changes import load_changes
 
 __all__ = ["DISPUTED", "FACTBOOK_KM", "main", "markdown"]
 
@@ -122,6 +124,24 @@ def _disputed() -> str:
     return markdown(pd.DataFrame(rows))
 
 
+def _changes() -> str:
+    """List the reorganisations applied to Natural Earth and the unit each gives."""
+    table = load_changes(LAYERS_DIR / "curated" / "admin1_changes.csv")
+    rows = []
+    for change in table.itertuples(index=False):
+        built = layers.provinces([change.iso3]).set_index("adm1_code")
+        rows.append(
+            {
+                "iso3": change.iso3,
+                "change": change.change,
+                "Natural Earth units": ", ".join(change.old_units),
+                "unit in the layers": f"{change.new_unit} {built.loc[change.new_unit, 'name_en']}",
+                "effective": change.effective,
+            }
+        )
+    return markdown(pd.DataFrame(rows))
+
+
 def _size() -> str:
     files = [p for p in WORLD.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
@@ -138,6 +158,7 @@ def main() -> int:
     for title, section in (
         ("Bridges", _bridges),
         ("Tiling", _tiling),
+        ("Admin-1 reorganisations", _changes),
         ("Factbook", _factbook),
         ("Disputed areas", _disputed),
         ("Store size", _size),

@@ -3,23 +3,83 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from geo.cli import options
 from geo.cli.dask_engine import check_local, engine_opt, engine_out_opt, run_dask, scheduler_opt
 
-__all__ = ["analyze"]
+__all__ = ["analyze", "output_format"]
 
-#: Rows between two progress lines on stderr.
-_PROGRESS_EVERY = 200_000
+#: Formats ``analyze`` writes: the shared ones and GeoParquet (files only).
+ANALYZE_FORMATS = (*options.FORMATS, "parquet")
+#: Format implied by the extension of ``--out``.
+_BY_SUFFIX = {
+    ".csv": "csv",
+    ".json": "json",
+    ".geojson": "geojson",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+}
+_format_opt = click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(ANALYZE_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format; with --out, the extension (.csv .json .geojson .parquet) decides.",
+)
 
 
 class _EchoSink:
-    """Standard output through click, so CliRunner and pipes both see it."""
+    """Standard output through click (bytes), so CliRunner and pipes both see it."""
 
-    def write(self, text: str) -> None:
-        click.echo(text, nl=False)
+    def write(self, data: bytes | memoryview) -> None:
+        click.echo(bytes(data), nl=False)
+
+
+def output_format(fmt: str, stated: bool, out: Path | None) -> str:
+    """Choose the format to write: ``--out``'s extension decides when it is a known one.
+
+    Parameters
+    ----------
+    fmt : str
+        ``--format`` (its default when not ``stated``).
+    stated : bool
+        Whether the user gave ``--format``.
+    out : pathlib.Path or None
+        ``--out``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    click.BadParameter
+        A stated format that contradicts the extension, or GeoParquet without ``--out``.
+
+    Examples
+    --------
+    >>> output_format("table", False, Path("x.parquet"))
+    'parquet'
+    >>> output_format("csv", True, Path("x.txt"))
+    'csv'
+    """
+    implied = None if out is None else _BY_SUFFIX.get(out.suffix.lower())
+    if implied is not None and stated and fmt != implied:
+        raise click.BadParameter(
+            f"{fmt} contradicts --out {out} (a {implied} file); drop one", param_hint="--format"
+        )
+    fmt = implied or fmt
+    if fmt == "parquet" and out is None:
+        raise click.BadParameter(
+            "parquet is written to a file: add --out x.parquet", param_hint="--format"
+        )
+    return fmt
 
 
 @click.command()
@@ -30,7 +90,7 @@ class _EchoSink:
 @options.pair_opt
 @options.zones_opt
 @options.sites_opt
-@options.format_opt
+@_format_opt
 @engine_out_opt
 @options.overwrite_opt
 @options.quiet_opt
@@ -55,12 +115,15 @@ def analyze(
     Iran-Pakistan border and prints a table. Large files are read, analysed
     and written in chunks, so memory stays bounded.
     """
-    from geo.io.atomic import atomic_text, check_out
+    from geo.io.atomic import atomic_path, check_distinct_outputs, check_out
+    from geo.io.progress import Progress
     from geo.io.stream import EventStream
     from geo.io.tables import AnalysisWriter
     from geo.proximity import analyze as analyze_events
     from geo.proximity import site_distances
 
+    source = click.get_current_context().get_parameter_source("fmt")
+    stated_format = source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     theatre = options.build_theatre(pair, zones_km, border_path, sites)
     if engine == "dask":
         run_dask(
@@ -76,20 +139,24 @@ def analyze(
         )
         return
     check_local(scheduler, out)
+    fmt = output_format(fmt, stated_format, out)
+    check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    size = None if stream.path is None else stream.path.stat().st_size
     with contextlib.ExitStack() as stack:
-        sink = _EchoSink() if out is None else stack.enter_context(atomic_text(out, overwrite=True))
+        sink = _EchoSink()
+        if out is not None:
+            tmp = stack.enter_context(atomic_path(out, overwrite=overwrite))
+            sink = stack.enter_context(open(tmp, "wb"))
         writer = AnalysisWriter(fmt, sink, theatre.pair)
-        for chunk in stream:
-            result = analyze_events(chunk, theatre)
-            if theatre.sites:
-                near = site_distances(result, theatre.sites)
-                result[near.columns] = near
-            writer.add(result)
-            if not quiet and writer.rows >= _PROGRESS_EVERY:
-                click.echo(f"\ranalysed {writer.rows:,} events", err=True, nl=False)
-        if not quiet and writer.rows >= _PROGRESS_EVERY:
-            click.echo("", err=True)
+        with Progress(size, quiet=quiet) as progress:
+            for chunk in stream:
+                result = analyze_events(chunk, theatre)
+                if theatre.sites:
+                    near = site_distances(result, theatre.sites)
+                    result[near.columns] = near
+                writer.add(result)
+                progress.update(stream.rows, getattr(stream, "bytes_read", None))
         options.report_read(stream, quiet=quiet)
         writer.close()

@@ -41,16 +41,18 @@ engine_opt = click.option(
     type=click.Choice(ENGINES),
     default="local",
     show_default=True,
-    help="local: stream chunks in this process. dask: one partition per file on a Dask "
-    "cluster; --events may be a folder or a quoted glob of CSV/GeoParquet files, and "
-    "--out is a folder that receives a partitioned GeoParquet dataset.",
+    help="local: stream chunks in this process. dask: partitions on a Dask cluster (a "
+    "large CSV is cut at row boundaries); --events may be a folder or a quoted glob of "
+    "CSV/GeoParquet files, and --out is a folder that receives a partitioned GeoParquet "
+    "dataset.",
 )
 scheduler_opt = click.option(
     "--scheduler",
     metavar="ADDRESS",
     default=None,
     help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
-    "on this machine). Needs --engine dask.",
+    "on this machine); it must answer within 10 s (DASK_BORDERMAP__CONNECT_TIMEOUT). "
+    "Needs --engine dask.",
 )
 engine_out_opt = click.option(
     "-o",
@@ -102,11 +104,12 @@ def render_report(result) -> str:
     -------
     str
     """
-    titles = {("zone", "side"): "zone and side", ("admin1_iso3", "admin1"): "province"}
+    titles = {("zone", "side"): "zone and side", ("province_iso3", "province"): "province"}
     where = f"{result.workers} Dask workers" if result.workers else "the Dask scheduler"
+    parts = f" in {result.parts:,} partitions" if result.parts > result.files else ""
     lines = [
         f"Border {result.border_label}: {result.border_km:.1f} km (geodesic, WGS84); "
-        f"{result.kept:,} events from {result.files:,} file(s) on {where}",
+        f"{result.kept:,} events from {result.files:,} file(s){parts} on {where}",
         f"wrote {len(result.partitions):,} GeoParquet partitions to {result.out}",
     ]
     for keys, frame in result.summaries.items():
@@ -115,6 +118,9 @@ def render_report(result) -> str:
             f"Events and fatalities by {titles.get(keys, ', '.join(keys))}",
             _table(frame),
         ]
+    if not result.strike_pairs.empty:
+        pairs = result.strike_pairs.round({"distance_km": 1})
+        lines += ["", "Strike and counter-strike", pairs.to_string(index=False)]
     return "\n".join(lines) + "\n"
 
 

@@ -18,43 +18,35 @@ def events() -> None:
 
 @events.command("check")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--events-format",
-    type=click.Choice(["auto", *options.EVENT_FORMATS]),
-    default="auto",
-    show_default=True,
-    help="Force the format instead of detecting it.",
-)
-@click.option("--lat-col", default=None, help="Latitude column (default: detected).")
-@click.option("--lon-col", default=None, help="Longitude column (default: detected).")
-@click.option("--id-col", default=None, help="Event id column (default: detected).")
+@options.read_options
 @options.report_format_opt
 @options.out_opt
 @options.overwrite_opt
+@options.quiet_opt
 @click.pass_context
 def check(
     ctx: click.Context,
     file: Path,
-    events_format: str,
-    lat_col: str | None,
-    lon_col: str | None,
-    id_col: str | None,
+    read_options,
     fmt: str,
     out: Path | None,
     overwrite: bool,
+    quiet: bool,
 ) -> None:
     """Report every problem in FILE with its row number and event id.
 
-    Exit status: 0 no problems, 1 problems found, 2 unreadable file.
+    Exit status: 0 no problems, 1 problems found or no events kept, 2 unreadable file.
     """
-    from geo.io.atomic import check_out
-    from geo.io.options import ReadOptions
+    from geo.io.atomic import check_distinct_outputs, check_out
+    from geo.io.progress import Progress
     from geo.io.report import check_file, render_check
 
+    check_distinct_outputs(events=file, out=out)
     check_out(out, overwrite)
-    read = ReadOptions(fmt=events_format, lat_col=lat_col, lon_col=lon_col, id_col=id_col)
-    report = check_file(file, read)
+    size = file.stat().st_size if file.is_file() else None
+    with Progress(size, quiet=quiet, label="check") as bar:
+        report = check_file(file, read_options, on_chunk=bar.update)
     text = options.dumps_json(report) if fmt == "json" else render_check(report)
     options.emit(text, out, overwrite=overwrite)
-    if report["problems"]:
+    if report["problems"] or report["kept"] == 0:
         ctx.exit(1)

@@ -7,18 +7,10 @@ from pathlib import Path
 import click
 
 from geo.cli import options
-from geo.io.atomic import check_out
+from geo.export.files import output_format
+from geo.io.atomic import check_distinct_outputs, check_out
 
 __all__ = ["export"]
-
-_SUFFIX_FORMATS = {
-    ".gpkg": "gpkg",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".parquet": "parquet",
-    ".geoparquet": "parquet",
-    ".fgb": "fgb",
-}
 
 
 def _check_format(fmt: str, update: bool, layer_names: tuple[str, ...] | None) -> None:
@@ -42,6 +34,7 @@ def _check_format(fmt: str, update: bool, layer_names: tuple[str, ...] | None) -
 @options.pair_opt
 @options.border_opt
 @options.zones_opt
+@options.sites_opt
 @click.option(
     "--layers",
     "layer_names",
@@ -63,8 +56,8 @@ def _check_format(fmt: str, update: bool, layer_names: tuple[str, ...] | None) -
     "fmt",
     type=click.Choice(["gpkg", "geojson", "parquet", "fgb"]),
     default=None,
-    help="Output format [default: from --out's suffix, else gpkg]; "
-    "geojson/parquet/fgb write the events layer only.",
+    help="Output format; must agree with --out's suffix (.gpkg, .geojson, .parquet, .fgb; "
+    "gpkg for a name without one). geojson/parquet/fgb write the events layer only.",
 )
 @options.quiet_opt
 def export(
@@ -72,6 +65,7 @@ def export(
     pair: str,
     border_path: Path | None,
     zones_km: tuple[float, ...],
+    sites: tuple[str, ...] | None,
     layer_names: tuple[str, ...] | None,
     overwrite: bool,
     update: bool,
@@ -90,11 +84,12 @@ def export(
     # geopandas-backed modules load here, not at the top, to keep `bordermap --help` fast
     from geo.export.gpkg import export_events, export_gpkg
 
-    fmt = fmt or _SUFFIX_FORMATS.get(out.suffix.lower(), "gpkg")
+    fmt = output_format(out, fmt)  # the format follows the file: never a GeoPackage named .shp
     _check_format(fmt, update, layer_names)
+    check_distinct_outputs(out=out, rejects=rejects)
     if not update:
         check_out(out, overwrite)  # before reading a large event file
-    theatre = options.build_theatre(pair, zones_km, border_path)
+    theatre = options.build_theatre(pair, zones_km, border_path, sites)
     analyzed = options.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )

@@ -30,7 +30,7 @@ def geocode(
 
     Exit status 1 when some name is not found in the embedded gazetteer.
     """
-    from geo.gazetteer import CANDIDATE_COLUMNS, NOT_FOUND
+    from geo.gazetteer import CANDIDATE_COLUMNS, not_found_message
     from geo.gazetteer import geocode as lookup
 
     found = lookup(list(names), country=country, admin1=admin1, limit=limit)
@@ -43,7 +43,7 @@ def geocode(
             results.append(
                 {
                     "query": name,
-                    "status": "found" if len(rows) else NOT_FOUND,
+                    "status": "found" if len(rows) else not_found_message(name, country=country),
                     "candidates": rows.round({"latitude": 5, "longitude": 5, "score": 1}).to_dict(
                         orient="records"
                     ),
@@ -59,7 +59,7 @@ def geocode(
         for name in names:
             rows = found[found["query"] == name]
             if rows.empty:
-                click.echo(f"{name:<20} {NOT_FOUND}")
+                click.echo(f"{name:<20} {not_found_message(name, country=country)}")
                 continue
             for rec in rows.itertuples(index=False):
                 click.echo(

@@ -9,6 +9,8 @@ disk) becomes one line on stderr and an exit status here, and nowhere else.
 from __future__ import annotations
 
 import errno
+import os
+import warnings
 
 import click
 
@@ -18,6 +20,9 @@ from geo.cli import map as map_
 from geo.errors import BordermapError, OutputExistsError, ParameterError
 
 __all__ = ["BordermapGroup", "cli", "one_line"]
+
+# GDAL's PAM would leave a .aux.xml beside files the commands read or write (issue 17)
+os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 
 
 def _flag(command: click.Command, param: str) -> str:
@@ -60,12 +65,19 @@ def one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
     return f"{where}: {reason}", 1
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a warning the library raises for the user as one line, without the source line."""
+    click.echo(f"warning: {message}", err=True)
+
+
 class BordermapGroup(click.Group):
     """A group that turns library errors and OS refusals into one line and an exit status."""
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except (BordermapError, OSError) as exc:
             if isinstance(exc, BrokenPipeError):
                 raise

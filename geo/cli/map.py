@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from geo.cli import options
-from geo.io.atomic import check_out
+from geo.io.atomic import check_distinct_outputs, check_out
 from geo.io.options import ReadOptions
 
 __all__ = ["DEFAULT_OUT", "map_cmd"]
@@ -18,6 +18,8 @@ DEFAULT_OUT = Path("maps") / "bordermap.html"
 @click.command("map")
 @options.event_options
 @options.pair_opt
+@options.border_opt
+@options.sites_opt
 @options.file_out_opt(DEFAULT_OUT, "HTML file to write.")
 @click.option(
     "--offline",
@@ -34,6 +36,8 @@ def map_cmd(
     read_options: ReadOptions,
     rejects: Path | None,
     pair: str,
+    border_path: Path | None,
+    sites: tuple[str, ...] | None,
     out: Path,
     offline: bool,
     title: str | None,
@@ -47,13 +51,16 @@ def map_cmd(
     maps/bordermap.html. Open the file in a browser: events sized by
     fatalities and coloured by attacker, distance zones, provinces, lines to
     the nearest border point, cross-border strikes, a legend and a day-by-day
-    time slider.
+    time slider. Above 1,000 events markers cluster; above 20,000 they are
+    drawn with WebGL from a compact binary table (a million events make a
+    page of about 22 MB), with a heatmap overview layer.
     """
     # folium and geopandas load only when a map is drawn, to keep `bordermap --help` fast
     from geo.mapping import render_map, save_map
 
+    check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)  # refuse before the slow part, not after it
-    theatre = options.build_theatre(pair, zones_km, single="the map")
+    theatre = options.build_theatre(pair, zones_km, border_path, sites, single="the map")
     analyzed = options.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )

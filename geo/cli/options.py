@@ -43,6 +43,7 @@ __all__ = [
     "parse_bounds",
     "parse_zones_option",
     "quiet_opt",
+    "read_options",
     "report_format_opt",
     "report_read",
     "sites_opt",
@@ -200,14 +201,8 @@ bounds_opt = click.option(
     help="Area in degrees [default: the border's bounding box grown by 2 degrees].",
 )
 
-_EVENT_OPTIONS = (
-    click.option(
-        "--events",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Event file: ACLED or UCDP CSV, plain CSV, GeoJSON, GeoPackage, Shapefile, "
-        "FlatGeobuf or GeoParquet (default: the embedded seed events).",
-    ),
+#: Options that say how to read an event file (``events check`` and every command that reads one).
+_READ_OPTIONS = (
     click.option(
         "--events-format",
         type=click.Choice(["auto", *EVENT_FORMATS]),
@@ -218,6 +213,42 @@ _EVENT_OPTIONS = (
     click.option("--lat-col", default=None, help="Latitude column (default: detected)."),
     click.option("--lon-col", default=None, help="Longitude column (default: detected)."),
     click.option("--id-col", default=None, help="Event id column (default: detected)."),
+    click.option("--date-col", default=None, help="Event date column (default: detected)."),
+    click.option("--fatalities-col", default=None, help="Fatalities column (default: detected)."),
+    click.option("--country-col", default=None, help="Country name column (default: detected)."),
+    click.option(
+        "--dayfirst", is_flag=True, help="Read dates such as 16/01/2024 as day/month/year."
+    ),
+    click.option(
+        "--date-format",
+        default=None,
+        metavar="FORMAT",
+        help="The date column's one strptime format, such as %d/%m/%Y.",
+    ),
+    click.option("--layer", default=None, help="Layer of a multi-layer GeoPackage to read."),
+)
+_READ_NAMES = (
+    "events_format",
+    "lat_col",
+    "lon_col",
+    "id_col",
+    "date_col",
+    "fatalities_col",
+    "country_col",
+    "dayfirst",
+    "date_format",
+    "layer",
+)
+
+_EVENT_OPTIONS = (
+    click.option(
+        "--events",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Event file: ACLED or UCDP CSV (also .zip, .gz, .xlsx), plain CSV, GeoJSON, "
+        "GeoPackage, Shapefile, FlatGeobuf or GeoParquet (default: the embedded seed events).",
+    ),
+    *_READ_OPTIONS,
     click.option(
         "--rejects",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -233,6 +264,26 @@ _EVENT_OPTIONS = (
 )
 
 
+def _read_options(values: dict, strict: bool = False) -> ReadOptions:
+    """Build :class:`ReadOptions` from the values of :data:`_READ_OPTIONS` (popped)."""
+    given = {name: values.pop(name) for name in _READ_NAMES}
+    given["fmt"] = given.pop("events_format")
+    return ReadOptions(**given, strict=strict)
+
+
+def read_options(func):
+    """Add the options saying how to read an event file; the command receives ``read_options``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        kwargs["read_options"] = _read_options(kwargs)
+        return func(*args, **kwargs)
+
+    for option in reversed(_READ_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def event_options(func):
     """Add the event-file options; the command receives ``events``, ``read_options``, ``rejects``.
 
@@ -241,10 +292,8 @@ def event_options(func):
     """
 
     @functools.wraps(func)
-    def wrapper(*args, events_format, lat_col, lon_col, id_col, strict, **kwargs):
-        kwargs["read_options"] = ReadOptions(
-            fmt=events_format, lat_col=lat_col, lon_col=lon_col, id_col=id_col, strict=strict
-        )
+    def wrapper(*args, strict, **kwargs):
+        kwargs["read_options"] = _read_options(kwargs, strict)
         return func(*args, **kwargs)
 
     for option in reversed(_EVENT_OPTIONS):
@@ -292,17 +341,27 @@ def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, 
     geopandas.GeoDataFrame
         Output of :func:`geo.proximity.analyze`.
     """
-    from geo.proximity import analyze
+    from geo.proximity import analyze, site_distances
 
     frame = load_events(events, read_options, rejects, overwrite=overwrite, quiet=quiet)
-    return analyze(frame, theatre)
+    analyzed = analyze(frame, theatre)
+    if theatre.sites:  # the same dist_<site>_km columns as `bordermap analyze`
+        near = site_distances(analyzed, theatre.sites)
+        for col in near.columns:
+            analyzed[col] = near[col]
+    return analyzed
 
 
 def report_read(stream, *, quiet: bool) -> None:
-    """Print a stream's one-line summary and its notes on stderr (unless ``quiet``)."""
-    if quiet or stream.path is None:
+    """Print a stream's one-line summary and its notes on stderr.
+
+    ``quiet`` mutes the notes, and the summary too unless rows were rejected.
+    """
+    if stream.path is None or (quiet and stream.rows == stream.kept):
         return
     click.echo(stream.summary(), err=True)
+    if quiet:
+        return
     for note in stream.notes:
         click.echo(f"note: {note}", err=True)
 
@@ -347,12 +406,16 @@ def build_theatre(
             raise ParameterError(
                 "pair", f"{single} needs one border pair; nearest suits analyze and export"
             )
-        return Theatre.from_pair(pair, zones_km=zones_km, sites=sites)
-    from geo.io.border import read_border
+        theatre = Theatre.from_pair(pair, zones_km=zones_km, sites=sites)
+    else:
+        from geo.io.border import read_border
 
-    return Theatre.from_border(
-        read_border(border_path), name=border_path.name, zones_km=zones_km, sites=sites or ()
-    )
+        theatre = Theatre.from_border(
+            read_border(border_path), name=border_path.name, zones_km=zones_km, sites=sites or ()
+        )
+    if sites:
+        theatre.site_points  # noqa: B018 - resolve now: an unknown site fails before any work
+    return theatre
 
 
 def command_line() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from geo.cli import options
-from geo.io.atomic import check_out
+from geo.io.atomic import check_distinct_outputs, check_out
 from geo.io.options import ReadOptions
 
 __all__ = ["DEFAULT_OUT", "plot_cmd"]
@@ -18,6 +18,8 @@ DEFAULT_OUT = Path("maps") / "bordermap.png"
 @click.command("plot")
 @options.event_options
 @options.pair_opt
+@options.border_opt
+@options.sites_opt
 @options.file_out_opt(DEFAULT_OUT, "Figure to write: .png (raster) or .svg (vector).")
 @click.option(
     "--dpi",
@@ -35,6 +37,8 @@ def plot_cmd(
     read_options: ReadOptions,
     rejects: Path | None,
     pair: str,
+    border_path: Path | None,
+    sites: tuple[str, ...] | None,
     out: Path,
     dpi: float,
     title: str | None,
@@ -53,14 +57,21 @@ def plot_cmd(
     """
     # matplotlib and geopandas load only when a figure is drawn, to keep `bordermap --help` fast
     from geo.figure import figure_format, plot, save_figure
+    from geo.figure.credits import SEED_EVENTS
 
     figure_format(out)
+    check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)  # refuse before the slow part, not after it
-    theatre = options.build_theatre(pair, zones_km, single="the figure")
+    theatre = options.build_theatre(
+        pair, zones_km, border_path=border_path, sites=sites, single="the figure"
+    )
+    theatre.site_points  # noqa: B018 - resolve --sites now: a bad name fails before the slow part
     analyzed = options.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )
-    fig = plot(analyzed, theatre, title=title)
+    # the caption credits the user's file (and its source column); only the seed is our curation
+    origin = SEED_EVENTS if events is None else events.name
+    fig = plot(analyzed, theatre, title=title, events_origin=origin)
     save_figure(fig, out, dpi=dpi, overwrite=overwrite)
     if not quiet:
         click.echo(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)", err=True)

@@ -7,32 +7,44 @@ go to the group's one error boundary (:mod:`geo.cli.main`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import tempfile
 from pathlib import Path
 
 import click
 
 from geo.cli import options
-from geo.io.atomic import check_out
+from geo.errors import ParameterError
 
 __all__ = ["density", "distance", "priogrid", "raster"]
 
 _SHARED = (
     options.pair_opt,
     options.border_opt,
+    options.zones_opt,
+    options.sites_opt,
     options.bounds_opt,
     click.option(
         "-o",
         "--out",
         required=True,
         type=click.Path(dir_okay=False, path_type=Path),
-        help="GeoTIFF.",
+        help="Raster to write: .tif or .tiff (Cloud-Optimized GeoTIFF), or .png (a picture).",
+    ),
+    click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["cog", "png"]),
+        default=None,
+        help="Format of --out [default: from its suffix]; must agree with the suffix.",
     ),
     click.option(
         "--preview",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Also render a PNG quick-look of the first band.",
+        help="Also render a PNG quick-look of the first band (beside a GeoTIFF --out).",
     ),
     options.overwrite_opt,
     options.quiet_opt,
@@ -54,29 +66,36 @@ def raster_command(name: str):
     """Register a subcommand of ``raster`` with the shared options.
 
     The command receives ``theatre`` (built from ``--pair``/``--border``),
-    ``bounds``, ``out``, ``overwrite``, ``quiet`` and ``command``, and returns
-    the one-line summary; the wrapper renders ``--preview`` and prints it.
+    ``bounds``, ``out`` (always a GeoTIFF), ``overwrite``, ``quiet`` and
+    ``command``, and returns the one-line summary. The wrapper checks every
+    output first (format by suffix, ``--format``, ``--preview``, ``--rejects``),
+    renders the picture when ``--out`` is a ``.png`` or ``--preview`` is given,
+    and prints the summary.
     """
 
     def decorate(func):
         @functools.wraps(func)
-        def wrapper(*, pair, border_path, out, preview, overwrite, quiet, **kwargs):
-            check_out(out, overwrite)
-            check_out(preview, overwrite)
-            theatre = options.build_theatre(pair, border_path=border_path, single="a raster")
-            summary, contours = func(
-                theatre=theatre,
-                out=out,
-                overwrite=overwrite,
-                quiet=quiet,
-                command=options.command_line(),
-                **kwargs,
+        def wrapper(
+            *, pair, border_path, zones_km, sites, out, fmt, preview, overwrite, quiet, **kwargs
+        ):
+            fmt, preview = _check_outputs(out, fmt, preview, overwrite, kwargs.get("rejects"))
+            theatre = options.build_theatre(
+                pair, zones_km, border_path=border_path, sites=sites, single="a raster"
             )
-            if preview is not None:
-                # matplotlib is imported only when a preview is asked for
-                from geo.raster.preview import preview_png
+            with _geotiff_for(out, fmt) as tif:
+                summary, contours = func(
+                    theatre=theatre,
+                    out=tif,
+                    overwrite=overwrite,
+                    quiet=quiet,
+                    command=options.command_line(),
+                    **kwargs,
+                )
+                if preview is not None:
+                    # matplotlib is imported only when a picture is asked for
+                    from geo.raster.preview import preview_png
 
-                preview_png(out, preview, theatre, contours=contours, overwrite=overwrite)
+                    preview_png(tif, preview, theatre, contours=contours, overwrite=overwrite)
             if not quiet:
                 click.echo(f"wrote {out}: {summary}", err=True)
 
@@ -87,9 +106,41 @@ def raster_command(name: str):
     return decorate
 
 
+def _check_outputs(out: Path, fmt: str | None, preview: Path | None, overwrite: bool, rejects):
+    """Settle the format and check every output before any work; the format and the picture.
+
+    A ``.png`` ``--out`` is itself the picture: the GeoTIFF behind it is temporary.
+    """
+    from geo.raster.outputs import check_outputs, raster_format
+
+    fmt = raster_format(out, fmt)
+    if preview is not None:
+        if fmt == "png":
+            raise ParameterError("preview", f"{out} is already a picture; a preview needs a .tif")
+        if preview.suffix.lower() != ".png":
+            raise ParameterError("preview", f"{preview}: a preview is a .png file")
+    check_outputs(overwrite, out=out, preview=preview, rejects=rejects)
+    return fmt, (out if fmt == "png" else preview)
+
+
+@contextlib.contextmanager
+def _geotiff_for(out: Path, fmt: str):
+    """Where the GeoTIFF goes: ``out`` itself, or a temporary file behind a ``.png`` picture."""
+    if fmt == "cog":
+        yield out
+        return
+    with tempfile.TemporaryDirectory(prefix="bordermap-raster-") as folder:
+        yield Path(folder) / "raster.tif"
+
+
 @click.group("raster")
 def raster() -> None:
-    """Write a Cloud-Optimized GeoTIFF (EPSG:4326) of geodesic distance, density or PRIO-GRID."""
+    """Write a Cloud-Optimized GeoTIFF (EPSG:4326) of geodesic distance, density or PRIO-GRID.
+
+    The format follows --out: .tif or .tiff writes the GeoTIFF, .png a picture
+    of its first band; any other suffix, or a --format that contradicts it, is
+    refused before anything is computed.
+    """
 
 
 @raster_command("distance")

@@ -10,7 +10,9 @@ Nothing here measures anything: every partition goes through
 - :func:`site_distances` adds the distance to each site of the theatre;
 - :func:`summarize` counts events and fatalities per group with a Dask
   groupby over per-partition tables; :func:`order_summary` sorts the result
-  as the local engine does.
+  as the local engine does;
+- :func:`strike_rows` keeps the cross-border strikes, few enough for the
+  client to pair with :func:`geo.proximity.strike_pairs`.
 
 Examples
 --------
@@ -21,7 +23,7 @@ Examples
 >>> type(lazy).__name__, "border_distance_km" in lazy.columns
 ('GeoDataFrame', True)
 >>> local = geo.analyze(geo.seed_events(), theatre)["border_distance_km"]
->>> bool((lazy.compute(scheduler="sync")["border_distance_km"] == local).all())
+>>> lazy.compute(scheduler="sync")["border_distance_km"].equals(local)
 True
 """
 
@@ -40,9 +42,28 @@ from geo.dask.workers import broadcast, conform, points_meta, relay, text_column
 from geo.errors import InputError
 from geo.sites import Site
 from geo.theatre import Theatre, as_theatre
-from geo.zones import DEFAULT_ZONES_KM, zone_labels
+from geo.zones import DEFAULT_ZONES_KM, zone_categories
 
-__all__ = ["analyze", "order_summary", "site_distances", "summarize"]
+__all__ = [
+    "STRIKE_COLUMNS",
+    "analyze",
+    "order_summary",
+    "site_distances",
+    "strike_rows",
+    "summarize",
+]
+
+#: Columns :func:`geo.proximity.strike_pairs` may read; only these travel to the client.
+STRIKE_COLUMNS = (
+    "event_id",
+    "event_date",
+    "location",
+    "attacker",
+    "attacker_basis",
+    "side",
+    "incursion_km",
+    "incursion_border",
+)
 
 
 def _analyze_part(
@@ -194,6 +215,32 @@ def summarize(analyzed: dd.DataFrame, by: str | Sequence[str] = ("zone", "side")
     return grouped.reset_index()
 
 
+def _strikes_of(part: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    return part.loc[part["incursion_km"].notna(), columns]
+
+
+def strike_rows(analyzed: dask_geopandas.GeoDataFrame) -> dask_geopandas.GeoDataFrame:
+    """Cross-border strikes only, with the columns :func:`geo.proximity.strike_pairs` reads.
+
+    Strikes are few, so the client can pair them:
+    ``geo.proximity.strike_pairs(strike_rows(analyzed).compute())`` equals
+    ``strike_pairs`` of the whole computed frame.
+
+    Parameters
+    ----------
+    analyzed : dask_geopandas.GeoDataFrame
+        Output of :func:`analyze`.
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+        Lazy; the rows with an ``incursion_km``.
+    """
+    columns = [c for c in STRIKE_COLUMNS if c in analyzed.columns] + [analyzed.geometry.name]
+    meta = analyzed._meta[columns]
+    return analyzed.map_partitions(_strikes_of, columns, meta=meta, align_dataframes=False)
+
+
 def order_summary(
     table: pd.DataFrame, zones_km: Sequence[float] = DEFAULT_ZONES_KM
 ) -> pd.DataFrame:
@@ -220,6 +267,6 @@ def order_summary(
     keys = [c for c in table.columns if c not in ("events", "fatalities")]
     if "zone" in table:
         table["zone"] = pd.Categorical(
-            table["zone"], categories=zone_labels(zones_km), ordered=True
+            table["zone"], categories=zone_categories(zones_km), ordered=True
         )
     return table.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)

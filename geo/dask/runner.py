@@ -3,41 +3,37 @@
 :func:`run` reads event files (:func:`geo.dask.dataset.read_dataset`),
 analyses them against a theatre (:func:`geo.dask.partitions.analyze`) and
 writes a partitioned GeoParquet dataset and a rejects CSV atomically, in one
-Dask computation; :class:`DatasetRun` says what it did. :func:`connect`
-opens the cluster it runs on.
+Dask computation; :class:`DatasetRun` says what it did.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import dask
 import dask.dataframe as dd
 import pandas as pd
 
+from geo import proximity
+from geo.dask.cluster import compute
 from geo.dask.dataset import EventDataset, read_dataset
-from geo.dask.partitions import analyze, order_summary, site_distances, summarize
+from geo.dask.outputs import merge_csv_parts, remove_stale, replace_dir, signals_raise, temp_dir
+from geo.dask.partitions import analyze, order_summary, site_distances, strike_rows, summarize
 from geo.dask.workers import active_client
-from geo.errors import BordermapError
-from geo.io.atomic import atomic_path, check_out
+from geo.io.atomic import atomic_path, check_distinct_outputs, check_out
 from geo.io.events import EventTable
 from geo.io.options import ReadOptions
 from geo.io.results import ProblemTally
 from geo.theatre import Theatre, as_theatre
 
-__all__ = ["DatasetRun", "connect", "run"]
+__all__ = ["DatasetRun", "run"]
 
 #: Summaries every run computes, by their grouping columns.
-SUMMARY_KEYS = (("zone", "side"), ("admin1_iso3", "admin1"))
+SUMMARY_KEYS = (("zone", "side"), ("province_iso3", "province"))
 
 _STATS_META = pd.DataFrame(
     {
@@ -66,33 +62,6 @@ def _file_stats(table: EventTable, rejects_part: str | None) -> pd.DataFrame:
             "warnings": [json.dumps(tally.warnings)],
         }
     )
-
-
-def _merge_csv_parts(parts: list[Path], target: Path) -> None:
-    """Concatenate per-partition CSVs (each with a header) into one, in bounded memory."""
-    columns: list[str] = []
-    for part in parts:
-        for col in pd.read_csv(part, nrows=0, dtype=str).columns:
-            if col not in columns:
-                columns.append(col)
-    with open(target, "w", encoding="utf-8", newline="") as out:
-        pd.DataFrame(columns=columns).to_csv(out, index=False)
-        for part in parts:
-            frame = pd.read_csv(part, dtype=str, keep_default_na=False)
-            if list(frame.columns) != columns:
-                frame = frame.reindex(columns=columns, fill_value="")
-            frame.to_csv(out, index=False, header=False)
-
-
-def _replace_dir(tmp: Path, target: Path) -> None:
-    """Move a finished folder over ``target``; an old ``target`` is removed after."""
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
 
 
 def _counts(texts: pd.Series) -> Counter:
@@ -124,6 +93,10 @@ class DatasetRun:
     workers : int
     partitions : list of str
         File names in ``out``.
+    parts : int
+        Partitions read (a large delimited file gives several).
+    strike_pairs : pandas.DataFrame
+        :func:`geo.proximity.strike_pairs` of every analysed event.
     """
 
     files: int
@@ -139,6 +112,8 @@ class DatasetRun:
     border_km: float
     workers: int = 0
     partitions: list[str] = field(default_factory=list)
+    parts: int = 0
+    strike_pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary_line(self, source: str) -> str:
         """Return the one-line ingest summary, worded as the local engine's.
@@ -163,8 +138,8 @@ class DatasetRun:
 
 def _compute(
     data: EventDataset, analyzed, tmp: Path, parts_dir: Path | None
-) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Write the dataset to ``tmp`` and the rejects parts; return file stats and summaries."""
+) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.DataFrame]:
+    """Write the dataset to ``tmp`` and the rejects parts; return stats, summaries, strike pairs."""
     write = analyzed.to_parquet(str(tmp), compute=False, write_index=False)
     stats = dd.from_delayed(
         [
@@ -177,30 +152,33 @@ def _compute(
         verify_meta=False,
     )
     summaries = [summarize(analyzed, keys) for keys in SUMMARY_KEYS]
-    # one computation, so each file is read and analysed once for every output
-    _, stats, *tables = dask.compute(write, stats, *summaries)
-    return stats, tables
+    # one computation, so each part is read and analysed once for every output
+    _, stats, strikes, *tables = compute(write, stats, strike_rows(analyzed), *summaries)
+    return stats, tables, proximity.strike_pairs(strikes)
 
 
-def _write(data: EventDataset, analyzed, out: Path, rejects: Path | None):
+def _write(data: EventDataset, analyzed, out: Path, rejects: Path | None, overwrite: bool):
     """Compute everything into temporary folders, then move the outputs into place."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    for target in (out, rejects):
+        if target is not None:
+            remove_stale(target)
+    tmp = temp_dir(out, "tmp")
     parts_dir = None
     try:
         if rejects is not None:
-            parts_dir = rejects.parent / f".{rejects.name}.parts-{uuid.uuid4().hex[:8]}"
+            parts_dir = temp_dir(rejects, "parts")
             parts_dir.mkdir(parents=True)
-        stats, tables = _compute(data, analyzed, tmp, parts_dir)
+        stats, tables, pairs = _compute(data, analyzed, tmp, parts_dir)
         if rejects is not None:
-            with atomic_path(rejects) as target:
-                _merge_csv_parts(sorted(parts_dir.glob("part.*.csv")), target)
-        _replace_dir(tmp, out)
+            with atomic_path(rejects, overwrite=overwrite) as target:
+                merge_csv_parts(sorted(parts_dir.glob("part.*.csv")), target)
+        replace_dir(tmp, out, overwrite)
     finally:
         for folder in (tmp, parts_dir):
             if folder is not None and folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
-    return stats, tables
+    return stats, tables, pairs
 
 
 def run(
@@ -211,12 +189,14 @@ def run(
     options: ReadOptions | None = None,
     rejects: str | Path | None = None,
     overwrite: bool = False,
+    blocksize: int | str | None = None,
 ) -> DatasetRun:
     """Analyse event files on the current Dask scheduler and write a GeoParquet dataset.
 
-    One Dask computation reads and checks each file, analyses it, writes it
-    as ``out/part.<i>.parquet``, writes its rejects and feeds the summaries;
-    the outputs appear only when everything succeeded.
+    One Dask computation reads and checks each part (a file, or a byte range
+    of a large one), analyses it, writes it as ``out/part.<i>.parquet``,
+    writes its rejects and feeds the summaries and the strike pairs; the
+    outputs appear only when everything succeeded.
 
     Parameters
     ----------
@@ -233,6 +213,9 @@ def run(
         CSV of every rejected row with its reason.
     overwrite : bool
         Replace ``out`` and ``rejects``.
+    blocksize : int or str, optional
+        Bytes per partition of a large delimited file
+        (:func:`geo.dask.dataset.plan_parts`).
 
     Returns
     -------
@@ -245,15 +228,18 @@ def run(
     """
     out = Path(out)
     rejects = None if rejects is None else Path(rejects)
+    check_distinct_outputs(out=out, rejects=rejects)
     for target in (out, rejects):
         check_out(target, overwrite)
     theatre = as_theatre(theatre)
-    data = read_dataset(source, options)
+    data = read_dataset(source, options, blocksize=blocksize)
     analyzed = site_distances(analyze(data.events, theatre), theatre.sites)
-    stats, tables = _write(data, analyzed, out, rejects)
+    with signals_raise():
+        stats, tables, pairs = _write(data, analyzed, out, rejects, overwrite)
     client = active_client()
     return DatasetRun(
         files=len(data.files),
+        parts=len(data.parts),
         rows=int(stats["rows"].sum()),
         kept=int(stats["kept"].sum()),
         rejected=int(stats["rejected"].sum()),
@@ -268,61 +254,5 @@ def run(
         border_km=theatre.length_km,
         workers=len(client.scheduler_info(n_workers=-1)["workers"]) if client is not None else 0,
         partitions=sorted(p.name for p in out.glob("*.parquet")),
+        strike_pairs=pairs,
     )
-
-
-@contextlib.contextmanager
-def connect(
-    scheduler: str | None = None, *, workers: int | None = None, processes: bool = True
-) -> Iterator[Any]:
-    """Connect to ``scheduler``, or to a new LocalCluster on this machine.
-
-    dask's ``distributed`` is imported here, not at the top, so that reading
-    and analysing with the threaded scheduler never loads it.
-
-    Parameters
-    ----------
-    scheduler : str, optional
-        Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
-    workers : int, optional
-        LocalCluster workers (default: one per CPU this process may use),
-        one thread each: the kernel runs one partition at a time per
-        process, so parallelism comes from processes.
-    processes : bool
-        LocalCluster workers as processes (False: threads in this process).
-
-    Yields
-    ------
-    distributed.Client
-        Also the default client while the block runs.
-
-    Raises
-    ------
-    BordermapError
-        When the scheduler cannot be reached.
-    """
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise BordermapError(
-                f"cannot reach the Dask scheduler at {scheduler}: "
-                f"{' '.join(str(exc).split())[:160]}"
-            ) from None
-        with client:
-            yield client
-        return
-    n = workers or len(os.sched_getaffinity(0))
-    with (
-        LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=processes,
-            dashboard_address=":0",
-            silence_logs=40,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client

@@ -9,8 +9,8 @@ without warnings; newer GDAL would otherwise write 1.4.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,9 +23,10 @@ import shapely
 from geo import __version__
 from geo import layers as lay
 from geo.errors import InputError, LayerError, ParameterError
+from geo.export.files import check_gpkg, drop_layers, output_format
 from geo.export.metadata import provenance_document, write_provenance, write_styles
 from geo.export.styles import default_styles
-from geo.io.atomic import atomic_path, check_out
+from geo.io.atomic import atomic_path, check_out, locked
 from geo.placement import provinces_of
 from geo.proximity import nearest_lines
 from geo.raster.priogrid import priogrid_cells
@@ -69,7 +70,10 @@ GPKG_VERSION = "1.3"
 PYTHON_API = "Python API"
 #: What the provenance records as the events' source when none is named.
 SEED_SOURCE = "bordermap curation: seed events (layers/events.csv)"
-_GPKG_APPLICATION_IDS = (0x47504B47, 0x47503130, 0x47503131)  # GPKG, GP10, GP11
+
+
+# GDAL's PAM would leave a .aux.xml beside every GeoPackage it opens with metadata
+pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
 
 _EMPTY_GEOMETRY_TYPES = {
     "events": "Point",
@@ -132,6 +136,21 @@ def _places(analyzed, theatre: Theatre, curated: bool) -> gpd.GeoDataFrame:
     return _in_box(places[keep if curated else ~keep], _area(analyzed, theatre))
 
 
+def _sites(analyzed, theatre: Theatre) -> gpd.GeoDataFrame:
+    """Give the curated sites in the theatre's area and every site the theatre measures to."""
+    curated = _places(analyzed, theatre, curated=True)
+    chosen = theatre.site_points
+    extra = {name: xy for name, xy in chosen.items() if name not in set(curated["name"])}
+    if not extra:
+        return curated
+    added = gpd.GeoDataFrame(
+        {"name": list(extra), "kind": "site", "source": "--sites"},
+        geometry=gpd.points_from_xy([x for x, _ in extra.values()], [y for _, y in extra.values()]),
+        crs="EPSG:4326",
+    )
+    return gpd.GeoDataFrame(pd.concat([curated, added], ignore_index=True), crs="EPSG:4326")
+
+
 def _borders(analyzed, theatre: Theatre) -> gpd.GeoDataFrame:
     """Every land border between two countries of the theatre's region."""
     codes = theatre.region(analyzed)
@@ -158,7 +177,7 @@ _BUILDERS: dict[str, Callable[[gpd.GeoDataFrame, Theatre], gpd.GeoDataFrame]] = 
     "zones": lambda analyzed, theatre: _zones(theatre),
     "nearest_lines": lambda analyzed, theatre: nearest_lines(analyzed),
     "places": lambda analyzed, theatre: _places(analyzed, theatre, curated=False),
-    "sites": lambda analyzed, theatre: _places(analyzed, theatre, curated=True),
+    "sites": _sites,
     "priogrid": lambda analyzed, theatre: priogrid_cells(
         analyzed, theatre.line, bounds=_area(analyzed, theatre), cover_events=True
     ),
@@ -302,20 +321,6 @@ def _write_layer(
     )
 
 
-def _check_gpkg(path: Path) -> None:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            con.execute("SELECT count(*) FROM gpkg_contents").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise InputError(str(path), None, None, f"not a GeoPackage ({exc})") from exc
-    if app_id not in _GPKG_APPLICATION_IDS:
-        raise InputError(str(path), None, None, "not a GeoPackage (SQLite application_id)")
-
-
 def _check_target(path: Path, *, overwrite: bool, update: bool) -> None:
     """Refuse a bad target before any work: the overwrite rule, or a GeoPackage to update."""
     if overwrite and update:
@@ -325,7 +330,7 @@ def _check_target(path: Path, *, overwrite: bool, update: bool) -> None:
         return
     if not path.is_file():
         raise InputError(str(path), None, None, "does not exist; update needs a GeoPackage")
-    _check_gpkg(path)
+    check_gpkg(path)
 
 
 def _write_frames(
@@ -414,6 +419,7 @@ def export_gpkg(
         If both ``overwrite`` and ``update`` are set.
     """
     path = Path(path)
+    output_format(path, "gpkg")  # never a GeoPackage under another format's name
     _check_target(path, overwrite=overwrite, update=update)
     theatre = as_theatre(theatre)
     frames = build_layers(analyzed, theatre, layers=layers)
@@ -424,9 +430,13 @@ def export_gpkg(
         events_source=events_source or SEED_SOURCE,
         update=update,
     )
-    with atomic_path(path, overwrite=overwrite or update) as tmp:
-        if update:
+    with (
+        locked(path) if update else contextlib.nullcontext(),
+        atomic_path(path, overwrite=overwrite or update) as tmp,
+    ):
+        if update:  # under the lock: a concurrent update waits, and its layers are kept
             shutil.copyfile(path, tmp)
+            drop_layers(tmp, list(frames))
         _write_frames(tmp, frames, doc, update=update, progress=progress)
         write_styles(tmp, default_styles(frames, theatre))
         write_provenance(tmp, doc)
@@ -461,13 +471,14 @@ def export_events(
     Raises
     ------
     ParameterError
-        For an unknown ``fmt``.
+        For an unknown ``fmt``, or a ``path`` whose suffix names another format.
     OutputExistsError
         If ``path`` exists and ``overwrite`` is not set.
     """
     if fmt not in EVENT_FORMATS:
         raise ParameterError("fmt", f"{fmt!r}; choose from gpkg, {', '.join(EVENT_FORMATS)}")
     path = Path(path)
+    output_format(path, fmt)  # a name that asks for another format is refused
     check_out(path, overwrite)
     frame = gpkg_ready(_check_crs("events", analyzed))
     driver, suffix = EVENT_FORMATS[fmt]

@@ -4,6 +4,9 @@
   theatre (:func:`plot`);
 - :mod:`geo.figure.output` writes it as PNG or SVG (:func:`save_figure`);
 - :mod:`geo.figure.parts` draws its pieces (scale bar, north arrow, inset, legends);
+- :mod:`geo.figure.markers` draws the events, and names the most important
+  ones chosen and placed by :mod:`geo.figure.labels` (adjustText);
+- :mod:`geo.figure.credits` credits the layers and the user's events;
 - :mod:`geo.figure.cartography` fits the projection and measures on the ellipsoid.
 """
 
@@ -19,4 +22,6 @@ _NAMES = {
     "save_figure": "geo.figure.output",
 }
 __all__ = sorted(_NAMES)
-__getattr__, __dir__ = lazy_module(__name__, _NAMES, ["cartography", "draw", "output", "parts"])
+__getattr__, __dir__ = lazy_module(
+    __name__, _NAMES, ["cartography", "credits", "draw", "labels", "markers", "output", "parts"]
+)

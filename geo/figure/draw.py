@@ -22,8 +22,8 @@ Examples
 >>> fig = plot(analyze(events(), theatre), theatre)
 >>> fig.bordermap.crs.name.startswith("Lambert conformal conic")
 True
->>> fig.bordermap.far  # shown in the inset only
-['Kerman', 'Erbil', 'Idlib']
+>>> fig.bordermap.far  # in the inset only, strikes on another country first
+['Erbil', 'Idlib', 'Kerman']
 """
 
 from __future__ import annotations
@@ -37,13 +37,15 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from pyproj import CRS
 
 from geo import layers, style
 from geo.errors import ParameterError
-from geo.figure import cartography, parts
+from geo.figure import cartography, credits, parts
+from geo.figure.labels import importance_order
+from geo.figure.markers import draw_events, name_events
 from geo.geodesy import lon_span
 from geo.placement import provinces_of
 from geo.theatre import Theatre, as_theatre
@@ -53,14 +55,8 @@ __all__ = ["VIEW_KM", "PlotInfo", "plot"]
 
 # Events farther than this from the border go to the inset, not the main map.
 VIEW_KM = 200.0
-# An event this close to a labelled site borrows the site's label.
-_SAME_PLACE_M = 15_000.0
 # Columns of geo.proximity.analyze the figure draws from.
 _NEEDS = ("border_distance_km", "nearest_lon", "nearest_lat")
-_CREDIT = (
-    "Borders and countries \u00a9 OpenStreetMap contributors (ODbL) via geo-maps; provinces: "
-    "Natural Earth; places: GeoNames (CC BY 4.0); events: bordermap curation of AP/Reuters."
-)
 
 
 @dataclass
@@ -80,6 +76,10 @@ class PlotInfo:
         from map up.
     near, far : list of str
         Locations of events on the main map, and of those only in the inset.
+    labelled : list of str
+        Locations of the events named on the main map, most important first.
+    credit : str
+        The caption's credit of the events.
     """
 
     crs: CRS
@@ -88,6 +88,8 @@ class PlotInfo:
     north: tuple[float, float, float] = (0.0, 0.0, 0.0)
     near: list[str] = field(default_factory=list)
     far: list[str] = field(default_factory=list)
+    labelled: list[str] = field(default_factory=list)
+    credit: str = ""
 
 
 @dataclass
@@ -148,11 +150,14 @@ def _split_events(
         .str.replace(r"\s*\(.*\)$", "", regex=True)
         if label_col
         else "",
-        _attacker=frame["attacker_iso3"].astype("string").fillna("").str.upper()
-        if "attacker_iso3" in frame
+        _attacker=frame["attacker"].astype("string").fillna("").str.upper()
+        if "attacker" in frame
         else "",
     )
+    # an area-level event has no point distance: its interval's near end places it
     dist = pd.to_numeric(frame["border_distance_km"], errors="coerce")
+    if "border_distance_min_km" in frame:
+        dist = dist.fillna(pd.to_numeric(frame["border_distance_min_km"], errors="coerce"))
     placed = ~frame.geometry.is_empty & frame.geometry.notna()
     return frame[dist <= VIEW_KM], frame[~(dist <= VIEW_KM) & placed]
 
@@ -239,10 +244,10 @@ def _base(
     return swatches
 
 
-def _sites(canvas: _Canvas, theatre: Theatre) -> list[shapely.Point]:
-    """Mark and name the theatre's sites on the map; their map points."""
+def _sites(canvas: _Canvas, theatre: Theatre) -> tuple[list[shapely.Point], list[Text]]:
+    """Mark and name the theatre's sites on the map; their map points and names."""
     points = theatre.site_points
-    shown = []
+    shown, names = [], []
     view = canvas.view
     xy = shapely.points([tuple(p) for p in points.values()]) if points else []
     projected = cartography.project(np.asarray(xy), canvas.crs) if points else []
@@ -251,7 +256,7 @@ def _sites(canvas: _Canvas, theatre: Theatre) -> list[shapely.Point]:
             continue
         shown.append(pt)
         canvas.ax.plot(pt.x, pt.y, marker="s", markersize=3.5, color="black", zorder=9)
-        canvas.ax.annotate(
+        label = canvas.ax.annotate(
             _short(name),
             (pt.x, pt.y),
             xytext=(6, 3),
@@ -260,67 +265,15 @@ def _sites(canvas: _Canvas, theatre: Theatre) -> list[shapely.Point]:
             fontweight="bold",
             zorder=12,
             path_effects=parts.HALO,
+            gid="site-label",
         )
-    return shown
+        names.append(label)
+    return shown, names
 
 
 def _short(name: str) -> str:
     """Label of a site: ``"Gwadar Port"`` prints as ``"Gwadar"``."""
     return name.removesuffix(" Port").removesuffix(" port")
-
-
-def _events(canvas: _Canvas, near: gpd.GeoDataFrame, colours, sites: list) -> None:
-    """Events sized by fatalities, coloured by attacker, with a line to the border."""
-    if not len(near):
-        return
-    ax = canvas.ax
-    pts = cartography.project(near.geometry.to_numpy(), canvas.crs)
-    ends = cartography.project(
-        shapely.points(near["nearest_lon"].to_numpy(), near["nearest_lat"].to_numpy()), canvas.crs
-    )
-    px, py = shapely.get_x(pts), shapely.get_y(pts)
-    segs = [
-        np.array([[p, q], [r, s]])
-        for p, q, r, s in zip(px, py, shapely.get_x(ends), shapely.get_y(ends), strict=True)
-    ]
-    ax.add_collection(
-        LineCollection(segs, colors="#333333", linewidths=0.8, linestyles=(0, (2, 1.5)), zorder=8)
-    )
-    fatalities = near["fatalities"] if "fatalities" in near else np.zeros(len(near))
-    ax.scatter(
-        px,
-        py,
-        s=parts.marker_size(fatalities),
-        c=[colours[c] for c in near["_attacker"]],
-        edgecolors="white",
-        linewidths=1.0,
-        zorder=10,
-        gid="events",
-    )
-    named = shapely.MultiPoint(sites) if sites else shapely.Point()
-    for x, y, (_, row) in zip(px, py, near.iterrows(), strict=True):
-        unnamed = named.is_empty or shapely.Point(x, y).distance(named) > _SAME_PLACE_M
-        if row["_label"] and unnamed:
-            ax.annotate(
-                row["_label"],
-                (x, y),
-                xytext=(7, 3),
-                textcoords="offset points",
-                fontsize=8.5,
-                zorder=12,
-                path_effects=parts.HALO,
-            )
-        ax.annotate(
-            parts.event_text(row),
-            (x, y),
-            xytext=(0, -11),
-            textcoords="offset points",
-            fontsize=7,
-            ha="center",
-            va="top",
-            zorder=11,
-            path_effects=parts.HALO,
-        )
 
 
 def _title(analyzed: pd.DataFrame, label: str) -> str:
@@ -339,25 +292,39 @@ def _title(analyzed: pd.DataFrame, label: str) -> str:
     return f"Events along the {label} border{span}"
 
 
-def _caption(fig: Figure, info: PlotInfo) -> None:
-    """Write notes on zones, far events and projection, and the data credits, under the map."""
-    note = "Zones: geodesic distance from the border. Dashed lines: to the nearest border point."
-    if info.far:
-        more = f" and {len(info.far) - 4} more" if len(info.far) > 4 else ""
+def _caption(fig: Figure, info: PlotInfo, near: gpd.GeoDataFrame, inferred: int) -> None:
+    """Write notes on zones, labels, attackers and far events, and the credits, under the map."""
+    note = "Zones: geodesic distance from the border."
+    if len(info.labelled) < len(near):
         note += (
-            f" More than {VIEW_KM:g} km away, in the inset only: {', '.join(info.far[:4])}{more}."
+            f" Named, with a dashed line to the nearest border point: the {len(info.labelled)} "
+            f"most important of {len(near)} events (strikes first, then by fatalities; "
+            "one per place)."
         )
-    credit = f"Projection: {info.crs.name} (WGS84). {_CREDIT}"
+    else:
+        note += " Dashed lines: to the nearest border point."
+    if inferred:
+        note += (
+            f" The attacker of {inferred} event{'s' if inferred > 1 else ''} is inferred "
+            "from actor names (ACLED actor1, UCDP side_a)."
+        )
+    if info.far:
+        places = list(dict.fromkeys(name for name in info.far if name))  # most important first
+        listed = ", ".join(places[:4]) + (", ..." if len(places) > 4 else "")
+        events = f"{len(info.far)} event{'s' if len(info.far) > 1 else ''}"
+        note += f" More than {VIEW_KM:g} km away, in the inset only: {events} ({listed})."
+    credit = f"Projection: {info.crs.name} (WGS84). {credits.LAYERS_CREDIT} {info.credit}"
     text = textwrap.fill(note, 170) + "\n" + textwrap.fill(credit, 190)
-    fig.text(0.02, 0.06, text, fontsize=6.5, color="#444444", ha="left", va="top", linespacing=1.5)
+    fig.text(0.02, 0.09, text, fontsize=6.5, color="#444444", ha="left", va="top", linespacing=1.4)
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Axes, Axes | None]:
     """Return the main map's axes, and a side panel for inset and legends in a new figure."""
     if ax is not None:
         return ax, None
-    ax = Figure(figsize=figsize).add_axes((0.02, 0.085, 0.665, 0.85))
-    panel = ax.figure.add_axes((0.70, 0.085, 0.28, 0.85))
+    # the lowest tenth holds the caption: notes and credits, up to six lines
+    ax = Figure(figsize=figsize).add_axes((0.02, 0.11, 0.665, 0.825))
+    panel = ax.figure.add_axes((0.70, 0.11, 0.28, 0.825))
     panel.set_axis_off()
     return ax, panel
 
@@ -384,6 +351,7 @@ def plot(
     title: str | None = None,
     ax: Axes | None = None,
     figsize: tuple[float, float] = (10.0, 8.4),
+    events_origin: str | None = None,
 ) -> Figure:
     """Draw a publication figure of analysed events along a theatre's border.
 
@@ -391,8 +359,10 @@ def plot(
     ----------
     analyzed : GeoDataFrame
         Events analysed against ``theatre`` (:func:`geo.proximity.analyze`),
-        in any CRS. Used when present: ``fatalities`` (marker area),
-        ``attacker_iso3`` (colour), ``event_date``, ``location``, ``event_type``.
+        in any CRS. Used when present: ``fatalities`` (marker area and
+        which events are named), ``attacker`` and ``attacker_basis`` (colour;
+        a stated or inferred attacker makes a strike), ``event_date``,
+        ``location``, ``event_type`` and ``source`` (the caption's credit).
     theatre : Theatre or str or None
         The border, its zones and countries (a pair name or None builds one).
     title : str, optional
@@ -403,6 +373,10 @@ def plot(
         panel for the inset and legends.
     figsize : tuple of float
         Width and height in inches of a new figure.
+    events_origin : str, optional
+        Where the events came from, credited in the caption with the most
+        frequent names of their ``source`` column: a file name, or
+        :data:`geo.figure.credits.SEED_EVENTS` for the embedded seed events.
 
     Returns
     -------
@@ -422,14 +396,17 @@ def plot(
     crs, box = _frame(theatre, near)
     ax, panel = _axes(ax, figsize)
     canvas = _Canvas(ax, crs, parts.fit_extent(ax, box))
+    far = far.iloc[importance_order(far)]
     info = PlotInfo(crs, canvas.extent, near=list(near["_label"]), far=list(far["_label"]))
+    info.credit = credits.events_credit(analyzed, events_origin)
 
     region = theatre.region(analyzed)
     countries = layers.countries(list(region))
     codes = pd.concat([near["_attacker"], far["_attacker"]])
     colours = style.attacker_colours(codes, theatre.countries)
     swatches = _base(canvas, theatre, countries, provinces_of(region))
-    _events(canvas, near, colours, _sites(canvas, theatre))
+    site_points, site_names = _sites(canvas, theatre)
+    pending = draw_events(ax, crs, near, colours, site_points)
 
     host = panel if panel is not None else ax
     shown = sorted(set(near["_attacker"]))
@@ -442,6 +419,8 @@ def plot(
             host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM
         )
     _finish(canvas, title or _title(pd.concat([near, far]), theatre.label))
-    _caption(ax.figure, info)
+    info.labelled = name_events(ax, pending, site_names)
+    basis = analyzed["attacker_basis"] if "attacker_basis" in analyzed else pd.Series(dtype=str)
+    _caption(ax.figure, info, near, int((basis == "inferred").sum()))
     ax.figure.bordermap = info
     return ax.figure

@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 SIZE_SAMPLES = (0, 10, 50)
+#: Most events the locator inset names.
+FAR_LABELS = 6
 HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
 
 
@@ -147,7 +149,14 @@ def event_text(row: pd.Series) -> str:
         what = str(row.get("sub_event_type", ""))
         what = str(row.get("event_type", "")) if what in ("", "Other", "nan", "<NA>") else what
         what = "" if what in ("nan", "<NA>") else what.lower()
-    away = f"{row['border_distance_km']:.0f} km from the border"
+    dist = row.get("border_distance_km")
+    if pd.notna(dist):
+        away = f"{dist:.0f} km from the border"
+    else:  # an area-level event: the interval of its area
+        low, high = row.get("border_distance_min_km"), row.get("border_distance_max_km")
+        away = (
+            f"{low:.0f}-{high:.0f} km from the border" if pd.notna(low) and pd.notna(high) else ""
+        )
     return "\n".join(t for t in (" · ".join(t for t in (when, what) if t), away) if t)
 
 
@@ -276,7 +285,8 @@ def inset(
         The border's two countries, drawn lighter.
     far : GeoDataFrame
         Events left off the main map, EPSG:4326, with ``_label`` and
-        ``_attacker`` columns.
+        ``_attacker`` columns, most important first (the first
+        :data:`FAR_LABELS` are named).
     colours : dict
         Attacker code to colour.
     far_km : float
@@ -351,7 +361,10 @@ def _far_events(locator: Axes, crs: CRS, far: gpd.GeoDataFrame, colours: dict[st
         zorder=5,
         gid="far-events",
     )
-    for x, y, name in zip(xs, ys, far["_label"], strict=True):
+    # the first few only: the caller puts the most important first
+    for x, y, name in zip(
+        xs[:FAR_LABELS], ys[:FAR_LABELS], far["_label"][:FAR_LABELS], strict=True
+    ):
         locator.annotate(
             name, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=5.5, path_effects=HALO
         )
@@ -390,7 +403,7 @@ def _key_entries(
             )
         )
         name = theatre.names.get(code, code)
-        labels.append(f"Attacker: {name}" if code else "No attacker coded")
+        labels.append(f"Attacker: {name}" if code else "No attacker stated or inferred")
     return handles, labels
 
 
@@ -464,7 +477,7 @@ def _size_key(host: Axes, panel: bool) -> None:
         loc="lower left" if panel else "lower right",
         ncol=len(SIZE_SAMPLES),
         frameon=not panel,
-        bbox_to_anchor=(0.0, 0.24) if panel else None,
+        bbox_to_anchor=(0.0, 0.06) if panel else None,
         fontsize=7,
         title="Killed (marker area)",
         title_fontsize=7,

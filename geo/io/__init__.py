@@ -4,10 +4,16 @@ Readers:
 
 - :mod:`geo.io.events` reads and checks event files (:func:`read_events`,
   :func:`iter_event_chunks`), with :class:`ReadOptions` from :mod:`geo.io.options`;
-- :mod:`geo.io.text` decodes and splits delimited text in chunks;
+- :mod:`geo.io.archives` opens ``.gz``, ``.zip`` and ``.xlsx`` files and refuses what
+  is not a regular file;
+- :mod:`geo.io.text` decodes and splits delimited text in chunks (the fast path is
+  pyarrow's reader in :mod:`geo.io.arrowtext`);
+- :mod:`geo.io.limits` holds every limit on input (columns, field size, decompressed
+  size, dates), each named in its error;
 - :mod:`geo.io.layouts` turns ACLED, UCDP and plain tables into the event schema;
 - :mod:`geo.io.vector` reads GeoJSON, GeoPackage, Shapefile, FlatGeobuf, GeoParquet;
 - :mod:`geo.io.checks` finds every problem in a normalised chunk;
+- :mod:`geo.io.placing` places rows by their location name, one warning per row;
 - :mod:`geo.io.pipeline` runs those steps chunk by chunk;
 - :mod:`geo.io.border` reads a user's border file.
 
@@ -34,13 +40,18 @@ __getattr__, __dir__ = lazy_module(
     __name__,
     _NAMES,
     [
+        "archives",
+        "arrowtext",
         "atomic",
         "border",
         "checks",
         "events",
         "layouts",
+        "limits",
         "options",
         "pipeline",
+        "placing",
+        "problems",
         "report",
         "tables",
         "text",

@@ -13,6 +13,8 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geo import layers
@@ -20,13 +22,35 @@ from geo.country_codes import EMBEDDED, countries_at
 from geo.errors import LayerError
 from geo.gazetteer import province_codes
 from geo.io.layouts import problems_frame
+from geo.io.limits import MAX_FIELD_BYTES, limit_text
 from geo.io.options import FAR_KM
 from geo.nearest import line_index
+from geo.placement import TERRITORIAL_SEA_KM
 
-__all__ = ["FAR_KM", "DuplicateIds", "check_admin1", "check_coordinates"]
+__all__ = [
+    "FAR_KM",
+    "PLACEHOLDER_POINTS",
+    "PLACEHOLDER_VALUES",
+    "DuplicateIds",
+    "check_admin1",
+    "check_coordinates",
+    "check_field_sizes",
+    "embedded_codes",
+]
+
+#: (lat, lon) points that mark "no location" in exports: Null Island and its kin.
+PLACEHOLDER_POINTS = ((0.0, 0.0), (1.0, 1.0), (-1.0, -1.0))
+#: Sentinel numbers standing for "unknown" in a coordinate (all beyond +-180).
+PLACEHOLDER_VALUES = (999.0, 9999.0, 99999.0, 999999.0)
 
 # Beyond this distance from the stated country an event is rejected; closer it is a warning
 # (events near a border are what bordermap is for, and town points can sit across the line).
+
+
+@functools.cache
+def embedded_codes() -> list[str]:
+    """ISO3 of every embedded country, read once per process."""
+    return list(EMBEDDED)
 
 
 @functools.cache
@@ -71,6 +95,42 @@ def _km_outside(poly, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return line_index(shapely.boundary(poly)).nearest(lon, lat).distance_km
 
 
+_NOT_TEXT = ("row", "_bordermap_geometry")
+
+
+def check_field_sizes(raw: pd.DataFrame, ids: pd.Series) -> list[pd.DataFrame]:
+    """Reject rows with a field longer than ``MAX_FIELD_BYTES`` (``field_too_long``).
+
+    Lengths come from Arrow's offsets, so the check costs almost nothing per row.
+    """
+    problems = []
+    taken = np.zeros(len(raw), dtype=bool)
+    for col in raw.columns:
+        if col in _NOT_TEXT or not pd.api.types.is_string_dtype(raw[col].dtype):
+            continue
+        try:
+            lengths = pc.binary_length(pa.array(raw[col].array, from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            continue  # not text after all
+        if (pc.max(lengths).as_py() or 0) <= MAX_FIELD_BYTES:
+            continue
+        long = lengths.to_numpy(zero_copy_only=False) > MAX_FIELD_BYTES
+        long &= ~taken
+        taken |= long
+        problems.append(
+            problems_frame(
+                raw["row"],
+                ids,
+                long,
+                "field_too_long",
+                col,
+                "error",
+                f"field longer than {limit_text('MAX_FIELD_BYTES')} bytes",
+            )
+        )
+    return problems
+
+
 def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd.DataFrame]:
     """Range, swap and country checks for rows that have both coordinates.
 
@@ -84,14 +144,17 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
     Returns
     -------
     list of pandas.DataFrame
-        Problems: ``out_of_range``, ``swapped_coordinates`` and
-        ``far_outside_country`` (errors), ``country_mismatch`` (warning).
+        Problems: ``placeholder_coordinates`` (one of :data:`PLACEHOLDER_POINTS`,
+        a pole, or a sentinel of :data:`PLACEHOLDER_VALUES` such as -999),
+        ``out_of_range``, ``swapped_coordinates`` and ``far_outside_country``
+        (errors), ``country_mismatch`` (warning).
     """
     rows, ids = frame["row"], frame["event_id"]
     lat = frame["latitude"].to_numpy(dtype="float64")
     lon = frame["longitude"].to_numpy(dtype="float64")
     iso3 = frame["iso3"].astype(object).fillna("").to_numpy(dtype=object)
-    have = ~(np.isnan(lat) | np.isnan(lon))
+    placeholder = _placeholder(lat, lon)
+    have = ~(np.isnan(lat) | np.isnan(lon)) & ~placeholder
     in_range = (
         have & np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     )
@@ -113,6 +176,18 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
         ]
 
     problems = [
+        problems_frame(
+            rows,
+            ids,
+            placeholder,
+            "placeholder_coordinates",
+            "latitude",
+            "error",
+            lambda m: [
+                f"placeholder point (lat {a}, lon {o}), not a place"
+                for a, o in zip(lat[m], lon[m], strict=True)
+            ],
+        ),
         # name the field that is out of range (latitude when both are)
         problems_frame(
             rows, ids, out_of_range & lat_bad, "out_of_range", "latitude", "error", range_text
@@ -128,11 +203,20 @@ def check_coordinates(frame: pd.DataFrame, *, far_km: float = FAR_KM) -> list[pd
     return problems
 
 
+def _placeholder(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Rows at one of :data:`PLACEHOLDER_POINTS`, at a pole, or with a sentinel number."""
+    found = (np.abs(lat) == 90) | np.isin(np.abs(lat), PLACEHOLDER_VALUES)
+    found |= np.isin(np.abs(lon), PLACEHOLDER_VALUES)
+    for plat, plon in PLACEHOLDER_POINTS:
+        found |= (lat == plat) & (lon == plon)
+    return found
+
+
 def _swapped_or_outside(lon, lat, iso3, have, in_range) -> tuple[np.ndarray, np.ndarray]:
     """Rows outside their stated country, split by whether the swapped point lies inside."""
     swapped = np.zeros(len(lat), dtype=bool)
     outside = np.zeros(len(lat), dtype=bool)
-    known = set(EMBEDDED)
+    known = set(embedded_codes())
     for code in pd.unique(iso3[have]):
         if code not in known:
             continue
@@ -160,6 +244,11 @@ def _outside_country(frame, lon, lat, iso3, outside, far_km: float) -> list[pd.D
         sub = iso3[idx] == code
         km[sub] = _km_outside(_country(code), lon[idx][sub], lat[idx][sub])
     actual = _which_country(lon[idx], lat[idx])
+    # at sea within 12 nautical miles of the stated country: its territorial sea, no problem
+    offshore = (actual == "") & (km <= TERRITORIAL_SEA_KM)
+    idx, km, actual = idx[~offshore], km[~offshore], actual[~offshore]
+    outside = np.zeros(len(frame), dtype=bool)
+    outside[idx] = True
     where = np.where(actual == "", "outside the embedded countries", "in " + actual.astype(str))
     text = pd.Series("", index=frame.index, dtype="string")
     text.iloc[idx] = [
@@ -193,7 +282,7 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
     sel = (
         valid
         & frame["admin1"].notna().to_numpy()
-        & np.isin(frame["iso3"].astype(object).fillna("").to_numpy(dtype=object), EMBEDDED)
+        & frame["iso3"].isin(embedded_codes()).to_numpy(bool)
     )
     if not sel.any():
         return []
@@ -210,14 +299,19 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
     lat = frame["latitude"].to_numpy(dtype="float64")[idx]
     inside = np.zeros(len(idx), dtype=bool)
     for code in pd.unique(codes):
-        sub = codes == code
+        sub = np.flatnonzero(codes == code)
         inside[sub] = shapely.contains_xy(polys[code], lon[sub], lat[sub])
+        out = sub[~inside[sub]]
+        if len(out):  # offshore within 12 nautical miles of the stated province counts as in it
+            at_sea = ~_in_any_province(lon[out], lat[out])
+            close = _km_outside(polys[code], lon[out][at_sea], lat[out][at_sea])
+            inside[out[at_sea][close <= TERRITORIAL_SEA_KM]] = True
     bad = idx[~inside]
     if len(bad) == 0:
         return []
     blon, blat = lon[~inside], lat[~inside]
     # the province each point does lie in: provinces of the countries around it too
-    around = pd.Series([*countries_at(blon, blat), *frame["iso3"].iloc[idx].astype(str)])
+    around = pd.Series([*countries_at(blon, blat), *frame["iso3"].iloc[idx].dropna().unique()])
     table, polys = _stated_provinces(around)
     names = dict(zip(table["adm1_code"], table["name_en"], strict=True))
     actual = np.full(len(bad), "no embedded province", dtype=object)
@@ -244,10 +338,15 @@ def check_admin1(frame: pd.DataFrame, valid: np.ndarray) -> list[pd.DataFrame]:
     ]
 
 
+def _in_any_province(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Whether each point lies in a country outline (so, in some province) of the layers."""
+    return _which_country(lon, lat) != ""
+
+
 def _stated_provinces(iso3: pd.Series) -> tuple[pd.DataFrame, dict[str, object]]:
     """Provinces of the countries the rows state (each country loaded once per process)."""
     tables, polys = [], {}
-    for code in sorted(set(iso3.astype(str))):
+    for code in sorted(iso3.dropna().astype(str).unique()):
         table, found = _provinces(code)
         tables.append(table)
         polys.update(found)

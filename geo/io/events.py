@@ -41,12 +41,16 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "bad_date": ("error", "event date missing or not a date"),
     "bad_fatalities": ("error", "fatalities not a whole number >= 0"),
     "extra_fields": ("error", "more fields than the header"),
+    "field_too_long": ("error", "a field longer than the limit MAX_FIELD_BYTES"),
     "country_mismatch": ("warning", f"point outside the stated country, within {FAR_KM:g} km"),
     "admin1_mismatch": ("warning", "point outside the stated province"),
     "decimal_comma": ("warning", "decimal comma read as a decimal point"),
     "undecodable_bytes": ("warning", "bytes that are not UTF-8 (replaced or read as Latin-1)"),
     "bad_precision": ("warning", "precision code outside its range; treated as unknown"),
     "missing_id": ("warning", "empty event id; row-<n> used instead"),
+    "placeholder_coordinates": ("error", "a placeholder point such as (0, 0), not a place"),
+    "bad_attacker": ("warning", "attacker_iso3 not a country code or name; left empty"),
+    "placed_by_name": ("warning", "coordinates filled from the location name (gazetteer)"),
 }
 
 
@@ -63,7 +67,9 @@ def iter_event_chunks(
     ----------
     path : path-like
         ACLED or UCDP CSV, plain CSV, GeoJSON, GeoPackage, Shapefile,
-        FlatGeobuf or GeoParquet.
+        FlatGeobuf or GeoParquet; a delimited or vector file may come as
+        ``.gz``, as the one data member of a ``.zip``, or as an ``.xlsx``
+        workbook (see :mod:`geo.io.archives`).
     options : ReadOptions, optional
         Format, column names, strictness, chunk size (defaults: detect everything).
     **changes
@@ -81,16 +87,19 @@ def iter_event_chunks(
     """
     opts = ReadOptions.of(options, **changes)
     reader = ChunkReader(path, opts)
-    produced = False
-    for raw, invalid in reader.raw_chunks(opts.chunksize):
-        table = reader.process(raw, invalid)
-        produced = True
-        table.notes = reader.final_notes()
-        yield table
-    if not produced:
-        empty = reader.process(empty_chunk(reader), False)
-        empty.notes = reader.final_notes()
-        yield empty
+    try:
+        produced = False
+        for raw, invalid in reader.raw_chunks(opts.chunksize):
+            table = reader.process(raw, invalid)
+            produced = True
+            table.notes = reader.final_notes()
+            yield table
+        if not produced:
+            empty = reader.process(empty_chunk(reader), False)
+            empty.notes = reader.final_notes()
+            yield empty
+    finally:
+        reader.close()
 
 
 def read_events(path: str | Path, options: ReadOptions | None = None, **changes) -> EventTable:

@@ -14,8 +14,10 @@ import pandas as pd
 
 from geo.country_codes import iso3_from_gw, iso3_from_name, iso3_from_numeric
 from geo.errors import InputError
+from geo.io.limits import DATE_MAX, DATE_MIN, MAX_FATALITIES
+from geo.io.problems import PROBLEM_COLUMNS, listed_columns, problems_frame
 from geo.io.text import GED_COLUMNS
-from geo.io.values import parse_dates, parse_numbers
+from geo.io.values import date_order_hint, dates_out_of_range, parse_dates, parse_numbers
 
 __all__ = [
     "ACLED_CURRENT",
@@ -26,6 +28,7 @@ __all__ = [
     "column_map",
     "detect_layout",
     "known_names",
+    "listed_columns",
     "normalise",
     "problems_frame",
 ]
@@ -58,7 +61,6 @@ EXTRA: dict[str, tuple[str, str]] = {
     "placement_score": ("float64", "gazetteer match score 0-100; NaN when not geocoded"),
     "source_format": ("string", "acled, ucdp, csv, geojson, gpkg, shp, fgb, parquet"),
 }
-PROBLEM_COLUMNS = ["row", "event_id", "kind", "field", "severity", "message"]
 
 ACLED_CURRENT = (
     "event_id_cnty event_date year time_precision disorder_type event_type sub_event_type "
@@ -74,7 +76,7 @@ ACLED_PRE2023 = (
 ).split()
 
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "event_id": ("event_id_cnty", "event_id", "id"),
+    "event_id": ("event_id_cnty", "event_id", "uid", "id"),
     "event_date": ("event_date", "date"),
     "time_precision": ("time_precision",),
     "event_type": ("event_type",),
@@ -143,8 +145,13 @@ def column_map(
     lat_col: str | None = None,
     lon_col: str | None = None,
     id_col: str | None = None,
+    date_col: str | None = None,
+    fatalities_col: str | None = None,
+    country_col: str | None = None,
 ) -> dict[str, str | None]:
     """Map schema columns to input columns for a plain or ACLED table.
+
+    The ``*_col`` names override detection (case-insensitive).
 
     Raises
     ------
@@ -153,13 +160,21 @@ def column_map(
         location column is found.
     """
     mapping = {name: _find(columns, aliases) for name, aliases in _ALIASES.items()}
-    for key, given in (("latitude", lat_col), ("longitude", lon_col), ("event_id", id_col)):
+    overrides = (
+        ("latitude", lat_col),
+        ("longitude", lon_col),
+        ("event_id", id_col),
+        ("event_date", date_col),
+        ("fatalities", fatalities_col),
+        ("country", country_col),
+    )
+    for key, given in overrides:
         if given is None:
             continue
         found = _find(columns, (given.strip().lower(),))
         if found is None:
             raise InputError(
-                path, None, given, f"no such column; columns are: {', '.join(map(str, columns))}"
+                path, None, given, f"no such column; columns are: {listed_columns(columns)}"
             )
         mapping[key] = found
     has_coords = mapping["latitude"] is not None and mapping["longitude"] is not None
@@ -171,41 +186,10 @@ def column_map(
             None,
             missing,
             f"no {missing} column (tried {tried}) and no location column; "
-            f"columns are: {', '.join(map(str, columns))}; name it with "
+            f"columns are: {listed_columns(columns)}; name it with "
             f"--{'lat' if missing == 'latitude' else 'lon'}-col",
         )
     return mapping
-
-
-def problems_frame(
-    rows: pd.Series, ids: pd.Series, mask, kind: str, field: str | None, severity: str, message
-) -> pd.DataFrame:
-    """Problems for the rows where ``mask`` is true.
-
-    ``message`` is a str, a Series aligned with ``rows``, or a callable taking
-    the boolean mask and returning the messages of those rows only (so text is
-    built for problem rows alone).
-    """
-    mask = np.asarray(mask, dtype=bool)
-    if not mask.any():
-        return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    where = np.flatnonzero(mask)
-    if callable(message):
-        msg = np.asarray(message(mask), dtype=object)
-    elif isinstance(message, pd.Series):
-        msg = message.to_numpy(dtype=object)[where]
-    else:
-        msg = message
-    return pd.DataFrame(
-        {
-            "row": np.asarray(rows)[where],
-            "event_id": pd.Series(ids).iloc[where].astype(object).fillna("").to_numpy(),
-            "kind": kind,
-            "field": field,
-            "severity": severity,
-            "message": msg,
-        }
-    )
 
 
 def _text(raw: pd.DataFrame, col: str | None) -> pd.Series:
@@ -255,7 +239,13 @@ _UCDP_NAMES = {"event_id": "id", "event_date": "date_start"}
 
 
 def normalise(
-    raw: pd.DataFrame, layout: str, mapping: dict[str, str | None], fmt: str
+    raw: pd.DataFrame,
+    layout: str,
+    mapping: dict[str, str | None],
+    fmt: str,
+    *,
+    dayfirst: bool = False,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Build the schema columns from a chunk of strings.
 
@@ -268,6 +258,8 @@ def normalise(
         From :func:`column_map` (ignored for UCDP, whose names are fixed).
     fmt : str
         Value of ``source_format``.
+    dayfirst, date_format
+        How to read dates (see :func:`geo.io.values.parse_dates`).
 
     Returns
     -------
@@ -281,7 +273,7 @@ def normalise(
     problems: list[pd.DataFrame] = []
     names = _UCDP_NAMES if layout == "ucdp" else mapping
     ids = _event_ids(raw, out, names.get("event_id"), problems)
-    _event_dates(raw, out, names.get("event_date"), ids, problems)
+    _event_dates(raw, out, names.get("event_date"), ids, problems, dayfirst, date_format)
     if layout == "ucdp":
         cols = _ucdp_columns(raw, out, ids, problems)
     else:
@@ -305,40 +297,52 @@ def _event_ids(raw: pd.DataFrame, out: pd.DataFrame, id_col: str | None, problem
     out["event_id"] = ids
     missing_id = out["event_id"].isna()
     if missing_id.any():
-        if id_col is not None:
-            problems.append(
-                problems_frame(
-                    rows,
-                    ids,
-                    missing_id,
-                    "missing_id",
-                    id_col,
-                    "warning",
-                    "empty event id; using row-<n>",
-                )
+        problems.append(
+            problems_frame(
+                rows,
+                "row-" + rows.astype("string"),
+                missing_id,
+                "missing_id",
+                id_col or "event_id",
+                "warning",
+                "empty event id; using row-<n>" if id_col else "no id column; using row-<n>",
             )
+        )
         out.loc[missing_id, "event_id"] = "row-" + rows[missing_id].astype("string")
     return out["event_id"]
 
 
-def _event_dates(raw, out, date_col: str | None, ids, problems: list) -> None:
+def _event_dates(
+    raw, out, date_col: str | None, ids, problems: list, dayfirst: bool, date_format
+) -> None:
     if date_col is None or date_col not in raw.columns:
         out["event_date"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
         return
     dates_text = _text(raw, date_col)
-    dates, bad = parse_dates(dates_text)
+    dates, bad = parse_dates(dates_text, dayfirst=dayfirst, date_format=date_format)
+    out["event_date"] = dates
+    if not bad.any():
+        return
+    far = bad & dates_out_of_range(dates_text)
+    span = f"outside {DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}: "
     problems.append(
         problems_frame(
-            raw["row"],
-            ids,
-            bad,
-            "bad_date",
-            date_col,
-            "error",
-            _quoted(dates_text, "not a date (use YYYY-MM-DD): "),
+            raw["row"], ids, far, "bad_date", date_col, "error", _quoted(dates_text, span)
         )
     )
-    out["event_date"] = dates
+    hint = None if dayfirst or date_format else date_order_hint(dates_text[bad])
+    advice = {
+        "day-first": "dates look day-first: read with dayfirst (--dayfirst): ",
+        "month-first": "dates look month-first: give the format (--date-format %m/%d/%Y): ",
+        "ambiguous": "day/month order unknown: add --dayfirst or --date-format %m/%d/%Y: ",
+    }
+    expected = f"not a date in the format {date_format}: " if date_format else None
+    text = expected or advice.get(hint, "not a date (use YYYY-MM-DD): ")
+    problems.append(
+        problems_frame(
+            raw["row"], ids, bad & ~far, "bad_date", date_col, "error", _quoted(dates_text, text)
+        )
+    )
 
 
 def _ucdp_columns(raw, out, ids, problems: list) -> tuple[str, str, str]:
@@ -381,7 +385,7 @@ def _table_columns(raw, out, layout, mapping, ids, problems: list):
     )
     for key in ("event_type", "sub_event_type", "actor1", "actor2", "attacker_iso3", "country"):
         out[key] = get(key)
-    out["attacker_iso3"] = out["attacker_iso3"].str.upper()
+    out["attacker_iso3"] = _attacker_codes(raw, mapping.get("attacker_iso3"), ids, problems)
     stated = get("iso3")
     iso3 = stated.str.upper().where(stated.str.fullmatch(r"[A-Za-z]{3}").fillna(False))
     iso3 = iso3.fillna(iso3_from_name(stated))
@@ -395,6 +399,27 @@ def _table_columns(raw, out, layout, mapping, ids, problems: list):
     out["where_prec"] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     out["source"], out["notes"] = get("source"), get("notes")
     return mapping.get("latitude"), mapping.get("longitude"), mapping.get("fatalities")
+
+
+def _attacker_codes(raw, col: str | None, ids, problems: list) -> pd.Series:
+    """Read the striking state as ISO3 from a code or country name; others warn (bad_attacker)."""
+    stated = _text(raw, col)
+    if col is None or not stated.notna().any():
+        return stated
+    codes = iso3_from_name(stated).astype("string")
+    bad = (stated.notna() & codes.isna()).to_numpy(dtype=bool)
+    problems.append(
+        problems_frame(
+            raw["row"],
+            ids,
+            bad,
+            "bad_attacker",
+            col,
+            "warning",
+            _quoted(stated, "not a country code or name; attacker left empty: "),
+        )
+    )
+    return codes
 
 
 def _coordinate(raw, col: str | None, ids, problems: list) -> pd.Series | float:
@@ -426,7 +451,9 @@ def _fatalities(raw, fat_col: str | None, ids, problems: list) -> pd.Series:
         return pd.Series(pd.NA, index=raw.index, dtype="Int64")
     nums, bad, comma = parse_numbers(raw[fat_col])
     bad = bad | comma
-    whole = nums.isna() | ((nums >= 0) & np.isfinite(nums) & (nums == nums.round()))
+    whole = nums.isna() | (
+        (nums >= 0) & (nums <= MAX_FATALITIES) & np.isfinite(nums) & (nums == nums.round())
+    )
     bad = bad | ~whole.to_numpy(dtype=bool)
     problems.append(
         problems_frame(
@@ -436,7 +463,7 @@ def _fatalities(raw, fat_col: str | None, ids, problems: list) -> pd.Series:
             "bad_fatalities",
             fat_col,
             "error",
-            _quoted(raw[fat_col], "not a whole number >= 0: "),
+            _quoted(raw[fat_col], f"not a whole number from 0 to {MAX_FATALITIES}: "),
         )
     )
     return nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")

@@ -33,8 +33,14 @@ class ReadOptions:
     fmt : str, optional
         Force a format (one of :data:`EVENT_FORMATS`); None or
         ``"auto"`` detects it from the content.
-    lat_col, lon_col, id_col : str, optional
+    lat_col, lon_col, id_col, date_col, fatalities_col, country_col : str, optional
         Column names overriding detection (case-insensitive).
+    dayfirst : bool
+        Read slashed dates such as ``16/01/2024`` as day, month, year.
+    date_format : str, optional
+        The one :func:`time.strptime` format of the date column.
+    layer : str, optional
+        Layer of a multi-layer vector file (GeoPackage) to read.
     strict : bool
         Raise :class:`~geo.errors.InputError` at the first problem instead of
         rejecting rows.
@@ -48,6 +54,12 @@ class ReadOptions:
     lat_col: str | None = None
     lon_col: str | None = None
     id_col: str | None = None
+    date_col: str | None = None
+    fatalities_col: str | None = None
+    country_col: str | None = None
+    dayfirst: bool = False
+    date_format: str | None = None
+    layer: str | None = None
     strict: bool = False
     chunksize: int = 200_000
     far_km: float = FAR_KM
@@ -57,6 +69,10 @@ class ReadOptions:
             object.__setattr__(self, "fmt", None)
         if not (isinstance(self.chunksize, int) and self.chunksize > 0):
             raise ParameterError("chunksize", f"must be a positive whole number: {self.chunksize}")
+        if self.date_format is not None and "%" not in self.date_format:
+            raise ParameterError(
+                "date_format", f"not a strptime format such as %d/%m/%Y: {self.date_format!r}"
+            )
 
     @classmethod
     def of(cls, options: ReadOptions | None = None, **changes) -> ReadOptions:

@@ -15,10 +15,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.country_codes import EMBEDDED
 from geo.errors import InputError, ParameterError
-from geo.gazetteer import place_many
-from geo.io.checks import DuplicateIds, check_admin1, check_coordinates
+from geo.io.archives import Source
+from geo.io.checks import (
+    DuplicateIds,
+    check_admin1,
+    check_coordinates,
+    check_field_sizes,
+    embedded_codes,
+)
 from geo.io.layouts import (
     EXTRA,
     PROBLEM_COLUMNS,
@@ -26,12 +31,14 @@ from geo.io.layouts import (
     column_map,
     detect_layout,
     known_names,
+    listed_columns,
     normalise,
     problems_frame,
 )
 from geo.io.options import EVENT_FORMATS, ReadOptions
+from geo.io.placing import place_by_name
 from geo.io.results import EventTable
-from geo.io.text import BAD_FIELDS, iter_text_chunks, sniff_text
+from geo.io.text import BAD_FIELDS, SURPLUS, iter_text_chunks, sniff_text
 from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
 
 __all__ = [
@@ -60,8 +67,10 @@ def detect_format(path: str | Path) -> str:
     path = Path(path)
     if path.is_dir():
         return "shp"
-    if not path.is_file():
+    if not path.exists():
         raise InputError(str(path), None, None, "no such file")
+    if not path.is_file():
+        raise InputError(str(path), None, None, "not a regular file (a FIFO, device or socket)")
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if not head:
@@ -97,20 +106,21 @@ def _layout_of(path: str, fmt: str | None):
     return layout, text, layout
 
 
-def _decoding_problems(raw: pd.DataFrame, latin1: bool) -> pd.DataFrame:
-    pattern = r"[\x80-\xff]" if latin1 else "\ufffd"
+def _decoding_problems(raw: pd.DataFrame, legacy: str | None) -> pd.DataFrame:
+    """Fields holding bytes that were not UTF-8: replaced, or read in the ``legacy`` code page."""
+    pattern = r"[^\x00-\x7f]" if legacy else "\ufffd"
     hit = np.zeros(len(raw), dtype=bool)
     first_col = np.full(len(raw), "", dtype=object)
     for col in raw.columns:
-        if col == "row" or col == BAD_FIELDS:
+        if col in ("row", BAD_FIELDS, SURPLUS):
             continue
-        found = raw[col].astype("string").str.contains(pattern, regex=latin1).fillna(False)
+        found = raw[col].astype("string").str.contains(pattern, regex=bool(legacy)).fillna(False)
         found = found.to_numpy(dtype=bool) & ~hit
         first_col[found] = col
         hit |= found
     if not hit.any():
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    what = "read as Latin-1" if latin1 else "not UTF-8, replaced by U+FFFD"
+    what = f"read as {legacy}" if legacy else "not UTF-8, replaced by U+FFFD"
     frame = problems_frame(
         raw["row"],
         pd.Series([""] * len(raw)),
@@ -122,67 +132,6 @@ def _decoding_problems(raw: pd.DataFrame, latin1: bool) -> pd.DataFrame:
     )
     frame["field"] = first_col[hit]
     return frame
-
-
-def _place(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFrame]:
-    """Fill missing coordinates from the gazetteer; report rows that stay unplaced."""
-    missing = (norm["latitude"].isna() | norm["longitude"].isna()).to_numpy() & ~bad_coords
-    if not missing.any():
-        return []
-    named = missing & norm["location"].notna().to_numpy()
-    problems = []
-    unplaced = missing & ~named
-    if named.any():
-        idx = np.flatnonzero(named)
-        found = place_many(
-            norm["location"].iloc[idx],
-            # an unknown stated country must not fall back to the embedded region
-            country=norm["iso3"].iloc[idx].fillna(norm["country"].iloc[idx]),
-            admin1=norm["admin1"].iloc[idx],
-        )
-        ok = found["latitude"].notna().to_numpy()
-        hit = idx[ok]
-        cols = norm.columns
-        norm.iloc[hit, cols.get_loc("latitude")] = found["latitude"].to_numpy()[ok]
-        norm.iloc[hit, cols.get_loc("longitude")] = found["longitude"].to_numpy()[ok]
-        stated = norm["geo_precision"].iloc[hit].fillna(1).to_numpy(dtype="int64")
-        gaz = found["precision"].to_numpy(dtype="int64")[ok]
-        norm.iloc[hit, cols.get_loc("geo_precision")] = np.maximum(stated, gaz)
-        norm.iloc[hit, cols.get_loc("placement_method")] = "gazetteer"
-        norm.iloc[hit, cols.get_loc("placement_score")] = found["score"].to_numpy()[ok]
-        lost = idx[~ok]
-        if len(lost):
-            mask = np.zeros(len(norm), dtype=bool)
-            mask[lost] = True
-            text = pd.Series("", index=norm.index, dtype="string")
-            text.iloc[lost] = (
-                "no coordinates; location '"
-                + norm["location"].iloc[lost].astype("string")
-                + "' not found in the embedded gazetteer"
-            )
-            problems.append(
-                problems_frame(
-                    norm["row"],
-                    norm["event_id"],
-                    mask,
-                    "missing_coordinates",
-                    "location",
-                    "error",
-                    text,
-                )
-            )
-    problems.append(
-        problems_frame(
-            norm["row"],
-            norm["event_id"],
-            unplaced,
-            "missing_coordinates",
-            "latitude",
-            "error",
-            "no coordinates and no location name",
-        )
-    )
-    return problems
 
 
 class ChunkReader:
@@ -197,11 +146,18 @@ class ChunkReader:
     """
 
     def __init__(self, path: str | Path, options: ReadOptions) -> None:
-        self.path, self.strict, self.far_km = str(path), options.strict, options.far_km
-        self.lat_col, self.lon_col, self.id_col = options.lat_col, options.lon_col, options.id_col
-        self.layout, self.text, self.table_layout = _layout_of(self.path, options.fmt)
+        self.source = Source(path, options.layer)
+        self.path, self.strict, self.far_km = self.source.label, options.strict, options.far_km
+        self.options = options
+        try:
+            self.layout, self.text, self.table_layout = _layout_of(
+                str(self.source.path), options.fmt
+            )
+        except InputError as exc:
+            self.source.close()
+            raise self.source.relabel(exc) from None
         self.fmt = self.layout
-        self.notes = list(self.text.notes) if self.text is not None else []
+        self.notes = [*self.source.notes, *(self.text.notes if self.text is not None else [])]
         self.seen = DuplicateIds()
         self.mapping: dict | None = None
         self.rows_read = 0
@@ -210,11 +166,21 @@ class ChunkReader:
 
     def raw_chunks(self, chunksize: int) -> Iterator[tuple[pd.DataFrame, bool]]:
         """Yield (chunk of strings with ``row``, saw-undecodable-bytes flag)."""
-        if self.text is not None:
-            yield from iter_text_chunks(self.path, self.text, chunksize)
-            return
-        for raw in iter_vector_chunks(self.path, self.layout, chunksize, self.notes):
-            yield raw, False
+        path = str(self.source.path)
+        try:
+            if self.text is not None:
+                yield from iter_text_chunks(path, self.text, chunksize)
+                return
+            for raw in iter_vector_chunks(
+                path, self.layout, chunksize, self.notes, self.options.layer
+            ):
+                yield raw, False
+        except InputError as exc:
+            raise self.source.relabel(exc) from None
+
+    def close(self) -> None:
+        """Remove what was unpacked for this file."""
+        self.source.close()
 
     def process(self, raw: pd.DataFrame, invalid: bool) -> EventTable:
         """Normalise, place, check and split one chunk.
@@ -232,11 +198,16 @@ class ChunkReader:
         if vector:
             raw = self._geometry_from_attributes(raw)
         norm, problems = normalise(
-            raw, "csv" if vector and layout != "ucdp" else layout, self.mapping, self.fmt
+            raw,
+            "csv" if vector and layout != "ucdp" else layout,
+            self.mapping,
+            self.fmt,
+            dayfirst=self.options.dayfirst,
+            date_format=self.options.date_format,
         )
         _placement_columns(norm, raw if vector else None)
         problems += self._file_problems(raw, norm, invalid)
-        problems += _place(norm, _bad_coordinate_rows(norm, problems))
+        problems += place_by_name(norm, _bad_coordinate_rows(norm, problems))
         problems += check_coordinates(norm, far_km=self.far_km)
         problems.append(self._duplicates(norm))
         table, rejected = _problem_table(norm, problems)
@@ -248,7 +219,7 @@ class ChunkReader:
             )
         self.rows_read += len(norm)
         return EventTable(
-            events=_to_geo(norm[~rejected]),
+            events=_to_geo(norm[~rejected] if rejected.any() else norm),
             rejects=_rejects(raw[rejected], norm[rejected], table),
             problems=table,
             path=self.path,
@@ -259,21 +230,47 @@ class ChunkReader:
 
     def _column_map(self, columns: list[str], layout: str, vector: bool) -> dict:
         """Map schema names to the file's columns, once per file."""
-        names = {"lat_col": self.lat_col, "lon_col": self.lon_col, "id_col": self.id_col}
+        opts = self.options
+        names = {"lat_col": opts.lat_col, "lon_col": opts.lon_col}
+        others = {
+            "id_col": opts.id_col,
+            "date_col": opts.date_col,
+            "fatalities_col": opts.fatalities_col,
+            "country_col": opts.country_col,
+        }
         if not vector:
-            return {} if layout == "ucdp" else column_map(columns, layout, path=self.path, **names)
-        mapping = column_map(
-            [*columns, "latitude", "longitude"], "csv", path=self.path, id_col=self.id_col
-        )
+            mapping = (
+                {}
+                if layout == "ucdp"
+                else column_map(columns, layout, path=self.path, **names, **others)
+            )
+            self._forced_date(columns, mapping)
+            return mapping
+        mapping = column_map([*columns, "latitude", "longitude"], "csv", path=self.path, **others)
         # rows without a geometry may still carry coordinate attributes
         try:
             attrs = column_map(columns, "csv", path=self.path, **names)
             self.attr_coords = (attrs["latitude"], attrs["longitude"])
         except InputError:
-            if self.lat_col is not None or self.lon_col is not None:
+            if opts.lat_col is not None or opts.lon_col is not None:
                 raise
         mapping["latitude"], mapping["longitude"] = GEOM_COLUMNS[0], GEOM_COLUMNS[1]
         return mapping
+
+    def _forced_date(self, columns: list[str], mapping: dict) -> None:
+        """Refuse a forced layout without its date column (every date would be empty)."""
+        forced = self.options.fmt
+        if forced not in ("acled", "ucdp"):
+            return
+        date = "date_start" if forced == "ucdp" else mapping.get("event_date")
+        if date is None or date not in columns:
+            raise InputError(
+                self.path,
+                None,
+                "date_start" if forced == "ucdp" else "event_date",
+                f"forced layout {forced} but the date column is missing; "
+                f"columns are: {listed_columns(columns)}",
+            )
 
     def _geometry_from_attributes(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Rows of a vector file with no geometry take their coordinate attributes."""
@@ -288,8 +285,8 @@ class ChunkReader:
         return raw
 
     def _file_problems(self, raw: pd.DataFrame, norm: pd.DataFrame, invalid: bool) -> list:
-        """Rows with more fields than the header, and bytes that were not UTF-8."""
-        problems = []
+        """Rows with more fields than the header or too long a field, and bytes not UTF-8."""
+        problems = check_field_sizes(raw, norm["event_id"])
         extra = raw[BAD_FIELDS] != "" if BAD_FIELDS in raw.columns else None
         if extra is not None and extra.any():
             width = len(self.text.names)
@@ -302,13 +299,18 @@ class ChunkReader:
                     None,
                     "error",
                     lambda m: [
-                        f"row has {n} fields, the header has {width}"
-                        for n in raw[BAD_FIELDS].to_numpy(dtype=object)[m]
+                        f"row has {n} fields, the header has {width}; surplus {t[:40]!r}"
+                        for n, t in zip(
+                            raw[BAD_FIELDS].to_numpy(dtype=object)[m],
+                            raw[SURPLUS].to_numpy(dtype=object)[m],
+                            strict=True,
+                        )
                     ],
                 )
             )
         if invalid:
-            dec = _decoding_problems(raw, self.text is not None and self.text.encoding == "latin-1")
+            codec = "utf-8" if self.text is None else self.text.encoding
+            dec = _decoding_problems(raw, None if codec.startswith("utf") else codec)
             if len(dec):
                 dec["event_id"] = norm.set_index("row").loc[dec["row"], "event_id"].to_numpy()
                 problems.append(dec)
@@ -333,7 +335,7 @@ class ChunkReader:
     def _count_unchecked(self, norm: pd.DataFrame) -> None:
 
         iso3 = norm["iso3"]
-        outside = iso3[iso3.notna() & ~iso3.isin(EMBEDDED)].value_counts()
+        outside = iso3[iso3.notna() & ~iso3.isin(embedded_codes())].value_counts()
         for code, n in outside.items():
             self.unchecked[code] = self.unchecked.get(code, 0) + int(n)
         unknown = int((iso3.isna() & norm["country"].notna()).sum())
@@ -418,6 +420,8 @@ def _rejects(raw: pd.DataFrame, norm: pd.DataFrame, problems: pd.DataFrame) -> p
         }
     )
     body = raw[keep].reset_index(drop=True)
+    if SURPLUS in raw.columns:
+        body["surplus_fields"] = raw[SURPLUS].to_numpy()
     if GEOMETRY in raw.columns:
         body["geometry_wkt"] = shapely.to_wkt(raw[GEOMETRY].to_numpy(), rounding_precision=7)
     body.columns = [c if c not in out.columns else f"{c}_original" for c in body.columns]
@@ -430,4 +434,5 @@ def empty_chunk(reader: ChunkReader) -> pd.DataFrame:
     frame = pd.DataFrame({name: pd.Series(dtype="string") for name in names})
     frame.insert(0, "row", pd.Series(dtype="int64"))
     frame[BAD_FIELDS] = pd.Series(dtype="string")
+    frame[SURPLUS] = pd.Series(dtype="string")
     return frame

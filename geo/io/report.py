@@ -8,6 +8,7 @@ text the CLI prints.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +25,18 @@ __all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check"]
 TABLE_ROWS = 40
 _TITLES = {
     ("zone", "side"): "zone and side",
-    ("admin1_iso3", "admin1"): "province",
+    ("province_iso3", "province"): "province",
     ("border_pair", "zone", "side"): "nearest border pair, zone and side",
     ("border_pair",): "nearest border pair",
 }
 _PROBLEM_FIELDS = ["row", "event_id", "field", "message"]
 
 
-def check_file(path: str | Path, options: ReadOptions | None = None) -> dict:
+def check_file(
+    path: str | Path,
+    options: ReadOptions | None = None,
+    on_chunk: Callable[[int], object] | None = None,
+) -> dict:
     """Read an event file and report every problem, grouped by kind.
 
     Parameters
@@ -40,6 +45,8 @@ def check_file(path: str | Path, options: ReadOptions | None = None) -> dict:
         The event file.
     options : ReadOptions, optional
         How to read it.
+    on_chunk : callable, optional
+        Called with the rows read so far after each chunk (a progress bar).
 
     Returns
     -------
@@ -60,6 +67,8 @@ def check_file(path: str | Path, options: ReadOptions | None = None) -> dict:
         found.append(table.problems)
         notes, read_as = table.notes, table.fmt
         placed += int((table.events["placement_method"] == "gazetteer").sum())
+        if on_chunk is not None:
+            on_chunk(rows)
     problems = pd.concat(found, ignore_index=True)
     if placed:
         notes = [*notes, f"{placed} rows placed from their location name (gazetteer)"]
@@ -115,6 +124,14 @@ def _interval(row: pd.Series) -> str:
     return f"{row['border_distance_km']:.1f} ({lo:.0f}-{hi:.0f})"
 
 
+def _attackers(shown: pd.DataFrame) -> pd.Series:
+    """Show the attacking state, marked ``*`` where it was inferred from the actor names."""
+    if "attacker" not in shown:
+        return pd.Series("", index=shown.index)
+    mark = np.where(shown["attacker_basis"].astype("string").fillna("") == "inferred", "*", "")
+    return shown["attacker"].astype("string").fillna("") + mark
+
+
 def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
     per_pair = shown.attrs.get("border_pair") == "nearest" and "border_pair" in shown
     table = pd.DataFrame(
@@ -126,12 +143,13 @@ def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
             "location": shown["location"] if "location" in shown else "",
             **({"border": shown["border_pair"].fillna("-")} if per_pair else {}),
             "side": shown["side"].fillna("-"),
-            "province": shown["admin1"].fillna("-"),
+            "province": shown["province"].fillna("-"),
             "border km (range)": shown.apply(_interval, axis=1),
             "zone": shown["zone"].astype(str),
             "bearing": shown["bearing_to_border_deg"].map(
                 lambda b: "-" if np.isnan(b) else f"{b:.0f}°"
             ),
+            "attacker": _attackers(shown),
             "incursion km": shown["incursion_km"].map(lambda d: "" if np.isnan(d) else f"{d:.1f}"),
         }
     )
@@ -182,6 +200,8 @@ def render_analysis(
     shown = head.head(TABLE_ROWS)
     w(_event_rows(shown).to_string(index=False))
     w("\n")
+    if "attacker_basis" in shown and (shown["attacker_basis"] == "inferred").any():
+        w("* attacker inferred from the actor names (actor1, assoc_actor_1, side_a)\n")
     if total > len(shown):
         w(f"... {total - len(shown):,} more rows; use --format csv|json|geojson for all\n")
     for keys, frame in summaries.items():

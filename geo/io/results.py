@@ -7,7 +7,31 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["EventTable", "ProblemTally", "summary_line"]
+from geo.errors import BordermapError
+
+__all__ = ["EventTable", "NoEventsError", "ProblemTally", "summary_line"]
+
+
+class NoEventsError(BordermapError):
+    """An event file left no event to work on: every row was rejected, or it had none.
+
+    Raised after the rejects are written; exit status 1 (problems found in the data).
+
+    Examples
+    --------
+    >>> str(NoEventsError("e.csv: 2 rows read, 0 kept, 2 rejected (2 bad_date)", "row 1: x"))
+    'e.csv: 2 rows read, 0 kept, 2 rejected (2 bad_date); no events remain (first: row 1: x)'
+    """
+
+    exit_code = 1
+
+    def __init__(self, summary: str, first: str | None = None) -> None:
+        self.summary, self.first = summary, first
+        tail = f" (first: {first})" if first else ""
+        super().__init__(f"{summary}; no events remain{tail}")
+
+    def __reduce__(self):
+        return (type(self), (self.summary, self.first))
 
 
 @dataclass
@@ -56,10 +80,14 @@ class ProblemTally:
     def __init__(self) -> None:
         self.rejected: dict[str, int] = {}
         self.warnings: dict[str, int] = {}
+        self.first_error: str | None = None
 
     def add(self, problems: pd.DataFrame) -> None:
         """Count one chunk's problems."""
         errors = problems[problems["severity"] == "error"].drop_duplicates("row")
+        if self.first_error is None and len(errors):
+            first = errors.iloc[0]
+            self.first_error = f"row {first['row']}, {first['field']}: {first['message']}"
         for kind, n in errors["kind"].value_counts().items():
             self.rejected[kind] = self.rejected.get(kind, 0) + int(n)
         warnings = problems[problems["severity"] == "warning"]

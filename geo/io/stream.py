@@ -27,7 +27,7 @@ from geo.errors import InputError
 from geo.io.atomic import atomic_path, check_out
 from geo.io.events import iter_event_chunks, read_events
 from geo.io.options import ReadOptions
-from geo.io.results import ProblemTally
+from geo.io.results import NoEventsError, ProblemTally
 from geo.layers import LAYERS_DIR
 
 __all__ = ["EventStream"]
@@ -80,14 +80,24 @@ class EventStream:
         return "seed events" if self.path is None else str(self.path)
 
     def __iter__(self) -> Iterator[gpd.GeoDataFrame]:
-        """Yield valid events chunk by chunk; write the rejects when the last chunk is read."""
+        """Yield valid events chunk by chunk; write the rejects when the last chunk is read.
+
+        Raises
+        ------
+        NoEventsError
+            After the last chunk (and the rejects file), when no event was kept.
+        """
         if self.path is None:
             table = read_events(LAYERS_DIR / "events.csv")
             self.rows, self.kept = table.rows_read, len(table.events)
             yield table.events
             return
         with contextlib.ExitStack() as stack:
-            tmp = None if self.rejects is None else stack.enter_context(atomic_path(self.rejects))
+            tmp = (
+                None
+                if self.rejects is None
+                else stack.enter_context(atomic_path(self.rejects, overwrite=self.overwrite))
+            )
             header = True
             for table in iter_event_chunks(self.path, self.options):
                 self.rows += table.rows_read
@@ -100,6 +110,8 @@ class EventStream:
                     )
                     header = False
                 yield table.events
+        if self.kept == 0:
+            raise NoEventsError(self.summary(), self.tally.first_error)
 
     def read_all(self) -> gpd.GeoDataFrame:
         """Every valid event as one GeoDataFrame (EPSG:4326)."""

@@ -1,8 +1,9 @@
-"""Write analysed events as a table, chunk by chunk: text, CSV, JSON or GeoJSON.
+"""Write analysed events chunk by chunk: text table, CSV, JSON, GeoJSON or GeoParquet.
 
 :class:`AnalysisWriter` receives analysed chunks as they come and writes
-them to any text sink (an open file, or standard output), so memory stays
-bounded however large the input. The ``table`` format keeps only the first
+them to a binary sink (an open file, or standard output), so memory stays
+bounded however large the input. CSV and GeoParquet are columnar, written by
+pyarrow (:mod:`geo.io.columnar`). The ``table`` format keeps only the first
 rows and running summaries, and renders :func:`geo.io.report.render_analysis`
 at the end.
 """
@@ -15,25 +16,26 @@ from typing import Protocol
 import geopandas as gpd
 import pandas as pd
 
+from geo.io.columnar import CsvChunks, GeoParquetChunks, arrow_table
 from geo.io.report import TABLE_ROWS, render_analysis
-from geo.proximity import summarize
+from geo.proximity import ANALYSIS_COLUMNS, summarize
 
 __all__ = ["TABLE_FORMATS", "AnalysisWriter", "plain_table"]
 
 #: Formats :class:`AnalysisWriter` writes.
-TABLE_FORMATS = ("table", "csv", "json", "geojson")
-_SUMMARIES = (("zone", "side"), ("admin1_iso3", "admin1"))
+TABLE_FORMATS = ("table", "csv", "json", "geojson", "parquet")
+_SUMMARIES = (("zone", "side"), ("province_iso3", "province"))
 # --pair nearest: every summary is per border pair
-_PAIR_SUMMARIES = (("border_pair", "zone", "side"), ("border_pair",), ("admin1_iso3", "admin1"))
+_PAIR_SUMMARIES = (("border_pair", "zone", "side"), ("border_pair",), *_SUMMARIES[1:])
 _OPENERS = {"json": "[\n", "geojson": '{"type":"FeatureCollection","features":[\n'}
 _EMPTY = {"json": "[]\n", "geojson": '{"type":"FeatureCollection","features":[]}\n'}
 _CLOSERS = {"json": "\n]\n", "geojson": "\n]}\n"}
 
 
-class TextSink(Protocol):
-    """Anything with ``write(str)``."""
+class BinarySink(Protocol):
+    """Anything with ``write(bytes)``."""
 
-    def write(self, text: str, /) -> object: ...
+    def write(self, data: bytes, /) -> object: ...
 
 
 def plain_table(analyzed: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -61,17 +63,22 @@ class AnalysisWriter:
 
     Parameters
     ----------
-    fmt : {"table", "csv", "json", "geojson"}
+    fmt : {"table", "csv", "json", "geojson", "parquet"}
         Output format.
-    sink : object with ``write(str)``
-        Where the text goes.
+    sink : object with ``write(bytes)``
+        Where the bytes go (text is written as UTF-8).
     label : str
         Name of the border, for the ``table`` heading.
     """
 
-    def __init__(self, fmt: str, sink: TextSink, label: str) -> None:
+    def __init__(self, fmt: str, sink: BinarySink, label: str) -> None:
         self.fmt, self.sink, self.label = fmt, sink, label
         self.first = True
+        self.columnar: CsvChunks | GeoParquetChunks | None = None
+        if fmt == "csv":
+            self.columnar = CsvChunks(sink)
+        elif fmt == "parquet":
+            self.columnar = GeoParquetChunks(sink)
         self.head: list[gpd.GeoDataFrame] = []
         self.summaries: dict[tuple[str, ...], list[pd.DataFrame]] = {}
         self.strikes: list[gpd.GeoDataFrame] = []
@@ -85,8 +92,10 @@ class AnalysisWriter:
         if self.fmt == "table":
             self._keep(analyzed)
         elif self.fmt == "csv":
-            self.sink.write(plain_table(analyzed).to_csv(index=False, header=self.first))
-            self.first = False
+            self.columnar.write(arrow_table(analyzed, _computed(analyzed), round_floats=True))
+        elif self.fmt == "parquet":
+            self.columnar.crs = analyzed.crs
+            self.columnar.write(arrow_table(analyzed), analyzed.geometry.array)
         else:
             self._records(analyzed)
 
@@ -95,6 +104,8 @@ class AnalysisWriter:
             self.head.append(analyzed.head(TABLE_ROWS))
         per_pair = analyzed.attrs.get("border_pair") == "nearest"
         for keys in _PAIR_SUMMARIES if per_pair else _SUMMARIES:
+            if not set(keys) <= set(analyzed.columns):
+                continue
             self.summaries.setdefault(keys, []).append(summarize(analyzed, keys))
         self.strikes.append(analyzed[analyzed["incursion_km"].notna()])
 
@@ -107,13 +118,18 @@ class AnalysisWriter:
             feats = json.loads(frame.to_json(na="null", drop_id=True))["features"]
             body = ",\n".join(json.dumps(f, ensure_ascii=False) for f in feats)
         if body:
-            self.sink.write((_OPENERS[self.fmt] if self.first else ",\n") + body)
+            self._text((_OPENERS[self.fmt] if self.first else ",\n") + body)
             self.first = False
 
+    def _text(self, text: str) -> None:
+        self.sink.write(text.encode("utf-8"))
+
     def close(self) -> None:
-        """Finish the document (closing brackets, or the whole ``table`` report)."""
-        if self.fmt in _OPENERS:
-            self.sink.write(_EMPTY[self.fmt] if self.first else _CLOSERS[self.fmt])
+        """Finish the document (closing brackets, footer, or the whole ``table`` report)."""
+        if self.columnar is not None:
+            self.columnar.close()
+        elif self.fmt in _OPENERS:
+            self._text(_EMPTY[self.fmt] if self.first else _CLOSERS[self.fmt])
         elif self.fmt == "table":
             head = pd.concat(self.head) if self.head else None
             summaries = {
@@ -121,6 +137,10 @@ class AnalysisWriter:
                 for k, v in self.summaries.items()
             }
             strikes = pd.concat(self.strikes) if self.strikes else None
-            self.sink.write(
-                render_analysis(head, self.label, self.km, self.rows, summaries, strikes)
-            )
+            self._text(render_analysis(head, self.label, self.km, self.rows, summaries, strikes))
+
+
+def _computed(analyzed: gpd.GeoDataFrame) -> frozenset[str]:
+    """Columns the analysis added: its own and the site distances (``dist_*_km``)."""
+    sites = (c for c in analyzed.columns if c.startswith("dist_") and c.endswith("_km"))
+    return frozenset(ANALYSIS_COLUMNS).union(sites)

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import InputError
+from geo.io.arrowtext import NeedsFallback, arrow_chunks
+from geo.io.limits import MAX_COLUMNS, MAX_HEADER_BYTES, limit_text
 
 __all__ = [
     "BAD_FIELDS",
     "GED_COLUMNS",
+    "SURPLUS",
     "TextLayout",
     "iter_text_chunks",
     "sniff_text",
@@ -41,8 +45,10 @@ GED_COLUMNS = (
     "deaths_civilians deaths_unknown best high low gwnoa gwnob"
 ).split()
 
-# Name of the column that records rows with more fields than the header.
+# Name of the column that records rows with more fields than the header (their field count).
 BAD_FIELDS = "_bordermap_fields"
+# Name of the column that keeps those rows' surplus fields, joined by the delimiter.
+SURPLUS = "_bordermap_surplus"
 _MARK = "\x00bordermap-extra\x00"
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -56,7 +62,8 @@ class TextLayout:
     Attributes
     ----------
     encoding : str
-        Codec passed to the parser (``utf-8-sig``, ``utf-16`` or ``latin-1``).
+        Codec passed to the parser (``utf-8-sig``, ``utf-16``, or a Windows code
+        page such as ``cp1252`` for a file that is not UTF-8).
     delimiter : str
         One of ``,`` ``;`` tab ``|``.
     header : list of str or None
@@ -84,7 +91,12 @@ def _decode_sample(path: str, head: bytes) -> tuple[str, str, list[str]]:
         except UnicodeError as exc:
             raise InputError(path, None, None, f"bad UTF-16 text: {exc}") from None
     if b"\x00" in head:
-        raise InputError(path, None, None, "binary content (NUL bytes): not a delimited text file")
+        codec = _utf16_without_bom(head)
+        if codec is None:
+            raise InputError(
+                path, None, None, "binary content (NUL bytes): not a delimited text file"
+            )
+        return codec, head.decode(codec, "replace"), [f"no byte-order mark: read as {codec}"]
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
         text = decoder.decode(head, final=False)
@@ -94,7 +106,33 @@ def _decode_sample(path: str, head: bytes) -> tuple[str, str, list[str]]:
     if _UTF8_MULTIBYTE.search(head):
         note = "mixed encodings: bytes that are not UTF-8 are replaced by U+FFFD"
         return "utf-8-sig", head.decode("utf-8", "replace"), [note]
-    return "latin-1", head.decode("latin-1"), ["not UTF-8: decoded as Latin-1"]
+    codec = _legacy_codec(head)
+    note = f"not UTF-8: decoded as {codec} ({_LEGACY[codec]}, detected by charset-normalizer)"
+    return codec, head.decode(codec, "replace"), [note]
+
+
+#: Windows code pages a file that is not UTF-8 may be in, and what they are for.
+_LEGACY = {"cp1252": "Windows Latin-1", "cp1251": "Windows Cyrillic", "cp1256": "Windows Arabic"}
+
+
+def _legacy_codec(head: bytes) -> str:
+    """Pick the Windows code page that reads ``head`` best (cp1252 when unsure)."""
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 need it
+
+    best = from_bytes(head, cp_isolation=list(_LEGACY)).best()
+    return best.encoding if best is not None and best.encoding in _LEGACY else "cp1252"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """Name the UTF-16 byte order of mostly-ASCII text whose every other byte is NUL."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def _first_rows(text: str, delimiter: str, limit: int = 20) -> list[list[str]]:
@@ -150,8 +188,7 @@ def sniff_text(path: str | Path, known_names: set[str]) -> TextLayout:
         When the file is empty or binary.
     """
     path = str(path)
-    with open(path, "rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
+    head = _read_head(path)
     codec, text, notes = _decode_sample(path, head)
     if not text.strip():
         raise InputError(path, None, None, "empty file: no header and no rows")
@@ -161,7 +198,52 @@ def sniff_text(path: str | Path, known_names: set[str]) -> TextLayout:
     if not {n.lower() for n in first} & known_names and _looks_like_ged_row(first):
         notes.append("no header row: read with the UCDP GED column order")
         return TextLayout(codec, delimiter, None, list(GED_COLUMNS), notes)
-    return TextLayout(codec, delimiter, first, first, notes)
+    if len(first) > MAX_COLUMNS:
+        raise InputError(
+            path, None, None, f"{len(first):,} columns in the header; {limit_text('MAX_COLUMNS')}"
+        )
+    names = _unique_names(first)
+    if names != first:
+        renamed = [f"{a!r} as {b!r}" for a, b in zip(first, names, strict=True) if a != b]
+        notes.append(f"duplicate column names renamed: {', '.join(renamed[:5])}")
+    return TextLayout(codec, delimiter, first, names, notes)
+
+
+def _read_head(path: str) -> bytes:
+    """Read the sample, extended to the end of the header line (up to MAX_HEADER_BYTES)."""
+    with open(path, "rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+        while b"\n" not in head and len(head) < MAX_HEADER_BYTES:
+            more = fh.read(SAMPLE_BYTES)
+            if not more:
+                return head
+            head += more
+    if b"\n" not in head:
+        raise InputError(
+            path, None, None, f"header line longer than {limit_text('MAX_HEADER_BYTES')} bytes"
+        )
+    return head
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Rename repeated or empty column names as pandas does (``x``, ``x.1``, ``x.2``).
+
+    Examples
+    --------
+    >>> _unique_names(["id", "lat", "id", "", "id"])
+    ['id', 'lat', 'id.1', 'Unnamed: 3', 'id.2']
+    """
+    seen: set[str] = set()
+    out = []
+    for i, name in enumerate(names):
+        base = name or f"Unnamed: {i}"
+        candidate, n = base, 0
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}.{n}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
 
 
 class _Utf8Watch(io.RawIOBase):
@@ -191,42 +273,55 @@ class _Utf8Watch(io.RawIOBase):
 
 
 def _read_kwargs(layout: TextLayout) -> dict:
+    # One more name than the header: a row with one surplus field fills it instead of
+    # making pandas take the first column for an index (row width is never inferred
+    # from a data row). Empty surplus fields (a trailing delimiter) lose nothing.
     kwargs = dict(
         sep=layout.delimiter,
         dtype=str,
         keep_default_na=False,
-        na_filter=False,
+        na_values=[],
         skip_blank_lines=True,
         quotechar='"',
         doublequote=True,
         encoding=layout.encoding,
         encoding_errors="replace",
+        names=[*layout.names, SURPLUS],
+        header=None,
+        skiprows=0 if layout.header is None else 1,
+        index_col=False,
     )
-    if layout.header is None:
-        kwargs.update(header=None, names=layout.names)
-    else:
-        kwargs.update(header=0)
     return kwargs
 
 
 def _extra_fields(width: int, delimiter: str):
     def handler(fields: list[str]) -> list[str]:
-        tail = delimiter.join(fields[width - 1 :])
-        return [*fields[: width - 1], f"{_MARK}{len(fields)}{_MARK}{tail}"]
+        if not any(fields[width:]):
+            return [*fields[:width], ""]
+        tail = delimiter.join(fields[width:])
+        return [*fields[:width], f"{_MARK}{len(fields)}{_MARK}{tail}"]
 
     return handler
 
 
-def _unmark(frame: pd.DataFrame, width: int) -> pd.DataFrame:
-    """Move the marker left by the bad-line handler into :data:`BAD_FIELDS`."""
-    last = frame.columns[width - 1]
-    col = frame[last].astype(str)
-    marked = col.str.startswith(_MARK)
+def _split_surplus(frame: pd.DataFrame, width: int) -> pd.DataFrame:
+    """Move surplus fields into :data:`SURPLUS` and their count into :data:`BAD_FIELDS`."""
+    col = frame[SURPLUS].fillna("")
+    extra = col != ""
     frame[BAD_FIELDS] = ""
-    if marked.any():
-        parts = col[marked].str.slice(len(_MARK)).str.split(_MARK, n=1, expand=True)
-        frame.loc[marked, BAD_FIELDS] = parts[0]
-        frame.loc[marked, last] = parts[1]
+    frame[SURPLUS] = ""
+    if extra.any():
+        text = col[extra].astype(str)
+        marked = text.str.startswith(_MARK)
+        counts = pd.Series(str(width + 1), index=text.index, dtype=object)
+        if marked.any():
+            parts = text[marked].str.slice(len(_MARK)).str.split(_MARK, n=1, expand=True)
+            counts[marked] = parts[0]
+            text[marked] = parts[1]
+        frame.loc[extra, BAD_FIELDS] = counts
+        frame.loc[extra, SURPLUS] = text
+    names = [c for c in frame.columns if c not in (BAD_FIELDS, SURPLUS)]
+    frame[names] = frame[names].fillna("")
     return frame
 
 
@@ -291,9 +386,16 @@ def iter_text_chunks(
     """
     path = str(path)
     width = len(layout.names)
+    try:
+        yield from arrow_chunks(path, layout, chunksize, {BAD_FIELDS: "", SURPLUS: ""})
+        return
+    except NeedsFallback as stop:
+        fast = stop.rows
+    # a row of another width, or bytes that are not UTF-8: pandas' C parser
+    # carries on after the rows the fast path yielded
     done = [0]
     try:
-        yield from _chunks(path, layout, chunksize, engine="c", skip=0, counter=done)
+        yield from _chunks(path, layout, chunksize, engine="c", skip=fast, counter=done)
         return
     except pd.errors.ParserError as exc:
         if "Expected" not in str(exc):
@@ -309,7 +411,7 @@ def iter_text_chunks(
             layout,
             chunksize,
             engine="python",
-            skip=done[0],
+            skip=max(done[0], fast),
             counter=counter,
             bad=_extra_fields(width, layout.delimiter),
         )
@@ -325,21 +427,22 @@ def _clean(exc: Exception | str) -> str:
 def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error"):
     width = len(layout.names)
     with open(path, "rb") as raw:
-        watch = _Utf8Watch(raw) if layout.encoding != "latin-1" else None
+        legacy = not layout.encoding.startswith("utf")
+        watch = None if legacy else _Utf8Watch(raw)
         stream = io.BufferedReader(watch) if watch is not None else raw
         kwargs = _read_kwargs(layout)
         kwargs.update(engine=engine, on_bad_lines=bad, chunksize=chunksize)
         if engine == "c":
             kwargs["low_memory"] = True
+        # rows shorter than the names (every row, with the surplus slot) are expected
+        warnings.filterwarnings("ignore", category=pd.errors.ParserWarning, module="geo.io.text")
         with pd.read_csv(stream, **kwargs) as reader:
             for chunk in reader:
                 start = counter[0]
                 counter[0] += len(chunk)
                 chunk = chunk.reset_index(drop=True)
                 chunk.columns = [str(c) for c in chunk.columns]
-                chunk = _unmark(chunk, width) if engine == "python" else chunk
-                if engine == "c":
-                    chunk[BAD_FIELDS] = ""
+                chunk = _split_surplus(chunk, width)
                 if "row" in chunk.columns:
                     chunk = chunk.rename(columns={"row": "row_original"})
                 chunk.insert(0, "row", pd.RangeIndex(start + 1, start + 1 + len(chunk)))
@@ -347,5 +450,5 @@ def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error"):
                     continue
                 if start < skip:
                     chunk = chunk[chunk["row"] > skip].reset_index(drop=True)
-                invalid = watch.invalid if watch is not None else layout.encoding == "latin-1"
+                invalid = legacy or watch.invalid
                 yield chunk, invalid

@@ -11,19 +11,36 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["parse_dates", "parse_numbers"]
+from geo.io.limits import DATE_MAX, DATE_MIN
 
+__all__ = ["date_order_hint", "dates_out_of_range", "parse_dates", "parse_numbers"]
+
+# Unambiguous formats, tried in turn (a time or zone after an ISO date is dropped first).
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y%m%d",
+    "%d.%m.%Y",
     "%d %B %Y",
     "%d-%b-%Y",
     "%d %b %Y",
     "%B %d, %Y",
     "%Y/%m/%d",
 )
+# Tried only when the caller says the day comes first (Excel's re-saved ACLED dates).
+_DAYFIRST_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y",
+)
+_ZONE = r"(?<=\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
+_SLASHED = r"(\d{1,2})[/-](\d{1,2})[/-]\d{4}(?:[ T].*)?"
 
 
 def _fast_floats(text: pd.Series) -> pd.Series | None:
@@ -65,27 +82,101 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]
     return nums, bad, comma
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def parse_dates(
+    values: pd.Series, *, dayfirst: bool = False, date_format: str | None = None
+) -> tuple[pd.Series, np.ndarray]:
     """Parse dates in the unambiguous formats ACLED and UCDP use; return (dates, bad mask).
 
-    Day/month order is never guessed: ``03/04/2024`` is bad, ``2024-04-03`` is not.
+    Day/month order is never guessed: ``03/04/2024`` is bad unless ``dayfirst``
+    says the day comes first. ISO datetimes keep their calendar day (the
+    time and zone are dropped). Dates outside :data:`geo.io.limits.DATE_MIN`
+    to ``DATE_MAX`` are bad (see :func:`dates_out_of_range`).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text.
+    dayfirst : bool
+        Also read ``16/01/2024`` and ``16-01-2024`` as day, month, year.
+    date_format : str, optional
+        A :func:`time.strptime` format; when given, the only one tried.
 
     Examples
     --------
     >>> d, bad = parse_dates(pd.Series(["2024-01-16", "16 January 2024", "03/04/2024", None]))
     >>> [str(x)[:10] for x in d], bad.tolist()
     (['2024-01-16', '2024-01-16', 'NaT', 'NaT'], [False, False, True, True])
+    >>> d, bad = parse_dates(pd.Series(["2024-01-16T23:00:00Z", "20240116", "16.01.2024"]))
+    >>> [str(x)[:10] for x in d], bad.tolist()
+    (['2024-01-16', '2024-01-16', '2024-01-16'], [False, False, False])
+    >>> parse_dates(pd.Series(["16/01/2024"]), dayfirst=True)[0].dt.day.tolist()
+    [16]
+    >>> parse_dates(pd.Series(["9999-12-31", "0001-01-01"]))[1].tolist()
+    [True, True]
     """
     text = values if pd.api.types.is_string_dtype(values.dtype) else values.astype("string")
     text = text.str.strip()
+    timed = text.str.len() > 16  # only a date with a time can carry a zone
+    if timed.any():
+        text = text.where(~timed, text[timed].str.replace(_ZONE, "", regex=True))
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.notna() & (text != "")
-    for fmt in _DATE_FORMATS:
+    if date_format is not None:
+        formats: tuple[str, ...] = (date_format,)
+    else:
+        formats = _DATE_FORMATS + (_DAYFIRST_FORMATS if dayfirst else ())
+    for fmt in formats:
         if not todo.any():
             break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed = _in_range(pd.to_datetime(text[todo], format=fmt, errors="coerce"))
         ok = parsed.notna()
         if ok.any():
             out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
             todo.loc[ok[ok].index] = False
     return out, out.isna().to_numpy(dtype=bool)
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """NaT where a date lies outside DATE_MIN..DATE_MAX (they would not fit nanoseconds)."""
+    if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
+        return pd.Series(pd.NaT, index=parsed.index, dtype="datetime64[ns]")
+    return parsed.where((parsed >= DATE_MIN) & (parsed <= DATE_MAX))
+
+
+def dates_out_of_range(values: pd.Series) -> np.ndarray:
+    """Which values are ISO-like dates outside DATE_MIN..DATE_MAX (``9999-12-31``).
+
+    Examples
+    --------
+    >>> dates_out_of_range(pd.Series(["9999-12-31", "2024-01-16", "x"])).tolist()
+    [True, False, False]
+    """
+    text = values.astype("string").str.strip()
+    year = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}-\d{2}", expand=False), "coerce")
+    return ((year < DATE_MIN.year) | (year > DATE_MAX.year)).fillna(False).to_numpy(dtype=bool)
+
+
+def date_order_hint(values: pd.Series) -> str | None:
+    """Say which day/month order slashed dates such as ``16/01/2024`` seem to use.
+
+    Returns ``"day-first"`` when some first part exceeds 12, ``"month-first"``
+    when some second part does, ``"ambiguous"`` for slashed dates where
+    neither does, else None.
+
+    Examples
+    --------
+    >>> date_order_hint(pd.Series(["03/04/2024", "16/01/2024"]))
+    'day-first'
+    >>> date_order_hint(pd.Series(["01/16/2024"])), date_order_hint(pd.Series(["x"]))
+    ('month-first', None)
+    >>> date_order_hint(pd.Series(["03/04/2024"]))
+    'ambiguous'
+    """
+    parts = values.astype("string").str.strip().str.extract(_SLASHED)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    if (first > 12).any() and not (second > 12).any():
+        return "day-first"
+    if (second > 12).any() and not (first > 12).any():
+        return "month-first"
+    return "ambiguous" if first.notna().any() else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,17 +90,26 @@ def _parquet_chunks(path: str, chunksize: int) -> Iterator[gpd.GeoDataFrame]:
             path, None, column, f"geometry encoding {info.get('encoding')!r}; need WKB"
         )
     crs = info.get("crs", "EPSG:4326") or "EPSG:4326"
-    for batch in pf.iter_batches(batch_size=chunksize):
+    batches = pf.iter_batches(batch_size=chunksize) if pf.metadata.num_rows else ()
+    # a file with no rows still gives one empty chunk, so its columns are known
+    for batch in batches or [pf.schema_arrow.empty_table()]:
         table = batch.to_pandas()
         geoms = shapely.from_wkb(table.pop(column).to_numpy())
         yield gpd.GeoDataFrame(table, geometry=geoms, crs=crs)
+
+
+def _gdal(call, *args, **kwargs):
+    """Call pyogrio without GDAL's warnings on stderr (a damaged file then raises, once)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return call(*args, **kwargs)
 
 
 _SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "fgb": ".fgb"}
 
 
 def _ogr_chunks(
-    path: str, chunksize: int, fmt: str, notes: list[str] | None = None
+    path: str, chunksize: int, fmt: str, notes: list[str] | None = None, layer: str | None = None
 ) -> Iterator[gpd.GeoDataFrame]:
     suffix = _SUFFIX.get(fmt)
     if suffix and not path.lower().endswith(suffix):
@@ -107,12 +117,16 @@ def _ogr_chunks(
         with tempfile.TemporaryDirectory() as folder:
             link = Path(folder) / f"events{suffix}"
             os.symlink(os.path.abspath(path), link)
-            yield from _ogr_chunks(str(link), chunksize, fmt, notes)
+            yield from _ogr_chunks(str(link), chunksize, fmt, notes, layer)
         return
 
-    layer = None
-    listed = pyogrio.list_layers(path)
+    listed = _gdal(pyogrio.list_layers, path)
     names = [str(n) for n in listed[:, 0]]
+    if layer is not None:
+        if layer not in names:
+            raise InputError(path, None, "layer", f"no layer {layer!r}; layers: {', '.join(names)}")
+        yield from _layer_chunks(path, layer, chunksize)
+        return
     # tables without geometry (QGIS's layer_styles, attribute tables) hold no events
     spatial = [str(n) for n, kind in listed if kind is not None] or names
     if len(spatial) == 1 and len(names) > 1:
@@ -121,23 +135,36 @@ def _ogr_chunks(
         # a GeoPackage may hold several layers: read one and say which
         layer = "events" if "events" in spatial else spatial[0]
         if notes is not None:
-            notes.append(f"{len(spatial)} layers ({', '.join(spatial)}): read layer {layer!r} only")
-    info = pyogrio.read_info(path, layer=layer)
+            notes.append(
+                f"{len(spatial)} layers ({', '.join(spatial)}): read layer {layer!r} only; "
+                "choose one with --layer"
+            )
+    yield from _layer_chunks(path, layer, chunksize)
+
+
+def _layer_chunks(path: str, layer: str | None, chunksize: int) -> Iterator[gpd.GeoDataFrame]:
+    info = _gdal(pyogrio.read_info, path, layer=layer)
     total = info.get("features", -1)
     if total is None or total < 0:
-        yield pyogrio.read_dataframe(path, layer=layer)
+        yield _gdal(pyogrio.read_dataframe, path, layer=layer)
         return
     for skip in range(0, max(total, 1), chunksize):
-        yield pyogrio.read_dataframe(path, layer=layer, skip_features=skip, max_features=chunksize)
+        yield _gdal(
+            pyogrio.read_dataframe, path, layer=layer, skip_features=skip, max_features=chunksize
+        )
 
 
 def iter_vector_chunks(
-    path: str | Path, fmt: str, chunksize: int, notes: list[str] | None = None
+    path: str | Path,
+    fmt: str,
+    chunksize: int,
+    notes: list[str] | None = None,
+    layer: str | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield string tables with ``row`` and geometry-derived coordinate columns.
 
-    A file with several layers is read from its ``events`` layer, else its
-    first; a remark naming the layer read is appended to ``notes``.
+    A file with several layers is read from ``layer``, else its ``events``
+    layer, else its first; a remark naming the layer read is appended to ``notes``.
 
     Raises
     ------
@@ -148,7 +175,7 @@ def iter_vector_chunks(
     chunks = (
         _parquet_chunks(path, chunksize)
         if fmt == "parquet"
-        else _ogr_chunks(path, chunksize, fmt, notes)
+        else _ogr_chunks(path, chunksize, fmt, notes, layer)
     )
     start = 0
     try:
@@ -159,8 +186,8 @@ def iter_vector_chunks(
                 raise InputError(path, exc.row, exc.field, exc.problem) from None
             start += len(frame)
             yield raw
-    except InputError:
-        raise
+    except InputError as exc:
+        raise InputError(path, exc.row, exc.field, exc.problem) from None
     except Exception as exc:  # GDAL and Arrow raise many types for unreadable files
         text = " ".join(str(exc).split())[:200]
         raise InputError(path, None, None, f"cannot read as {fmt}: {text}") from None

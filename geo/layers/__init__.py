@@ -46,6 +46,7 @@ __all__ = [
     "neighbours",
     "pairs",
     "parse_pair",
+    "place_names",
     "places",
     "provinces",
     "summary",
@@ -302,6 +303,26 @@ def places() -> gpd.GeoDataFrame:
         frame = _places().copy()
     frame["alt_names"] = frame["alt_names"].fillna("")
     return frame
+
+
+@functools.cache
+def _place_names() -> pd.DataFrame:
+    return store.read_table("place_names.parquet").to_pandas()
+
+
+def place_names() -> pd.DataFrame:
+    """Every spelling of every gazetteer place, normalised when the layers were built.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place_id, spelling, norm`` (:func:`geo.gazetteer.normalise`),
+        ``key`` (:func:`geo.gazetteer.loose_key`) and ``primary`` (a name,
+        or an alternate of a province or curated site: fuzzy matching looks
+        at these only).
+    """
+    with _READ_LOCK:
+        return _place_names().copy()
 
 
 @functools.cache

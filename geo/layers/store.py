@@ -43,6 +43,7 @@ __all__ = [
     "SCALE",
     "WORLD",
     "decode_geometry",
+    "frame_of",
     "read_layer",
     "read_table",
     "verified_path",
@@ -195,7 +196,26 @@ def read_layer(name: str, kind: str, world: Path | None = None) -> gpd.GeoDataFr
     GeoDataFrame
         The attribute columns in stored order, then ``geometry``.
     """
-    table = read_table(name, world=world)
+    return frame_of(read_table(name, world=world), kind)
+
+
+def frame_of(table: pa.Table, kind: str) -> gpd.GeoDataFrame:
+    """Turn a store table (attributes and encoded geometry) into an EPSG:4326 GeoDataFrame.
+
+    The build (``tools/``) reads the files it has just written this way,
+    before the manifest lists them; everything else reads through
+    :func:`read_layer`, which checks the manifest first.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        A store file as read by ``pyarrow.parquet.read_table``.
+    kind : {"polygon", "line", "point"}
+
+    Returns
+    -------
+    GeoDataFrame
+    """
     attrs = table.drop_columns([c for c in GEOMETRY_COLUMNS if c in table.column_names])
     frame = attrs.to_pandas()
     return gpd.GeoDataFrame(frame, geometry=decode_geometry(table, kind), crs="EPSG:4326")

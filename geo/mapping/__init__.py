@@ -8,7 +8,10 @@ palette of :mod:`geo.style`) with their uncertainty, lines to the nearest
 border point, cross-border strikes and named sites, and adds a legend, a
 day-by-day time slider and the usual controls. Above
 :data:`~geo.mapping.style.CLUSTER_ABOVE` events the markers cluster and a
-heatmap layer appears. :func:`save_map` writes the page atomically.
+heatmap layer appears; above :data:`~geo.mapping.style.WEBGL_ABOVE` the
+events travel as a packed binary table (:mod:`geo.mapping.packed`) and are
+drawn as WebGL points (:class:`~geo.mapping.elements.WebGLEvents`), with the
+heatmap as the overview. :func:`save_map` writes the page atomically.
 
 Examples
 --------
@@ -34,8 +37,8 @@ from folium import plugins
 from geo import layers
 from geo.errors import ParameterError
 from geo.io.atomic import atomic_path
-from geo.mapping import assets, elements, features, shapes, style
-from geo.mapping.offline import OfflineFigure
+from geo.mapping import assets, elements, features, packed, shapes, strikes, style
+from geo.mapping.offline import OfflineFigure, OnlineFigure
 from geo.mapping.text import html_text
 from geo.placement import provinces_of
 from geo.style import BORDER_COLOUR, COUNTRY_FILL
@@ -57,6 +60,8 @@ DATA_CREDIT = (
 COUNTRY_LINE = {"color": "#8f8a80", "weight": 1}
 PROVINCE_LINE = {"color": "#9a948a", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"}
 MINIMAP_STYLE = {"color": "#777777", "weight": 0.6, "fillColor": "#ece8df", "fillOpacity": 1}
+# Countries and provinces are drawn within this many degrees of the border's box.
+CLIP_DEG = 12.0
 
 
 def _check_analyzed(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> gpd.GeoDataFrame:
@@ -75,6 +80,11 @@ def _check_analyzed(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> gpd.GeoData
     if analyzed.crs is not None and not analyzed.crs.equals("EPSG:4326"):
         analyzed = analyzed.to_crs("EPSG:4326")
     return analyzed
+
+
+def _webgl(analyzed: gpd.GeoDataFrame) -> bool:
+    """Whether the events are many enough to be drawn with WebGL."""
+    return len(analyzed) > style.WEBGL_ABOVE
 
 
 def _pair_label(theatre: Theatre) -> str:
@@ -96,8 +106,10 @@ def render_map(
     analyzed : GeoDataFrame
         Output of :func:`geo.proximity.analyze` for ``theatre``. ACLED-style
         columns are used when present: ``event_date``, ``actor1``,
-        ``actor2``, ``attacker_iso3``, ``fatalities``, ``geo_precision``,
-        ``location``, ``source``, ``notes``.
+        ``actor2``, ``fatalities``, ``geo_precision``, ``location``,
+        ``source``, ``notes`` and the input's own ``admin1``. Events are
+        coloured by the computed ``attacker``; the popup's province is the
+        computed ``province``.
     theatre : Theatre
         The border, its countries and distance zones
         (:meth:`geo.theatre.Theatre.from_pair`, :meth:`~geo.theatre.Theatre.from_border`).
@@ -121,15 +133,18 @@ def render_map(
     theatre.single("the map")
     region = theatre.region(analyzed)
     countries = layers.countries(list(region))
-    large = len(analyzed) > style.CLUSTER_ABOVE
-    payload = features.event_payload(
+    large = len(analyzed) > style.CLUSTER_ABOVE or _webgl(analyzed)
+    describe = features.event_columns if _webgl(analyzed) else features.event_payload
+    payload = describe(
         analyzed,
         pair_label=_pair_label(theatre),
         names=theatre.names,
         countries=theatre.countries,
         details=not large,
     )
-    m = _new_map(analyzed, theatre, offline=offline, canvas=large)
+    # clustered markers share one canvas; WebGL points have their own, and the
+    # border (SVG, a pane above them) stays visible over the densest cloud
+    m = _new_map(analyzed, theatre, offline=offline, canvas=large and not _webgl(analyzed))
     zone_rows = _geography(m, theatre, countries, provinces_of(region))
     _event_layers(m, analyzed, theatre, payload, countries)
     _controls(m, countries)
@@ -166,8 +181,7 @@ def _new_map(
     m.options.update(min_zoom=3, max_zoom=14)
     m.default_js = assets.links("leaflet_js")
     m.default_css = assets.links("leaflet_css")
-    if offline:
-        OfflineFigure().add_child(m)
+    (OfflineFigure() if offline else OnlineFigure()).add_child(m)
     # the border and the events near it; room for the title (top), the
     # legend (right) and the slider (bottom)
     near = analyzed[pd.to_numeric(analyzed["border_distance_km"], errors="coerce") <= VIEW_KM]
@@ -193,6 +207,8 @@ def _geography(
 ) -> list[tuple[str, str]]:
     """Countries, their names, distance zones, provinces and the border; the zone legend rows."""
     names = theatre.names
+    x0, y0, x1, y1 = theatre.border.total_bounds
+    near = (x0 - CLIP_DEG, y0 - CLIP_DEG, x1 + CLIP_DEG, y1 + CLIP_DEG)
     in_pair = countries["iso3"].isin(theatre.countries)
     fills = [
         {**COUNTRY_LINE, "fillColor": COUNTRY_FILL["pair" if p else "other"], "fillOpacity": 0.55}
@@ -201,7 +217,9 @@ def _geography(
     tips = [html_text(n) for n in countries["name"]]
     m.add_child(
         elements.VectorLayer(
-            shapes.geojson(countries, 0.005, tips, fills), "Countries", pane="bm-countries"
+            shapes.geojson(countries, 0.005, tips, fills, within=near),
+            "Countries",
+            pane="bm-countries",
         )
     )
     m.add_child(
@@ -218,7 +236,9 @@ def _geography(
     lines = [PROVINCE_LINE] * len(provinces)
     m.add_child(
         elements.VectorLayer(
-            shapes.geojson(provinces, 0.005, tips, lines), "Provinces", pane="bm-provinces"
+            shapes.geojson(provinces, 0.005, tips, lines, within=near),
+            "Provinces",
+            pane="bm-provinces",
         )
     )
     length = theatre.length_km
@@ -244,13 +264,13 @@ def _event_layers(
     countries: gpd.GeoDataFrame,
 ) -> None:
     """Distance lines, strikes, uncertainty, the events, their heatmap, sites and labels."""
-    large = len(analyzed) > style.CLUSTER_ABOVE
-    labels = len(analyzed) <= style.LABELS_UP_TO
+    large = len(analyzed) > style.CLUSTER_ABOVE or _webgl(analyzed)
+    labels = not large and len(analyzed) <= style.LABELS_UP_TO
     if not large:
         links = shapes.nearest_links(analyzed, payload["day"], labels)
         m.add_child(elements.TimedShapes(links, "Distance to border", pane="bm-lines"))
         land = dict(zip(countries["iso3"], countries.geometry, strict=True))
-        arrows = features.strike_arrows(analyzed, theatre.countries, theatre.names, land)
+        arrows = strikes.strike_arrows(analyzed, theatre.countries, theatre.names, land)
         if arrows:
             m.add_child(
                 elements.TimedShapes(
@@ -259,8 +279,12 @@ def _event_layers(
             )
         circles = shapes.uncertainty_circles(payload)
         m.add_child(elements.TimedShapes(circles, "Location uncertainty", pane="bm-uncertainty"))
-    m.add_child(elements.EventData(payload))
-    m.add_child(elements.EventMarkers("Events", cluster=large))
+    if _webgl(analyzed):
+        m.add_child(elements.EventData(*packed.pack_events(payload)))
+        m.add_child(elements.WebGLEvents("Events"))
+    else:
+        m.add_child(elements.EventData(payload))
+        m.add_child(elements.EventMarkers("Events", cluster=large))
     if large:
         m.add_child(elements.HeatLayer("Event density (heatmap)", show=False))
     sites = shapes.site_markers(theatre.site_points)

@@ -19,10 +19,15 @@ Examples
 'fullscreen_js'
 >>> len(checksums()["leaflet-1.9.4/leaflet.js"])
 64
+>>> integrity("leaflet_js")[:7]
+'sha384-'
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +42,7 @@ __all__ = [
     "SHA256SUMS",
     "Asset",
     "checksums",
+    "integrity",
     "links",
     "load_packages",
     "path",
@@ -76,6 +82,7 @@ ASSETS: tuple[Asset, ...] = (
     Asset("measure_css", "measure", "package/dist/leaflet-measure.css", "css"),
     Asset("minimap_js", "minimap", "package/dist/Control.MiniMap.min.js", "js"),
     Asset("minimap_css", "minimap", "package/dist/Control.MiniMap.min.css", "css"),
+    Asset("glify_js", "glify", "package/dist/glify-browser.js", "js"),
 )
 _BY_NAME = {a.name: a for a in ASSETS}
 
@@ -112,6 +119,29 @@ def path(name: str) -> Path:
     """Local copy of a named asset inside ``layers/assets``."""
     asset, pkg = _asset(name)
     return ASSETS_DIR / pkg.local(asset.member)
+
+
+@functools.cache
+def integrity(name: str) -> str:
+    """Subresource Integrity value of a named asset: ``sha384-`` and the base64 digest.
+
+    jsDelivr serves npm files byte for byte, so the digest of the local copy
+    (verified against the pinned tarball by ``make layers``) is the digest of
+    the file the CDN sends. Browsers refuse a script or stylesheet whose bytes
+    differ.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`ASSETS`.
+
+    Returns
+    -------
+    str
+        For an ``integrity`` attribute.
+    """
+    digest = hashlib.sha384(path(name).read_bytes()).digest()
+    return f"sha384-{base64.b64encode(digest).decode('ascii')}"
 
 
 def links(*names: str) -> list[tuple[str, str]]:

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import shapely
-from markupsafe import Markup
 
 from geo.io.layouts import EXTRA, SCHEMA
 from geo.mapping import style
@@ -28,27 +26,33 @@ from geo.mapping.text import html_text
 from geo.precision import precision_radius_km
 from geo.proximity import ANALYSIS_COLUMNS
 from geo.style import OTHER_COLOUR, PALETTE, attacker_colours
+from geo.zones import SPANS_BANDS
 
 __all__ = [
     "EVENT_FIELDS",
+    "NO_ATTACKER",
     "attacker_legend",
+    "day_codes",
     "day_index",
+    "event_columns",
     "event_payload",
+    "factorize_codes",
     "factorize_text",
-    "strike_arrows",
     "uncertainty_km",
 ]
 
 # Popup rows: (column, label). Values are escaped; labels are our own text.
+# ``admin1`` is the province the input states, shown untouched beside the
+# computed ``province``.
 EVENT_FIELDS = (
     ("sub_event_type", "Event"),
-    ("actor1", "Attacker"),
-    ("actor2", "Target"),
-    ("admin1", "Province"),
+    ("actor1", "Actor 1"),
+    ("actor2", "Actor 2"),
+    ("admin1", "Stated province"),
     ("source", "Source"),
 )
-# admin1_source: the stated province, which analyze() renames (admin1 is the located one)
-_BASE_COLUMNS = {"geometry", "source_url", "latitude", "longitude", "row", "admin1_source"}
+NO_ATTACKER = "No attacker coded"
+_BASE_COLUMNS = {"geometry", "source_url", "latitude", "longitude", "row"}
 # Columns shown in their own popup rows or not at all; the rest are extras.
 _KNOWN_COLUMNS = frozenset(_BASE_COLUMNS | set(SCHEMA) | set(EXTRA) | set(ANALYSIS_COLUMNS))
 MAX_EXTRA_COLUMNS = 6
@@ -67,9 +71,28 @@ def factorize_text(values: pd.Series) -> tuple[list[int], list[str]]:
     table : list of str
         HTML-escaped; ``table[codes[i]]`` is row ``i``.
     """
+    codes, table = factorize_codes(values)
+    return codes.tolist(), table
+
+
+def factorize_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """As :func:`factorize_text`, with the codes as the smallest unsigned integer array.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    codes : numpy.ndarray of uint8, uint16 or uint32
+    table : list of str
+        HTML-escaped, one per distinct ``str`` of the values.
+    """
     text = values.astype("object").where(values.notna(), "")
-    codes, uniques = pd.factorize(text.map(str), use_na_sentinel=False)
-    return codes.tolist(), [str(html_text(u)) for u in uniques]
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    table = [str(html_text(u)) for u in uniques]
+    # distinct values may share a text (1 and "1"): one table entry each is harmless
+    return codes.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
 
 
 def uncertainty_km(events: pd.DataFrame) -> np.ndarray:
@@ -121,14 +144,32 @@ def day_index(dates: pd.Series) -> tuple[list[int], list[str]]:
     >>> day_index(pd.Series(pd.to_datetime(["2024-01-18", "2024-01-15", None])))
     ([1, 0, -1], ['2024-01-15', '2024-01-18'])
     """
-    days = pd.to_datetime(dates, errors="coerce").dt.normalize()
-    distinct = sorted(days.dropna().unique())
-    lookup = {d: i for i, d in enumerate(distinct)}
-    codes = [lookup.get(d, -1) if pd.notna(d) else -1 for d in days]
-    return codes, [pd.Timestamp(d).strftime("%Y-%m-%d") for d in distinct]
+    codes, distinct = day_codes(dates)
+    return codes.tolist(), distinct
+
+
+def day_codes(dates: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """As :func:`day_index`, with the codes as an ``int32`` array.
+
+    Parameters
+    ----------
+    dates : pandas.Series
+
+    Returns
+    -------
+    codes : numpy.ndarray of int32
+    days : list of str
+    """
+    days = pd.to_datetime(pd.Series(dates), errors="coerce").dt.normalize()
+    codes, distinct = pd.factorize(days, sort=True, use_na_sentinel=True)
+    return codes.astype("int32"), [pd.Timestamp(d).strftime("%Y-%m-%d") for d in distinct]
 
 
 def _attacker_keys(events: pd.DataFrame) -> pd.Series:
+    """Return the computed ``attacker`` ("" when none), or the older guess without it."""
+    if "attacker" in events:
+        value = events["attacker"].astype("object")
+        return value.where(value.notna(), "").map(str).str.strip()
     keys = pd.Series("unknown attacker", index=events.index, dtype="object")
     for column in ("actor1", "attacker_iso3"):
         if column in events:
@@ -145,7 +186,10 @@ def attacker_legend(
 ) -> tuple[list[int], list[tuple[str, str]]]:
     """Colour class of each event by attacker, and the legend rows.
 
-    The attacker is ``attacker_iso3`` when set, else ``actor1``. Colours follow
+    The attacker is the computed ``attacker`` column of
+    :func:`geo.proximity.analyze` (events without one are "No attacker
+    coded"); frames without that column fall back to ``attacker_iso3`` when
+    set, else ``actor1``. Colours follow
     :func:`geo.style.attacker_colours`, as in the figure and the QGIS styles:
     the theatre's countries come first, as state forces, in
     :data:`geo.style.PAIR_COLOURS`; the most frequent other attackers follow
@@ -162,7 +206,7 @@ def attacker_legend(
 
     Returns
     -------
-    codes : list of int
+    codes : numpy.ndarray of unsigned int
         Row of the legend for each event.
     rows : list of (str, str)
         Label (raw text: the legend element escapes it) and ``#rrggbb`` colour.
@@ -170,14 +214,15 @@ def attacker_legend(
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"attacker_iso3": ["PAK", "IRN", "PAK"], "actor1": "x"})
-    >>> attacker_legend(frame, {"PAK": "Pakistan"}, ("IRN", "PAK"))
-    ([0, 1, 0], [('Pakistan (state forces)', '#1668b0'), ('IRN (state forces)', '#d62728')])
+    >>> frame = pd.DataFrame({"attacker": ["PAK", "IRN", "PAK", None]})
+    >>> codes, rows = attacker_legend(frame, {"PAK": "Pakistan"}, ("IRN", "PAK"))
+    >>> codes.tolist(), rows[0], rows[-1]
+    ([0, 1, 0, 2], ('Pakistan (state forces)', '#1668b0'), ('No attacker coded', '#7f7f7f'))
     """
     names = names or {}
     countries = tuple(countries)
     keys = _attacker_keys(events)
-    counts = keys.value_counts(sort=True)
+    counts = keys[keys != ""].value_counts(sort=True)
     ordered = sorted(counts.index, key=lambda k: (k not in countries, -counts[k], k))
     states = [k for k in ordered if k in countries]
     others = [k for k in ordered if k not in countries][: len(PALETTE)]
@@ -190,8 +235,12 @@ def attacker_legend(
         rows.append((f"{label} (state forces)" if key in countries else str(label), colours[key]))
     if len(lookup) < len(ordered):
         rows.append(("other attackers", OTHER_COLOUR))
+    if (keys == "").any():
+        lookup[""] = len(rows)
+        rows.append((NO_ATTACKER, OTHER_COLOUR))
     other = len(rows) - 1
-    return [lookup.get(k, other) for k in keys], [(t, style.hex_colour(c)) for t, c in rows]
+    codes = keys.map(lookup).fillna(other).to_numpy(dtype=np.min_scalar_type(max(other, 0)))
+    return codes, [(t, style.hex_colour(c)) for t, c in rows]
 
 
 def _numbers(values, digits: int) -> list[float | None]:
@@ -199,28 +248,149 @@ def _numbers(values, digits: int) -> list[float | None]:
     return [None if math.isnan(v) else round(float(v), digits) for v in array]
 
 
-def _event_text(frame: pd.DataFrame, details: bool) -> tuple[dict[str, list], list[list[str]]]:
-    """Escaped text columns (``[codes, table]``) and the popup rows (key, label)."""
-    text: dict[str, list] = {}
+def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
+
+
+def _factorize_rows(parts: pd.DataFrame, render) -> tuple[np.ndarray, list[str]]:
+    """Codes of the distinct rows of ``parts`` and ``render(*row)`` of each, escaped."""
+    if parts.empty:
+        return np.zeros(len(parts), dtype="uint8"), []
+    codes = parts.groupby(list(parts.columns), dropna=False, sort=False).ngroup().to_numpy()
+    table = [str(html_text(render(*row))) for row in parts.drop_duplicates().itertuples(False)]
+    return codes.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
+
+
+def _km(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+def _analysis_text(frame: pd.DataFrame, names: dict[str, str]) -> dict[str, tuple]:
+    """Attacker (with how it was found), zone (with its span) and distance interval."""
+    text: dict[str, tuple] = {}
+    if "attacker" in frame:
+        basis = frame.get("attacker_basis", pd.Series("", index=frame.index))
+        parts = pd.DataFrame({"a": frame["attacker"], "b": basis}).astype("object")
+
+        def attacker(a, b) -> str:
+            if pd.isna(a) or not str(a).strip():
+                return ""
+            return f"{names.get(a, a)} ({b})" if isinstance(b, str) and b else str(names.get(a, a))
+
+        text["attacker"] = _factorize_rows(parts, attacker)
+    if "zone" in frame:
+        lo, hi = _floats(frame, "zone_min_km"), _floats(frame, "zone_max_km")
+        parts = pd.DataFrame({"z": frame["zone"].astype("object"), "lo": lo, "hi": hi})
+
+        def zone(z, lo, hi) -> str:
+            if pd.isna(z):
+                return ""
+            if z == SPANS_BANDS and np.isfinite(lo) and np.isfinite(hi):
+                return f"{z} ({_km(lo)}\u2013{_km(hi)} km)"
+            return str(z)
+
+        text["zone"] = _factorize_rows(parts, zone)
+    lo, hi = _floats(frame, "border_distance_min_km"), _floats(frame, "border_distance_max_km")
+    area = np.isnan(_floats(frame, "border_distance_km")) & np.isfinite(lo) & np.isfinite(hi)
+    parts = pd.DataFrame({"lo": np.where(area, lo, np.nan), "hi": np.where(area, hi, np.nan)})
+    text["distance_range"] = _factorize_rows(
+        parts, lambda lo, hi: "" if np.isnan(lo) else f"{_km(lo)}\u2013{_km(hi)} km"
+    )
+    return text
+
+
+def _event_text(
+    frame: pd.DataFrame, details: bool, names: dict[str, str]
+) -> tuple[dict[str, tuple], list[list[str]]]:
+    """Escaped text columns (``(codes, table)``) and the popup rows (key, label)."""
+    text: dict[str, tuple] = {}
     fields: list[list[str]] = []
+    # the computed province; frames from before it had its own name carry it in admin1
+    province = "province" if "province" in frame else "admin1"
     for column, label in EVENT_FIELDS:
-        if column in frame:
-            text[column] = list(factorize_text(frame[column]))
+        if column in frame and not (column == "admin1" and province == "admin1"):
+            text[column] = factorize_codes(frame[column])
             fields.append([column, label])
     titles = frame["location"] if "location" in frame else pd.Series([""] * len(frame))
-    text["title"] = list(factorize_text(titles))
-    for column in ("side", "zone"):
-        if column in frame:
-            text[column] = list(factorize_text(frame[column]))
+    text["title"] = factorize_codes(titles)
+    if province in frame:
+        text["province"] = factorize_codes(frame[province])
+    if "side" in frame:
+        text["side"] = factorize_codes(frame["side"])
+    text.update(_analysis_text(frame, names))
+    if "attacker" in text:
+        fields.append(["attacker", "Attacker"])
     if details:
         if "notes" in frame:
-            text["notes"] = list(factorize_text(frame["notes"]))
+            text["notes"] = factorize_codes(frame["notes"])
         extras = [c for c in frame.columns if str(c) not in _KNOWN_COLUMNS][:MAX_EXTRA_COLUMNS]
         for i, column in enumerate(extras):
             key = f"extra{i}"
-            text[key] = list(factorize_text(frame[column]))
+            text[key] = factorize_codes(frame[column])
             fields.append([key, str(html_text(str(column)))])
     return text, fields
+
+
+def event_columns(
+    analyzed: pd.DataFrame,
+    *,
+    pair_label: str,
+    names: dict[str, str] | None = None,
+    countries: Sequence[str] = (),
+    details: bool = True,
+) -> dict:
+    """Columnar, escaped description of every event, as numpy arrays.
+
+    The same content as :func:`event_payload`, for
+    :func:`geo.mapping.packed.pack_events`: numbers stay ``float64`` with NaN
+    for missing values, codes stay integer arrays, text columns are
+    ``(codes, table)`` tuples.
+
+    Parameters
+    ----------
+    analyzed, pair_label, names, countries, details
+        As :func:`event_payload`.
+
+    Returns
+    -------
+    dict
+    """
+    frame = analyzed
+    names = names or {}
+    colour_codes, legend = attacker_legend(frame, names, countries)
+    days, day_labels = (
+        day_codes(frame["event_date"])
+        if "event_date" in frame
+        else (np.full(len(frame), -1, dtype="int32"), [])
+    )
+    text, fields = _event_text(frame, details, names)
+    radius = uncertainty_km(frame)
+    radius[~np.isfinite(radius)] = np.nan
+    unc_codes, unc_table = pd.factorize(pd.Series(radius).round(1), use_na_sentinel=False)
+    incursion = _floats(frame, "incursion_km")
+    strikes = np.flatnonzero(np.isfinite(incursion))
+    return {
+        "lat": frame.geometry.y.to_numpy(dtype="float64"),
+        "lon": frame.geometry.x.to_numpy(dtype="float64"),
+        "size": list(style.RADIUS_PX),
+        "colour": colour_codes,
+        "day": days,
+        "fatalities": _floats(frame, "fatalities").round(0),
+        "distance_km": _floats(frame, "border_distance_km").round(1),
+        "uncertainty_km": (
+            unc_codes.astype(np.min_scalar_type(max(len(unc_table) - 1, 0))),
+            _numbers(unc_table, 1),
+        ),
+        "incursion_km": {str(i): round(float(incursion[i]), 1) for i in strikes},
+        "text": text,
+        "fields": fields,
+        "colours": [c for _, c in legend],
+        "legend": legend,
+        "days": day_labels,
+        "pair": str(html_text(pair_label)),
+    }
 
 
 def event_payload(
@@ -231,7 +401,7 @@ def event_payload(
     countries: Sequence[str] = (),
     details: bool = True,
 ) -> dict:
-    """Columnar, escaped description of every event for the map's scripts.
+    """Columnar, escaped description of every event for the map's scripts (JSON).
 
     Parameters
     ----------
@@ -257,148 +427,19 @@ def event_payload(
         legend row); ``days``; and ``legend`` (raw labels, for the legend
         element only; it is not sent to the page).
     """
-    frame = analyzed
-    colour_codes, legend = attacker_legend(frame, names, countries)
-    days, day_labels = (
-        day_index(frame["event_date"]) if "event_date" in frame else ([-1] * len(frame), [])
+    columns = event_columns(
+        analyzed, pair_label=pair_label, names=names, countries=countries, details=details
     )
-    fatalities = (
-        pd.to_numeric(frame["fatalities"], errors="coerce")
-        if "fatalities" in frame
-        else pd.Series(np.nan, index=frame.index)
-    )
-    text, fields = _event_text(frame, details)
-    radius = uncertainty_km(frame)
-    radius[~np.isfinite(radius)] = np.nan
-    unc_codes, unc_table = pd.factorize(pd.Series(radius).round(1), use_na_sentinel=False)
-    incursion = _numbers(frame.get("incursion_km", np.nan), 1) if len(frame) else []
+    fatalities = _numbers(columns["fatalities"], 0)
+    unc_codes, unc_table = columns["uncertainty_km"]
     return {
-        "lat": _numbers(frame.geometry.y, 4),
-        "lon": _numbers(frame.geometry.x, 4),
-        "size": list(style.RADIUS_PX),
-        "colour": colour_codes,
-        "day": days,
-        "fatalities": [None if v is None else int(v) for v in _numbers(fatalities, 0)],
-        "distance_km": _numbers(frame.get("border_distance_km", np.nan), 1),
-        "uncertainty_km": [unc_codes.tolist(), _numbers(unc_table, 1)],
-        "incursion_km": {str(i): v for i, v in enumerate(incursion) if v is not None},
-        "text": text,
-        "fields": fields,
-        "colours": [c for _, c in legend],
-        "legend": legend,
-        "days": day_labels,
-        "pair": str(html_text(pair_label)),
+        **columns,
+        "lat": _numbers(columns["lat"], 4),
+        "lon": _numbers(columns["lon"], 4),
+        "colour": columns["colour"].tolist(),
+        "day": columns["day"].tolist(),
+        "fatalities": [None if v is None else int(v) for v in fatalities],
+        "distance_km": _numbers(columns["distance_km"], 1),
+        "uncertainty_km": [unc_codes.tolist(), unc_table],
+        "text": {k: [codes.tolist(), table] for k, (codes, table) in columns["text"].items()},
     }
-
-
-def strike_arrows(
-    analyzed: pd.DataFrame,
-    pair: Sequence[str],
-    names: dict[str, str] | None = None,
-    land: dict | None = None,
-) -> list[dict]:
-    """Curved arrows for cross-border strikes, from the attacker's side to the target.
-
-    A strike is an event whose ``attacker_iso3`` is one country of the pair and
-    which lies in the other (``side``) with a finite ``incursion_km``. The curve
-    starts beyond the nearest border point, on the attacker's side, and bends
-    to the event; these are drawing coordinates, not measurements.
-
-    Parameters
-    ----------
-    analyzed : GeoDataFrame
-        Output of :func:`geo.proximity.analyze` for the pair's border.
-    pair : sequence of str
-        The theatre's two ISO3 codes (:attr:`geo.theatre.Theatre.countries`);
-        empty for a user's line, which has no strikes to draw.
-    names : dict, optional
-        ISO3 code to country name, for labels.
-    land : dict, optional
-        ISO3 code to country polygon: where given, the start point is moved
-        until it lies in the attacker's country (borders bend).
-
-    Returns
-    -------
-    list of dict
-        ``path`` ([lat, lon] pairs), ``head`` (``at`` [lat, lon] and screen
-        ``angle`` in degrees clockwise from east), ``label`` (escaped
-        HTML), ``day`` index, ``colour``, ``label_at`` (the target) and
-        ``label_side`` (``"left"`` or ``"right"``: beyond the target, away from
-        the border).
-    """
-    names = names or {}
-    colours = attacker_colours((), pair)  # the pair's colours, as in every output
-    needed = {"attacker_iso3", "side", "incursion_km", "nearest_lon", "nearest_lat"}
-    if not needed <= set(analyzed.columns):
-        return []
-    frame = analyzed
-    attacker = frame["attacker_iso3"].astype("object").fillna("").map(str)
-    side = frame["side"].astype("object").fillna("").map(str)
-    depth = pd.to_numeric(frame["incursion_km"], errors="coerce")
-    mask = attacker.isin(pair) & side.isin(pair) & (attacker != side) & depth.notna()
-    if not mask.any():
-        return []
-    days, _ = day_index(frame["event_date"]) if "event_date" in frame else ([-1] * len(frame), [])
-    days = np.asarray(days)[mask.to_numpy()]
-    sel = frame[mask]
-    tx, ty = sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy()
-    nx, ny = sel["nearest_lon"].to_numpy(float), sel["nearest_lat"].to_numpy(float)
-    arrows = []
-    for i in range(len(sel)):
-        a, s, d = attacker[mask].iloc[i], side[mask].iloc[i], depth[mask].iloc[i]
-        start = _start(nx[i], ny[i], tx[i], ty[i], (land or {}).get(a))
-        path, head = _curve(start, tx[i], ty[i])
-        label = (
-            html_text(f"{names.get(a, a)} strike")
-            + Markup("<br>")
-            + html_text(f"{d:.0f} km into {names.get(s, s)}")
-        )
-        arrows.append(
-            {
-                "path": path,
-                "head": head,
-                "label": str(html_text(label)),
-                "label_at": [round(float(ty[i]), 5), round(float(tx[i]), 5)],
-                "label_side": "right" if path[0][1] < path[-1][1] else "left",
-                "day": int(days[i]),
-                "colour": colours[a],
-            }
-        )
-    return arrows
-
-
-def _start(nx: float, ny: float, tx: float, ty: float, attacker_land) -> tuple[float, float]:
-    """Find a start beyond the nearest border point, away from the target, on attacker land."""
-    k = math.cos(math.radians(ty))
-    dx, dy = (nx - tx) * k, ny - ty  # roughly isotropic units near the target
-    length = math.hypot(dx, dy) or 1e-9
-    back = max(0.6 * length, 0.35)  # at least ~35 km beyond the border
-    for turn in (0, 30, -30, 60, -60, 90, -90):
-        c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
-        ux, uy = (dx * c - dy * s) / length, (dx * s + dy * c) / length
-        for frac in (1.0, 0.6, 0.35):
-            sx, sy = nx + ux * back * frac / k, ny + uy * back * frac
-            if attacker_land is None or attacker_land.contains(shapely.Point(sx, sy)):
-                return sx, sy
-    return nx, ny
-
-
-def _curve(start: tuple[float, float], tx: float, ty: float, steps: int = 24):
-    """Quadratic curve from ``start`` (attacker side) towards the target."""
-    sx, sy = start
-    k = math.cos(math.radians(ty))
-    mx, my = (sx + tx) / 2, (sy + ty) / 2
-    span = math.hypot((tx - sx) * k, ty - sy)
-    # bend to the left of travel by a quarter of the span
-    px, py = -(ty - sy) / span, (tx - sx) * k / span
-    cx, cy = mx + px * 0.25 * span / k, my + py * 0.25 * span
-    t = np.linspace(0.0, 0.82, steps)  # stop short of the target's own marker
-    xs = (1 - t) ** 2 * sx + 2 * (1 - t) * t * cx + t**2 * tx
-    ys = (1 - t) ** 2 * sy + 2 * (1 - t) * t * cy + t**2 * ty
-    path = [[round(float(y), 5), round(float(x), 5)] for x, y in zip(xs, ys, strict=True)]
-    # arrowhead: a fixed-size marker at the tip, turned along the last segment
-    # as drawn in Web Mercator (screen angle, clockwise from east)
-    merc = np.log(np.tan(np.pi / 4 + np.radians(ys[-2:]) / 2))
-    angle = -math.degrees(math.atan2(merc[1] - merc[0], math.radians(xs[-1] - xs[-2])))
-    head = {"at": path[-1], "angle": round(angle, 1)}
-    return path, head

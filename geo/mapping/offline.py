@@ -1,4 +1,4 @@
-"""Single-file maps: inline every pinned script and stylesheet into the page.
+"""Pages that load only pinned files: inlined (offline) or checked by SRI (online).
 
 :func:`inline_assets` replaces each ``<script src>`` and stylesheet ``<link>``
 that points at a pinned asset (:mod:`geo.mapping.assets`) with the file's
@@ -6,6 +6,11 @@ content, and the images those stylesheets use with ``data:`` URIs. Any other
 external script or stylesheet left in the page is an error, so an offline map
 never silently depends on the network. Tiles stay optional: they are a layer
 the reader may switch on.
+
+:func:`add_integrity` does the same for online pages: every link to a pinned
+asset on the CDN gets ``integrity="sha384-..."`` (:func:`geo.mapping.assets.integrity`)
+and ``crossorigin="anonymous"``, so a browser runs only the exact bytes of the
+pinned npm file; any other external script or stylesheet is an error.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import base64
 import functools
 import mimetypes
 import re
+import uuid
 from pathlib import Path
 
 from branca.element import Figure
@@ -21,7 +27,13 @@ from branca.element import Figure
 from geo.errors import SourceError
 from geo.mapping import assets
 
-__all__ = ["OfflineFigure", "external_resources", "inline_assets"]
+__all__ = [
+    "OfflineFigure",
+    "OnlineFigure",
+    "add_integrity",
+    "external_resources",
+    "inline_assets",
+]
 
 _SCRIPT = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
 _LINK = re.compile(r'<link rel="stylesheet" href="(?P<url>[^"]+)"/>')
@@ -130,8 +142,73 @@ def inline_assets(html: str) -> str:
     return out
 
 
-class OfflineFigure(Figure):
+def add_integrity(html: str) -> str:
+    """Give every link to a pinned asset its SRI hash and ``crossorigin``.
+
+    Parameters
+    ----------
+    html : str
+        A rendered page that links its assets on the CDN.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    SourceError
+        When the page links a script or stylesheet that is not a pinned asset.
+    """
+    known = _by_url()
+    left = [u for u in external_resources(html) if u not in known]
+    if left:
+        raise SourceError(f"map links {', '.join(left)}; pin it in layers/ASSETS.toml")
+
+    def checked(match: re.Match, tag: str) -> str:
+        url = match.group("url")
+        sri = f'integrity="{assets.integrity(known[url])}" crossorigin="anonymous"'
+        if tag == "script":
+            return f'<script src="{url}" {sri}></script>'
+        return f'<link rel="stylesheet" href="{url}" {sri}/>'
+
+    html = _SCRIPT.sub(lambda m: checked(m, "script"), html)
+    return _LINK.sub(lambda m: checked(m, "link"), html)
+
+
+class _PinnedFigure(Figure):
+    """A Figure that can carry large script literals past templating and link checks.
+
+    branca compiles the rendered page again as a Jinja template, and the link
+    checks scan it with regular expressions: both cost seconds on tens of
+    megabytes. :meth:`attach` hands out a short token instead, replaced by
+    the text only once the page is otherwise final.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._attachments: dict[str, str] = {}
+
+    def attach(self, literal: str) -> str:
+        """Return a token (a JavaScript string literal) that the page will hold as ``literal``."""
+        token = f'"@bm-attachment-{len(self._attachments)}-{uuid.uuid4().hex}"'
+        self._attachments[token] = literal
+        return token
+
+    def _finish(self, html: str) -> str:
+        for token, literal in self._attachments.items():
+            html = html.replace(token, literal, 1)
+        return html
+
+
+class OnlineFigure(_PinnedFigure):
+    """A branca Figure whose links to pinned assets carry SRI hashes."""
+
+    def render(self, **kwargs) -> str:  # noqa: D102
+        return self._finish(add_integrity(super().render(**kwargs)))
+
+
+class OfflineFigure(_PinnedFigure):
     """A branca Figure whose rendered page has every asset inlined."""
 
     def render(self, **kwargs) -> str:  # noqa: D102
-        return inline_assets(super().render(**kwargs))
+        return self._finish(inline_assets(super().render(**kwargs)))

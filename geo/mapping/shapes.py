@@ -36,7 +36,14 @@ __all__ = [
 LINK_MAX_KM = 300.0
 
 
-def geojson(frame: gpd.GeoDataFrame, tolerance: float, tips, styles) -> dict:
+def geojson(
+    frame: gpd.GeoDataFrame,
+    tolerance: float,
+    tips,
+    styles,
+    *,
+    within: tuple[float, float, float, float] | None = None,
+) -> dict:
     """FeatureCollection with simplified, rounded geometry and our properties.
 
     Parameters
@@ -47,13 +54,19 @@ def geojson(frame: gpd.GeoDataFrame, tolerance: float, tips, styles) -> dict:
         Simplification in degrees (0 keeps every vertex).
     tips, styles : sequence
         Escaped tooltip and Leaflet path options per feature.
+    within : tuple of float, optional
+        ``(west, south, east, north)``: clip every shape to this box first,
+        so distant parts of large countries do not weigh on the page.
 
     Returns
     -------
     dict
         A GeoJSON FeatureCollection; empty geometries are left out.
     """
-    geoms = shapely.simplify(frame.geometry.to_numpy(), tolerance, preserve_topology=True)
+    geoms = frame.geometry.to_numpy()
+    if within is not None:
+        geoms = shapely.clip_by_rect(geoms, *within)
+    geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
     # 4 decimals (about 10 m) keep the page small; np.round gives short reprs
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, 4))
     features_ = [

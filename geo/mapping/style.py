@@ -25,6 +25,7 @@ __all__ = [
     "LABELS_UP_TO",
     "RADIUS_PX",
     "SIZE_SAMPLES",
+    "WEBGL_ABOVE",
     "hex_colour",
     "radius_px",
 ]
@@ -32,6 +33,9 @@ __all__ = [
 SIZE_SAMPLES = (0, 10, 50, 100)
 # Above this many events markers cluster and a heatmap layer appears.
 CLUSTER_ABOVE = 1000
+# Above this many events they are drawn as WebGL points from a packed table
+# (the heatmap stays as the overview layer) instead of clustered markers.
+WEBGL_ABOVE = 20_000
 # Distances and strike depths are written on the map for up to this many
 # events; beyond, they show on hover, or the labels would bury the map.
 LABELS_UP_TO = 50

@@ -68,6 +68,10 @@ def preview_png(
     if theatre is not None:
         _countries_in((w, s, e, n)).boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.5)
         theatre.border.plot(ax=ax, color="#00a0b0", linewidth=1.4)
+        for name, (x, y) in theatre.site_points.items():  # the sites the theatre measures to
+            if w <= x <= e and s <= y <= n:
+                ax.plot(x, y, marker="*", color="#ff7f00", markersize=8, markeredgecolor="k")
+                ax.annotate(name, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
     ax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))

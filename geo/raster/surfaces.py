@@ -24,9 +24,9 @@ import shapely
 from numpy.typing import ArrayLike
 
 from geo.errors import ParameterError
-from geo.geodesy import geodesic_km
 from geo.proximity import distance_to_line_km
 from geo.raster.grid import Grid
+from geo.raster.kernel import kernel_density
 
 __all__ = ["density_km2", "distance_km"]
 
@@ -79,17 +79,6 @@ def _points(lon: ArrayLike, lat: ArrayLike, weights: ArrayLike | None):
     return lon[keep], lat[keep], w[keep]
 
 
-def _window(grid: Grid, lat: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column offsets of the cells a kernel of ``radius`` km can reach."""
-    # A degree of latitude is at least 110.57 km; a degree of longitude at
-    # latitude phi at least 111.32 cos(phi) km: these windows hold the kernel.
-    half_rows = math.ceil(radius / 110.57 / grid.res) + 1
-    max_lat = min(np.abs(lat).max() + radius / 110.57, 89.0)
-    half_cols = math.ceil(radius / (111.32 * math.cos(math.radians(max_lat))) / grid.res) + 1
-    dr, dc = np.meshgrid(np.arange(-half_rows, half_rows + 1), np.arange(-half_cols, half_cols + 1))
-    return dr.ravel(), dc.ravel()
-
-
 def density_km2(
     grid: Grid,
     lon: ArrayLike,
@@ -98,15 +87,19 @@ def density_km2(
     bandwidth_km: float,
     weights: ArrayLike | None = None,
     cutoff: float = 4.0,
-    chunk_pairs: int = 4_000_000,
 ) -> np.ndarray:
     """Gaussian kernel density of points, per km², with geodesic kernel distances.
 
-    Each point spreads its weight as ``exp(-d²/2h²) / (2πh²)`` where ``d`` is
-    the geodesic distance (km) from the point to a cell centre and ``h`` is
-    ``bandwidth_km``; the kernel is cut at ``cutoff * h`` and rescaled so each
-    point still carries its whole weight. Integrated over cell areas, the
-    surface sums to the total weight of the points inside the grid.
+    Each point spreads its weight as ``exp(-d²/2h²)``, where ``d`` is the
+    geodesic distance (km) on WGS84 and ``h`` is ``bandwidth_km``, cut at
+    ``cutoff * h`` and scaled so that it integrates to the point's weight
+    over the cells' ellipsoidal areas. The points are first shared among the
+    four cell centres around them (bilinear), then convolved row by row with
+    a stencil of exact geodesics for that row's latitude
+    (:mod:`geo.raster.kernel`): the cost grows with the rows holding points
+    times the cells within reach, not with points times cells. Integrated
+    over cell areas, the surface sums to the total weight of the points
+    inside the grid (less what falls beyond its edges).
 
     Parameters
     ----------
@@ -119,8 +112,6 @@ def density_km2(
         Weight of each point (default 1).
     cutoff : float
         Kernel radius in bandwidths.
-    chunk_pairs : int
-        Point-cell pairs evaluated per batch (memory bound).
 
     Returns
     -------
@@ -130,31 +121,13 @@ def density_km2(
     Raises
     ------
     ParameterError
-        For a ``bandwidth_km`` that is not a positive number.
+        For a ``bandwidth_km`` or ``cutoff`` that is not a positive number.
     """
     if not (bandwidth_km > 0 and math.isfinite(bandwidth_km)):
         raise ParameterError("bandwidth_km", f"must be > 0: {bandwidth_km}")
+    if not (cutoff > 0 and math.isfinite(cutoff)):
+        raise ParameterError("cutoff", f"must be > 0: {cutoff}")
     lon, lat, w = _points(lon, lat, weights)
-    out = np.zeros(grid.height * grid.width, dtype="float64")
     if lon.size == 0:
-        return out.reshape(grid.height, grid.width)
-    radius = cutoff * bandwidth_km
-    dr, dc = _window(grid, lat, radius)
-    row0 = np.floor((grid.north - lat) / grid.res).astype("int64")
-    col0 = np.floor((lon - grid.west) / grid.res).astype("int64")
-    mass = 1.0 - math.exp(-0.5 * cutoff**2)
-    norm = w / (2 * math.pi * bandwidth_km**2 * mass)
-    per = max(1, chunk_pairs // dr.size)
-    for start in range(0, lon.size, per):
-        sl = slice(start, start + per)
-        rows = row0[sl, None] + dr[None, :]
-        cols = col0[sl, None] + dc[None, :]
-        inside = (rows >= 0) & (rows < grid.height) & (cols >= 0) & (cols < grid.width)
-        pt = np.broadcast_to(np.arange(lon[sl].size)[:, None], rows.shape)[inside]
-        rows, cols = rows[inside], cols[inside]
-        clon = grid.west + (cols + 0.5) * grid.res
-        clat = grid.north - (rows + 0.5) * grid.res
-        d = geodesic_km(lon[sl][pt], lat[sl][pt], clon, clat)
-        k = np.where(d <= radius, np.exp(-0.5 * (d / bandwidth_km) ** 2), 0.0) * norm[sl][pt]
-        np.add.at(out, rows * grid.width + cols, k)
-    return out.reshape(grid.height, grid.width)
+        return np.zeros((grid.height, grid.width))
+    return kernel_density(grid, lon, lat, w, bandwidth_km=bandwidth_km, cutoff=cutoff)

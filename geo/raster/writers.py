@@ -20,6 +20,7 @@ from geo.errors import InputError, ParameterError
 from geo.io.atomic import check_out
 from geo.raster.cog import Band, write_cog
 from geo.raster.grid import Grid
+from geo.raster.outputs import raster_format
 from geo.raster.priogrid import CELL_DEG, priogrid_cells
 from geo.raster.surfaces import density_km2, distance_km
 from geo.theatre import Theatre, as_theatre
@@ -64,6 +65,8 @@ def _open(
 ) -> _Job:
     """Open every writer the same way: check ``out``, settle bounds and provenance."""
     path = Path(out)
+    if raster_format(path) != "cog":  # never a GeoTIFF under another format's name
+        raise ParameterError("out", f"{path}: a GeoTIFF is written to .tif or .tiff")
     check_out(path, overwrite)
     theatre = as_theatre(theatre)
     area = tuple(float(v) for v in (bounds if bounds is not None else theatre.bounds))

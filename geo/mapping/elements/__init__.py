@@ -7,11 +7,13 @@ Elements that load libraries name them through :mod:`geo.mapping.assets`.
 
 - :mod:`~geo.mapping.elements.page`: page CSS, panes, title, vector and blank layers;
 - :mod:`~geo.mapping.elements.events`: the event table, markers, heatmap, timed shapes;
-- :mod:`~geo.mapping.elements.controls`: day slider, legend, minimap.
+- :mod:`~geo.mapping.elements.controls`: day slider, legend, minimap;
+- :mod:`~geo.mapping.elements.webgl`: every event as a WebGL point (large maps).
 
 The page keeps a small namespace ``window.bm``: ``bm.events`` (the event
-table), ``bm.popup(i)``, ``bm.timed`` (functions called with a day index by
-the time slider), ``bm.setDay(i)`` and ``bm.ready`` (true once every layer
+table), ``bm.eventsReady`` (a promise of it), ``bm.popup(i)``, ``bm.timed``
+(functions called with a day index by the time slider), ``bm.setDay(i)`` and
+``bm.ready`` (true once every layer
 has been added, for tests and benchmarks).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 from geo.mapping.elements.controls import DaySlider, Legend, VectorMiniMap
 from geo.mapping.elements.events import EventData, EventMarkers, HeatLayer, TimedShapes
 from geo.mapping.elements.page import PANES, BlankBase, MapSetup, Title, VectorLayer
+from geo.mapping.elements.webgl import WebGLEvents
 
 __all__ = [
     "PANES",
@@ -34,4 +37,5 @@ __all__ = [
     "Title",
     "VectorLayer",
     "VectorMiniMap",
+    "WebGLEvents",
 ]

@@ -11,20 +11,32 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
+from markupsafe import Markup
 
 from geo.mapping import assets
 from geo.mapping.text import script_json
 
-__all__ = ["EventData", "EventMarkers", "HeatLayer", "TimedShapes"]
+__all__ = ["HEAT_POINTS", "EventData", "EventMarkers", "HeatLayer", "TimedShapes"]
+
+#: Most points the heatmap gathers; larger tables are sampled evenly.
+HEAT_POINTS = 200_000
 
 
 class EventData(MacroElement):
     """The event table (escaped, columnar) and the popup builder ``bm.popup(i)``.
 
+    Small tables are JSON; large ones arrive as a packed block
+    (:func:`geo.mapping.packed.pack_events`) that the page decodes with the
+    browser's ``DecompressionStream`` into typed arrays of the same shape.
+    Either way ``bm.eventsReady`` is a promise of ``bm.events``.
+
     Parameters
     ----------
     payload : dict
-        Output of :func:`geo.mapping.features.event_payload`.
+        Output of :func:`geo.mapping.features.event_payload`, or the header
+        of :func:`geo.mapping.packed.pack_events` when ``blob`` is given.
+    blob : str, optional
+        The packed block (base64 of gzip).
     """
 
     _template = Template(
@@ -32,14 +44,19 @@ class EventData(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var bm = window.bm;
-          var P = bm.events = {{ this.payload_json }};
-          function text(key, i) { var c = P.text[key]; return c ? c[1][c[0][i]] : ''; }
-          bm.date = function (i) { return P.day[i] >= 0 ? P.days[P.day[i]] : ''; };
+          function text(key, i) {
+            var c = bm.events.text[key];
+            return c ? c[1][c[0][i]] : '';
+          }
+          bm.date = function (i) {
+            var P = bm.events;
+            return P.day[i] >= 0 ? P.days[P.day[i]] : '';
+          };
           function num(v, digits) {
-            return (v === null || v === undefined) ? '' : v.toFixed(digits);
+            return (v === null || v === undefined || isNaN(v)) ? '' : v.toFixed(digits);
           }
           bm.popup = function (i) {
-            var rows = [];
+            var P = bm.events, rows = [];
             function row(label, value) {
               if (value !== '') {
                 rows.push('<tr><th>' + label + '</th><td>' + value + '</td></tr>');
@@ -47,15 +64,16 @@ class EventData(MacroElement):
             }
             var fields = {};
             P.fields.forEach(function (f) { fields[f[0]] = f[1]; });
-            ['sub_event_type', 'actor1', 'actor2'].forEach(function (k) {
+            ['sub_event_type', 'actor1', 'actor2', 'attacker'].forEach(function (k) {
               if (fields[k]) { row(fields[k], text(k, i)); }
             });
             row('Fatalities', num(P.fatalities[i], 0));
-            var province = text('admin1', i), side = text('side', i);
+            var province = text('province', i), side = text('side', i);
             row('Province', province + (side ? (province ? ', ' : '') + side : ''));
+            if (fields.admin1) { row(fields.admin1, text('admin1', i)); }
             var uc = P.uncertainty_km, d = num(P.distance_km[i], 1), u = num(uc[1][uc[0][i]], 0);
             var where = u ? ' (location \u00b1 ' + u + ' km)' : '';
-            row('To ' + P.pair + ' border', d ? d + ' km' + where : '');
+            row('To ' + P.pair + ' border', d ? d + ' km' + where : text('distance_range', i));
             row('Zone', text('zone', i));
             var inc = num(P.incursion_km[i], 1);  // keys are row numbers, strikes only
             row('Incursion', inc ? inc + ' km inside ' + side : '');
@@ -76,15 +94,70 @@ class EventData(MacroElement):
           bm.shows = function (d, day) {
             return day === null || day === undefined || d < 0 || d <= day;
           };
+          {% if this.blob %}
+          // base64 -> gzip -> one ArrayBuffer; typed-array views, no copies
+          bm.unpack = function (H, b64) {
+            var bytes;
+            if (Uint8Array.fromBase64) { bytes = Uint8Array.fromBase64(b64); }
+            else {
+              var bin = atob(b64);
+              bytes = new Uint8Array(bin.length);
+              for (var b = 0; b < bin.length; b++) { bytes[b] = bin.charCodeAt(b); }
+            }
+            var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+            return new Response(stream).arrayBuffer().then(function (buf) {
+              var K = H.packed, cols = {}, P = Object.assign({}, H);
+              var kinds = {u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
+                           i4: Int32Array, f4: Float32Array};
+              K.columns.forEach(function (c) {
+                cols[c.key] = new kinds[c.type](buf, c.offset, c.length);
+              });
+              function scaled(key) {
+                var raw = cols[key], s = K.scales[key], out = new Float64Array(raw.length);
+                for (var i = 0; i < raw.length; i++) {
+                  out[i] = raw[i] === K.missing ? NaN : raw[i] * s;
+                }
+                return out;
+              }
+              P.lat = scaled('lat'); P.lon = scaled('lon'); P.distance_km = scaled('distance_km');
+              P.colour = cols.colour; P.day = cols.day; P.fatalities = cols.fatalities;
+              P.uncertainty_km = [cols.uncertainty_km, H.uncertainty_table];
+              P.text = {};
+              Object.keys(H.text_tables).forEach(function (key) {
+                P.text[key] = [cols['text.' + key], H.text_tables[key]];
+              });
+              return P;
+            });
+          };
+          bm.pending = (bm.pending || 0) + 1;
+          bm.eventsReady = bm.unpack({{ this.payload_json }}, {{ this.blob }}).then(function (P) {
+            bm.events = P;
+            bm.pending -= 1;
+            if (bm.checkReady) { bm.checkReady(); }
+            return P;
+          });
+          {% else %}
+          var P = bm.events = {{ this.payload_json }};
+          bm.eventsReady = Promise.resolve(bm.events);
+          {% endif %}
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: dict) -> None:
+    def __init__(self, payload: dict, blob: str | None = None) -> None:
         super().__init__()
         self._name = "EventData"
         self.payload_json = script_json({k: v for k, v in payload.items() if k != "legend"})
+        self._blob = script_json(blob) if blob is not None else None
+        self.blob = self._blob
+
+    def render(self, **kwargs) -> None:
+        """Render; a page that can attach large literals gets the block as a token."""
+        attach = getattr(self.get_root(), "attach", None)
+        if self._blob is not None and attach is not None:
+            self.blob = Markup(attach(self._blob))
+        super().render(**kwargs)
 
 
 class EventMarkers(JSCSSMixin, Layer):
@@ -177,6 +250,10 @@ class EventMarkers(JSCSSMixin, Layer):
 class HeatLayer(JSCSSMixin, Layer):
     """Event density from the shared event table, weighted by 1 + fatalities.
 
+    The points are gathered only while the layer is on the map (and again
+    when the day changes); above :data:`HEAT_POINTS` events an even sample
+    stands for the rest, with its weights scaled up.
+
     Parameters
     ----------
     name : str
@@ -189,17 +266,21 @@ class HeatLayer(JSCSSMixin, Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-          var bm = window.bm, P = bm.events;
+          var bm = window.bm;
           var heat = L.heatLayer([], {radius: 14, blur: 16, maxZoom: 9, minOpacity: 0.25});
-          bm.timed.push(function (day) {
-            var pts = [];
-            for (var i = 0; i < P.lat.length; i++) {
-              if (P.lat[i] !== null && bm.shows(P.day[i], day)) {
-                pts.push([P.lat[i], P.lon[i], 1 + Math.min(P.fatalities[i] || 0, 20) / 4]);
+          function fill() {
+            var P = bm.events;
+            if (!heat._map || !P) { return; }
+            var step = Math.max(1, Math.ceil(P.lat.length / {{ this.max_points }})), pts = [];
+            for (var i = 0; i < P.lat.length; i += step) {
+              if (P.lat[i] !== null && !isNaN(P.lat[i]) && bm.shows(P.day[i], bm.day)) {
+                pts.push([P.lat[i], P.lon[i], step * (1 + Math.min(P.fatalities[i] || 0, 20) / 4)]);
               }
             }
             heat.setLatLngs(pts);
-          });
+          }
+          heat.on('add', function () { bm.eventsReady.then(fill); });
+          bm.timed.push(fill);
           return heat;
         })();
         {% endmacro %}
@@ -209,6 +290,7 @@ class HeatLayer(JSCSSMixin, Layer):
     def __init__(self, name: str, *, show: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "HeatLayer"
+        self.max_points = HEAT_POINTS
         self.default_js = assets.links("heat_js")
         self.default_css = []
 

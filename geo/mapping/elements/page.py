@@ -23,6 +23,7 @@ PANES = {
     "bm-countries": 300,
     "bm-zones": 320,
     "bm-provinces": 340,
+    "bm-points": 400,
     "bm-lines": 405,
     "bm-border": 410,
     "bm-uncertainty": 430,

@@ -1,0 +1,115 @@
+"""Place rows without coordinates by their location name, and say so row by row.
+
+Every row placed from the gazetteer gets a ``placed_by_name`` warning naming
+the name asked, the place chosen and its score, so an analyst can review
+each guess; rows that stay unplaced are ``missing_coordinates`` errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.gazetteer import place_many
+from geo.io.layouts import problems_frame
+
+__all__ = ["place_by_name"]
+
+
+def place_by_name(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFrame]:
+    """Fill missing coordinates from the gazetteer, in place; report every row placed or not.
+
+    Parameters
+    ----------
+    norm : pandas.DataFrame
+        A normalised chunk (``latitude``, ``longitude``, ``location``, ``iso3``,
+        ``country``, ``admin1``, ``geo_precision``, ``placement_*``).
+    bad_coords : numpy.ndarray of bool
+        Rows whose coordinates were given but unreadable (never placed by name).
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        ``placed_by_name`` warnings (row, id, name, place chosen, score) and
+        ``missing_coordinates`` errors.
+    """
+    missing = (norm["latitude"].isna() | norm["longitude"].isna()).to_numpy() & ~bad_coords
+    if not missing.any():
+        return []
+    named = missing & norm["location"].notna().to_numpy()
+    problems = []
+    unplaced = missing & ~named
+    if named.any():
+        idx = np.flatnonzero(named)
+        found = place_many(
+            norm["location"].iloc[idx],
+            # an unknown stated country must not fall back to the embedded region
+            country=norm["iso3"].iloc[idx].fillna(norm["country"].iloc[idx]),
+            admin1=norm["admin1"].iloc[idx],
+        )
+        ok = found["latitude"].notna().to_numpy()
+        hit = idx[ok]
+        cols = norm.columns
+        norm.iloc[hit, cols.get_loc("latitude")] = found["latitude"].to_numpy()[ok]
+        norm.iloc[hit, cols.get_loc("longitude")] = found["longitude"].to_numpy()[ok]
+        stated = norm["geo_precision"].iloc[hit].fillna(1).to_numpy(dtype="int64")
+        gaz = found["precision"].to_numpy(dtype="int64")[ok]
+        norm.iloc[hit, cols.get_loc("geo_precision")] = np.maximum(stated, gaz)
+        norm.iloc[hit, cols.get_loc("placement_method")] = "gazetteer"
+        norm.iloc[hit, cols.get_loc("placement_score")] = found["score"].to_numpy()[ok]
+        problems.append(_placed_by_name(norm, hit, found[ok]))
+        lost = idx[~ok]
+        if len(lost):
+            mask = np.zeros(len(norm), dtype=bool)
+            mask[lost] = True
+            text = pd.Series("", index=norm.index, dtype="string")
+            text.iloc[lost] = (
+                "no coordinates; location '"
+                + norm["location"].iloc[lost].astype("string")
+                + "' not found in the embedded gazetteer"
+            )
+            problems.append(
+                problems_frame(
+                    norm["row"],
+                    norm["event_id"],
+                    mask,
+                    "missing_coordinates",
+                    "location",
+                    "error",
+                    text,
+                )
+            )
+    problems.append(
+        problems_frame(
+            norm["row"],
+            norm["event_id"],
+            unplaced,
+            "missing_coordinates",
+            "latitude",
+            "error",
+            "no coordinates and no location name",
+        )
+    )
+    return problems
+
+
+def _placed_by_name(norm: pd.DataFrame, hit: np.ndarray, found: pd.DataFrame) -> pd.DataFrame:
+    """One warning per row whose coordinates came from the gazetteer, for review."""
+    mask = np.zeros(len(norm), dtype=bool)
+    mask[hit] = True
+    asked = norm["location"].iloc[hit].astype(str).to_numpy()
+    text = pd.Series("", index=norm.index, dtype="string")
+    text.iloc[hit] = [
+        f"placed by name {a!r} at {n!r} ({la:.4f}, {lo:.4f}), score {s:.0f}"
+        for a, n, la, lo, s in zip(
+            asked,
+            found["name"].astype(str),
+            found["latitude"],
+            found["longitude"],
+            found["score"],
+            strict=True,
+        )
+    ]
+    return problems_frame(
+        norm["row"], norm["event_id"], mask, "placed_by_name", "location", "warning", text
+    )
