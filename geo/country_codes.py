@@ -112,7 +112,9 @@ def countries_at(lon, lat, *, pad_deg: float = 0.01) -> list[str]:
         return []
     table = _boxes()
     # coarse first: a 1-degree cell holds many points, test each cell once
-    cells = np.unique(np.column_stack([np.floor(lon), np.floor(lat)]), axis=0)
+    code = (np.floor(lon) + 180).astype(np.int64) * 1000 + (np.floor(lat) + 90).astype(np.int64)
+    code = np.unique(code)
+    cells = np.column_stack([code // 1000 - 180, code % 1000 - 90]).astype("float64")
     found = []
     for code, w, s, e, n in table[["iso3", *BOX_COLUMNS]].itertuples(index=False):
         w, s, e, n = w - pad_deg, s - pad_deg, e + pad_deg, n + pad_deg

@@ -149,7 +149,7 @@ def _province_lookup(entries: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 
 def _province_code_table(entries: pd.DataFrame) -> pd.Series:
-    table = _province_table()
+    table = _province_table(pd.unique(entries["iso3"].dropna()))
     keys = zip(entries["iso3"], _keys(entries["admin1"]), strict=True)
     return pd.Series([table.get(k) for k in keys], index=entries.index, dtype=object)
 
@@ -161,11 +161,11 @@ def _keys(names: pd.Series) -> np.ndarray:
 
 
 @functools.cache
-def _province_table() -> dict[tuple[str, str], str]:
-    """(ISO3, loose key) of every province name and alternate to its ``adm1_code``."""
+def _province_names() -> pd.DataFrame:
+    """Every province's ``adm1_code``, country, name and alternates (no geometry, no keys)."""
     places = layers.places()
     provinces = places[places["kind"] == "province"]
-    entries = pd.DataFrame(
+    return pd.DataFrame(
         {
             "place_id": provinces["place_id"].astype(str).str.removeprefix(_PROVINCE_PREFIX),
             "iso3": provinces["iso3"],
@@ -174,7 +174,25 @@ def _province_table() -> dict[tuple[str, str], str]:
             "kind": "province",
         }
     )
-    return _province_lookup(entries)
+
+
+@functools.lru_cache(maxsize=512)
+def _country_provinces(iso3: str) -> dict[tuple[str, str], str]:
+    """(ISO3, loose key) of one country's province names and alternates to its ``adm1_code``.
+
+    Built per country on first use, so checking a file about two countries
+    never keys the names of all 4,500 provinces.
+    """
+    entries = _province_names()
+    return _province_lookup(entries[entries["iso3"] == iso3])
+
+
+def _province_table(countries) -> dict[tuple[str, str], str]:
+    """(ISO3, loose key) to ``adm1_code`` for the provinces of ``countries``."""
+    table: dict[tuple[str, str], str] = {}
+    for iso3 in {str(c) for c in countries if isinstance(c, str) and c}:
+        table.update(_country_provinces(iso3))
+    return table
 
 
 def _country_hint(hint) -> str | None:
@@ -441,7 +459,7 @@ def province_codes(names: pd.Series, iso3: pd.Series) -> pd.Series:
     ... ).tolist()
     ['PAK-1108', 'IRN-3247', <NA>]
     """
-    table = _province_table()
+    table = _province_table(pd.unique(iso3.dropna().astype(str)))
     pairs = pd.DataFrame(
         {
             "iso3": iso3.astype("string").fillna("").to_numpy(),

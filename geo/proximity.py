@@ -245,15 +245,19 @@ def _border_rows(theatre: Theatre, res) -> dict[str, np.ndarray]:
     n = len(border)
     pick = np.where(res.part >= 0, res.part, n)
 
-    def column(name):
+    def per_line(name):
         values = border[name].to_numpy(dtype=object) if name in border else np.full(n, None)
-        return np.append(values, None)[pick]
+        return np.append(values, None)
+
+    def column(name):
+        return per_line(name)[pick]
 
     left, right = column("left_iso3"), column("right_iso3")
-    keys = np.array(
-        [None if a is None else "-".join(sorted((a, b))) for a, b in zip(left, right, strict=True)],
-        dtype=object,
-    )
+    # one key per border line, then indexed by event: codes are joined whole, never split
+    lines = zip(per_line("left_iso3"), per_line("right_iso3"), strict=True)
+    keys = np.empty(n + 1, dtype=object)
+    keys[:] = [None if a is None else "-".join(sorted((a, b))) for a, b in lines]
+    keys = keys[pick]
     pair = column("pair") if theatre.is_nearest else np.where(pick < n, theatre.pair, None)
     return {"pair": pair, "left": left, "right": right, "key": keys}
 

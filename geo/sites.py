@@ -7,6 +7,7 @@ nearest its border (:func:`border_sites`).
 
 from __future__ import annotations
 
+import csv
 import warnings
 from collections.abc import Iterable
 
@@ -20,6 +21,7 @@ from geo.country_codes import EMBEDDED, iso3_from_name
 from geo.errors import InputError
 from geo.gazetteer import NOT_FOUND, geocode, not_found_message
 from geo.geodesy import geodesic_km, lon_span
+from geo.layers.paths import LAYERS_DIR
 from geo.nearest import PairIndex
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "AmbiguousSiteWarning",
     "Site",
     "border_sites",
+    "curated_points",
     "join_qualifiers",
     "resolve_sites",
 ]
@@ -93,6 +96,29 @@ def _not_found(site: str) -> InputError:
     if message == NOT_FOUND:
         message = f"{site!r} {NOT_FOUND}"
     return InputError("sites", None, None, message)
+
+
+def curated_points(names: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """``{name: (lon, lat)}`` of curated sites by their exact name, from the small curated table.
+
+    For names known to mean one place (the default sites), this answers
+    without loading the gazetteer's index; :func:`resolve_sites` gives the
+    same coordinates.
+
+    Raises
+    ------
+    InputError
+        For a name that is not a curated site.
+    """
+    with open(LAYERS_DIR / "curated" / "sites.csv", encoding="utf-8", newline="") as f:
+        table = {
+            row["name"]: (float(row["longitude"]), float(row["latitude"]))
+            for row in csv.DictReader(f)
+        }
+    missing = [n for n in names if n not in table]
+    if missing:
+        raise InputError("sites", None, None, f"{missing[0]!r} is not a curated site")
+    return {n: table[n] for n in names}
 
 
 def resolve_sites(sites: Iterable[Site]) -> dict[str, tuple[float, float]]:

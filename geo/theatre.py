@@ -34,7 +34,7 @@ from geo.country_codes import countries_at, country_table
 from geo.errors import InputError, ParameterError
 from geo.geodesy import line_length_km, lon_span
 from geo.nearest import PairIndex
-from geo.sites import Site, border_sites, resolve_sites
+from geo.sites import Site, border_sites, curated_points, resolve_sites
 from geo.zones import DEFAULT_ZONES_KM, parse_zones
 
 __all__ = [
@@ -302,6 +302,8 @@ class Theatre:
     @functools.cached_property
     def site_points(self) -> dict[str, tuple[float, float]]:
         """``{name: (lon, lat)}`` of :attr:`sites` (gazetteer names resolved)."""
+        if tuple(self.sites) == DEFAULT_SITES:  # known unambiguous: no gazetteer index needed
+            return curated_points(DEFAULT_SITES)
         return resolve_sites(self.sites)
 
     def region(self, analyzed: gpd.GeoDataFrame | None = None) -> tuple[str, ...]:

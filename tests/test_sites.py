@@ -81,3 +81,12 @@ def test_pairs_other_than_iran_pakistan_get_no_seed_site(pair):
     names = [site[0] for site in Theatre.from_pair(pair).sites]
     assert not set(names) & set(DEFAULT_SITES)
     assert Theatre.from_pair("IRN-PAK").sites == DEFAULT_SITES
+
+
+def test_default_sites_come_from_the_curated_table_with_the_gazetteer_answer():
+    from geo.sites import curated_points
+    from geo.theatre import DEFAULT_SITES
+
+    assert curated_points(DEFAULT_SITES) == resolve_sites(DEFAULT_SITES)
+    with pytest.raises(InputError, match="not a curated site"):
+        curated_points(["Zahedan"])

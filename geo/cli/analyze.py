@@ -144,6 +144,8 @@ def analyze(
     check_out(out, overwrite)
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
     size = None if stream.path is None else stream.path.stat().st_size
+    # resolved once (the gazetteer is read at most once), measured per chunk
+    sites_xy = [(name, x, y) for name, (x, y) in theatre.site_points.items()]
     with contextlib.ExitStack() as stack:
         sink = _EchoSink()
         if out is not None:
@@ -153,8 +155,8 @@ def analyze(
         with Progress(size, quiet=quiet) as progress:
             for chunk in stream:
                 result = analyze_events(chunk, theatre)
-                if theatre.sites:
-                    near = site_distances(result, theatre.sites)
+                if sites_xy:
+                    near = site_distances(result, sites_xy)
                     result[near.columns] = near
                 writer.add(result)
                 progress.update(stream.rows, getattr(stream, "bytes_read", None))

@@ -346,7 +346,8 @@ def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, 
     frame = load_events(events, read_options, rejects, overwrite=overwrite, quiet=quiet)
     analyzed = analyze(frame, theatre)
     if theatre.sites:  # the same dist_<site>_km columns as `bordermap analyze`
-        near = site_distances(analyzed, theatre.sites)
+        points = [(name, x, y) for name, (x, y) in theatre.site_points.items()]
+        near = site_distances(analyzed, points)
         for col in near.columns:
             analyzed[col] = near[col]
     return analyzed
