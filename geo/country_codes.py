@@ -206,7 +206,14 @@ _COUNTRIES: dict[str, tuple[int, int | None, tuple[str, ...]]] = {
     "COD": (
         180,
         490,
-        ("Democratic Republic of Congo", "DR Congo (Zaire)", "Democratic Republic of the Congo"),
+        (
+            "Democratic Republic of Congo",
+            "DR Congo (Zaire)",
+            "Democratic Republic of the Congo",
+            "DR Congo",
+            "DRC",
+            "Congo-Kinshasa",
+        ),
     ),
     "CAF": (140, 482, ("Central African Republic",)),
     "MOZ": (508, 541, ("Mozambique",)),

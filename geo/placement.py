@@ -24,6 +24,7 @@ from geo.errors import LayerError
 from geo.nearest import line_index
 
 __all__ = [
+    "AT_SEA",
     "TERRITORIAL_SEA_KM",
     "containing_polygon",
     "event_provinces",
@@ -32,6 +33,9 @@ __all__ = [
     "place_events",
     "provinces_of",
 ]
+
+#: ``side`` of an event at sea beyond the territorial sea of every country.
+AT_SEA = "at sea"
 
 #: The territorial sea: 12 nautical miles (UNCLOS art. 3), in km.
 TERRITORIAL_SEA_KM = 12 * 1.852

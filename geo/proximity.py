@@ -27,9 +27,10 @@ from geo.country_codes import EMBEDDED as layers_codes
 from geo.errors import InputError, LayerError
 from geo.geodesy import geodesic_km
 from geo.nearest import line_index
-from geo.placement import place_events
+from geo.placement import AT_SEA, place_events
 from geo.precision import precision_extent
 from geo.sites import resolve_sites
+from geo.summaries import strike_pairs, summarize
 from geo.theatre import Theatre, as_theatre
 from geo.zones import assign_zone
 
@@ -69,9 +70,6 @@ ANALYSIS_COLUMNS = [
     "incursion_border",
     "border_pair",
 ]
-
-#: ``side`` of an event at sea beyond the territorial sea of every country.
-AT_SEA = "at sea"
 
 
 def distance_to_line_km(lon, lat, line: shapely.Geometry):
@@ -187,6 +185,7 @@ def analyze(
           (``incursion_border``).
     """
     theatre = as_theatre(theatre)
+    events = _without_computed(events)
     lon, lat = _points(events)
     res = theatre.index.nearest(lon, lat)
     rows = _border_rows(theatre, res)
@@ -206,6 +205,27 @@ def analyze(
     out.attrs["border_pair"] = theatre.pair
     out.attrs["border_length_km"] = theatre.length_km
     return out
+
+
+def _without_computed(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Refuse input columns named like computed ones; drop them from bordermap's own output.
+
+    A file bordermap wrote (it has ``border_pair`` and ``distance_basis``) is
+    analysed afresh; any other file keeps all its columns untouched, so a
+    column that a computed one would overwrite is an error.
+    """
+    taken = [c for c in ANALYSIS_COLUMNS if c in events.columns]
+    if not taken:
+        return events
+    if {"border_pair", "distance_basis"} <= set(taken):
+        return events.drop(columns=taken)
+    raise InputError(
+        "events",
+        None,
+        taken[0],
+        f"bordermap computes {', '.join(taken)} and never overwrites an input column: "
+        "rename it in the file",
+    )
 
 
 def _measured(events, lon, lat, res, rows, theatre: Theatre, provinces) -> dict:
@@ -354,95 +374,6 @@ def nearest_lines(analyzed: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     lines = shapely.linestrings(coords)
     cols = [c for c in ("event_id", "border_distance_km", "side") if c in sub]
     return gpd.GeoDataFrame(sub[cols].reset_index(drop=True), geometry=lines, crs="EPSG:4326")
-
-
-def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")) -> pd.DataFrame:
-    """Count events and fatalities per group.
-
-    Parameters
-    ----------
-    analyzed : DataFrame
-        Output of :func:`analyze`.
-    by : str or iterable of str
-        Grouping columns, e.g. ``"zone"``, ``("zone", "side")``, ``"province"``.
-
-    Returns
-    -------
-    DataFrame
-        The grouping columns, ``events``, ``fatalities`` (0 where the column
-        is missing); empty groups of ordered zones are kept.
-    """
-    keys = [by] if isinstance(by, str) else list(by)
-    missing = [k for k in keys if k not in analyzed]
-    if missing:
-        raise InputError("summary", None, missing[0], f"no such column; have {list(analyzed)}")
-    frame = pd.DataFrame({k: analyzed[k] for k in keys})
-    frame["events"] = 1
-    frame["fatalities"] = (
-        pd.to_numeric(analyzed["fatalities"], errors="coerce").fillna(0).astype("int64")
-        if "fatalities" in analyzed
-        else 0
-    )
-    table = frame.groupby(keys, observed=True, dropna=False)[["events", "fatalities"]].sum()
-    return table.reset_index()
-
-
-def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
-    """Tit-for-tat pairs: a cross-border strike and the first strike back.
-
-    Parameters
-    ----------
-    analyzed : DataFrame
-        Output of :func:`analyze`, with ``event_date`` and ``attacker``.
-    max_days : int
-        Longest gap between a strike and the reply.
-
-    Returns
-    -------
-    DataFrame
-        ``first_event_id, second_event_id, first_attacker, second_attacker,
-        first_location, second_location, days_between, distance_km``.
-    """
-    cols = [
-        "first_event_id",
-        "second_event_id",
-        "first_attacker",
-        "second_attacker",
-        "first_location",
-        "second_location",
-        "days_between",
-        "distance_km",
-    ]
-    need = {"event_date", "attacker", "side", "incursion_km"}
-    if not need <= set(analyzed.columns):
-        return pd.DataFrame(columns=cols)
-    strikes = analyzed[analyzed["incursion_km"].notna()].copy()
-    if strikes.empty:
-        return pd.DataFrame(columns=cols)
-    strikes["_date"] = pd.to_datetime(strikes["event_date"], errors="coerce")
-    strikes["_id"] = strikes["event_id"] if "event_id" in strikes else strikes.index
-    strikes["_loc"] = strikes["location"] if "location" in strikes else ""
-    strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
-    strikes["_a"] = strikes["attacker"].astype(str)
-    strikes["_s"] = strikes["side"].astype(str)
-    base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]]
-    merged = base.merge(base, left_on=["_a", "_s"], right_on=["_s", "_a"], suffixes=("1", "2"))
-    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
-    merged = merged[(merged["days_between"] >= 0) & (merged["days_between"] <= max_days)]
-    merged = merged.sort_values(["_date1", "days_between"]).drop_duplicates("_id1")
-    out = pd.DataFrame(
-        {
-            "first_event_id": merged["_id1"].to_numpy(),
-            "second_event_id": merged["_id2"].to_numpy(),
-            "first_attacker": merged["_a1"].to_numpy(),
-            "second_attacker": merged["_a2"].to_numpy(),
-            "first_location": merged["_loc1"].to_numpy(),
-            "second_location": merged["_loc2"].to_numpy(),
-            "days_between": merged["days_between"].to_numpy(dtype="int64"),
-            "distance_km": geodesic_km(merged["_x1"], merged["_y1"], merged["_x2"], merged["_y2"]),
-        }
-    )
-    return out.reset_index(drop=True)
 
 
 def _site_points(sites: Iterable) -> dict[str, tuple[float, float]]:

@@ -97,3 +97,40 @@ def test_acled_cross_border_strike_coded_only_in_actor1_gets_a_depth_and_a_pair(
     assert "attacker_iso3" not in out  # nothing is added under an input column's name
     pairs = strike_pairs(out.reset_index())
     assert pairs[["first_event_id", "second_event_id"]].values.tolist() == [["AFG1", "PAK1"]]
+
+
+def test_strike_pairs_are_each_strikes_first_reply_and_scale_linearly():
+    import time
+
+    rng = np.random.default_rng(1)
+    n = 20_000
+    attacker = rng.choice(["SDN", "TCD"], n)
+    frame = gpd.GeoDataFrame(
+        {
+            "event_id": [f"E{i}" for i in range(n)],
+            "event_date": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 300, n), "D"),
+            "attacker": attacker,
+            "side": np.where(attacker == "SDN", "TCD", "SDN"),
+            "incursion_km": 1.0,
+        },
+        geometry=gpd.points_from_xy(rng.uniform(20, 25, n), rng.uniform(10, 15, n)),
+        crs="EPSG:4326",
+    )
+    start = time.perf_counter()
+    pairs = strike_pairs(frame)
+    assert time.perf_counter() - start < 10  # 20k strikes: never all 200M pairs
+    assert pairs["first_event_id"].is_unique
+    small = frame.iloc[:300]
+    got = strike_pairs(small).set_index("first_event_id")["days_between"]
+    for row in small.itertuples():
+        back = small[
+            (small["attacker"] == row.side)
+            & (small["side"] == row.attacker)
+            & (small["event_date"] >= row.event_date)
+            & (small["event_date"] <= row.event_date + pd.Timedelta(days=30))
+        ]
+        if back.empty:
+            assert row.event_id not in got.index
+        else:
+            assert got[row.event_id] == (back["event_date"].min() - row.event_date).days

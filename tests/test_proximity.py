@@ -312,3 +312,16 @@ def test_analysis_loads_only_the_provinces_of_countries_near_the_events():
     lon, lat = np.array([62.33]), np.array([27.37])  # Saravan: IRN and PAK boxes only
     provs = event_provinces(lon, lat)
     assert set(provs["adm0_a3"]) == {"IRN", "PAK"}
+
+
+def test_an_input_column_named_like_a_computed_one_is_refused_never_overwritten():
+    ev = _points([(62.0, 27.5)], side=["MYSIDE"], zone=["MYZONE"])
+    with pytest.raises(InputError, match="computes side, zone and never overwrites"):
+        analyze(ev)
+
+
+def test_bordermap_output_analysed_again_is_recomputed():
+    first = analyze(layers.events())
+    again = analyze(first)
+    assert list(again.columns) == list(first.columns)
+    pd.testing.assert_series_equal(again["border_distance_km"], first["border_distance_km"])

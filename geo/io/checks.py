@@ -27,6 +27,9 @@ from geo.io.options import FAR_KM
 from geo.nearest import line_index
 from geo.placement import TERRITORIAL_SEA_KM
 
+#: A point at sea this close to its stated country is kept with a warning (200 nautical miles).
+EXCLUSIVE_ZONE_KM = 200 * 1.852
+
 __all__ = [
     "FAR_KM",
     "PLACEHOLDER_POINTS",
@@ -256,7 +259,10 @@ def _outside_country(frame, lon, lat, iso3, outside, far_km: float) -> list[pd.D
         for w, k, c in zip(where, km, iso3[idx], strict=True)
     ]
     far = np.zeros(len(frame), dtype=bool)
-    far[idx[km > far_km]] = True
+    # at sea within the stated country's 200-nautical-mile zone (ships, ports, strikes at sea)
+    # is a warning; on another country's land, or farther out, the row is rejected
+    limit = np.where(actual == "", EXCLUSIVE_ZONE_KM, far_km)
+    far[idx[km > limit]] = True
     near = outside & ~far
     return [
         problems_frame(rows, ids, far, "far_outside_country", "iso3", "error", text),

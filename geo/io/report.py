@@ -140,7 +140,9 @@ def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
             "date": pd.to_datetime(shown["event_date"]).dt.strftime("%Y-%m-%d")
             if "event_date" in shown
             else "",
-            "location": shown["location"] if "location" in shown else "",
+            "location": shown["location"].astype("string").fillna("")
+            if "location" in shown
+            else "",
             **({"border": shown["border_pair"].fillna("-")} if per_pair else {}),
             "side": shown["side"].fillna("-"),
             "province": shown["province"].fillna("-"),
@@ -211,6 +213,9 @@ def render_analysis(
     pairs = strike_pairs(strikes) if strikes is not None and len(strikes) else pd.DataFrame()
     if not pairs.empty:
         w("\nStrike and counter-strike\n")
-        w(pairs.round({"distance_km": 1}).to_string(index=False))
+        w(pairs.head(TABLE_ROWS).round({"distance_km": 1}).to_string(index=False))
         w("\n")
+        if len(pairs) > TABLE_ROWS:
+            more = len(pairs) - TABLE_ROWS
+            w(f"... {more:,} more pairs (geo.proximity.strike_pairs gives them all)\n")
     return buf.getvalue()

@@ -1,0 +1,123 @@
+"""Tables over analysed events: counts per group, and strike and counter-strike pairs.
+
+Both take the output of :func:`geo.proximity.analyze` (also re-exported there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from geo.errors import InputError
+from geo.geodesy import geodesic_km
+from geo.placement import AT_SEA
+
+__all__ = ["strike_pairs", "summarize"]
+
+
+def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")) -> pd.DataFrame:
+    """Count events and fatalities per group.
+
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Output of :func:`analyze`.
+    by : str or iterable of str
+        Grouping columns, e.g. ``"zone"``, ``("zone", "side")``, ``"province"``.
+
+    Returns
+    -------
+    DataFrame
+        The grouping columns, ``events``, ``fatalities`` (0 where the column
+        is missing); empty groups of ordered zones are kept.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in analyzed]
+    if missing:
+        raise InputError("summary", None, missing[0], f"no such column; have {list(analyzed)}")
+    frame = pd.DataFrame({k: analyzed[k] for k in keys})
+    if "side" in analyzed:  # events at sea have no province: they count as at sea there too
+        sea = (analyzed["side"] == AT_SEA).to_numpy()
+        for k in {"province", "province_iso3"} & set(keys):
+            frame[k] = frame[k].astype(object).where(~sea, AT_SEA)
+    frame["events"] = 1
+    frame["fatalities"] = (
+        pd.to_numeric(analyzed["fatalities"], errors="coerce").fillna(0).astype("int64")
+        if "fatalities" in analyzed
+        else 0
+    )
+    table = frame.groupby(keys, observed=True, dropna=False)[["events", "fatalities"]].sum()
+    return table.reset_index()
+
+
+def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
+    """Tit-for-tat pairs: a cross-border strike and the first strike back.
+
+    Parameters
+    ----------
+    analyzed : DataFrame
+        Output of :func:`analyze`, with ``event_date`` and ``attacker``.
+    max_days : int
+        Longest gap between a strike and the reply.
+
+    Returns
+    -------
+    DataFrame
+        ``first_event_id, second_event_id, first_attacker, second_attacker,
+        first_location, second_location, days_between, distance_km``.
+    """
+    cols = [
+        "first_event_id",
+        "second_event_id",
+        "first_attacker",
+        "second_attacker",
+        "first_location",
+        "second_location",
+        "days_between",
+        "distance_km",
+    ]
+    need = {"event_date", "attacker", "side", "incursion_km"}
+    if not need <= set(analyzed.columns):
+        return pd.DataFrame(columns=cols)
+    strikes = analyzed[analyzed["incursion_km"].notna()].copy()
+    if strikes.empty:
+        return pd.DataFrame(columns=cols)
+    strikes["_date"] = pd.to_datetime(strikes["event_date"], errors="coerce")
+    strikes["_id"] = strikes["event_id"] if "event_id" in strikes else strikes.index
+    strikes["_loc"] = strikes["location"] if "location" in strikes else ""
+    strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
+    strikes["_a"] = strikes["attacker"].astype(str)
+    strikes["_s"] = strikes["side"].astype(str)
+    base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]].dropna(subset=["_date"])
+    # each strike's first strike back: the earliest reverse strike on or after its day,
+    # found by a sorted as-of join (linear in the strikes, never all pairs)
+    first = base.sort_values("_date", kind="stable").add_suffix("1")
+    back = base.rename(columns={"_a": "_s", "_s": "_a"}).sort_values("_date", kind="stable")
+    merged = pd.merge_asof(
+        first,
+        back.add_suffix("2"),
+        left_on="_date1",
+        right_on="_date2",
+        left_by=["_a1", "_s1"],
+        right_by=["_a2", "_s2"],
+        direction="forward",
+        tolerance=pd.Timedelta(days=max_days),
+        allow_exact_matches=True,
+    ).dropna(subset=["_date2"])
+    # the reply's own attacker is the first strike's target
+    merged["_a2"], merged["_s2"] = merged["_s1"], merged["_a1"]
+    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
+    out = pd.DataFrame(
+        {
+            "first_event_id": merged["_id1"].to_numpy(),
+            "second_event_id": merged["_id2"].to_numpy(),
+            "first_attacker": merged["_a1"].to_numpy(),
+            "second_attacker": merged["_a2"].to_numpy(),
+            "first_location": merged["_loc1"].to_numpy(),
+            "second_location": merged["_loc2"].to_numpy(),
+            "days_between": merged["days_between"].to_numpy(dtype="int64"),
+            "distance_km": geodesic_km(merged["_x1"], merged["_y1"], merged["_x2"], merged["_y2"]),
+        }
+    )
+    return out.reset_index(drop=True)
