@@ -222,3 +222,17 @@ def test_library_writers_never_write_a_geotiff_under_another_name(tmp_path):
         density_raster(tmp_path / "d.png", events(), res=0.1)
     assert bad.value.param == "out"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_density_names_the_events_outside_the_grid(runner, tmp_path):
+    events = tmp_path / "e.csv"
+    events.write_text(
+        "event_id,event_date,latitude,longitude,fatalities\n"
+        "A,2024-01-10,27.37,62.33,1\n"
+        "B,2024-01-10,19.62,37.30,1\n"  # Port Sudan: far outside the IRN-PAK grid
+    )
+    out = tmp_path / "d.tif"
+    result = runner.invoke(cli, ["raster", "density", "--events", str(events), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 events lie outside the grid" in result.output
+    assert "kernel density of 1 events" in result.output

@@ -193,7 +193,24 @@ def density(theatre, res, bounds, bandwidth_km, weight, out, overwrite, quiet, c
         overwrite=overwrite,
         command=command,
     )
-    return f"kernel density of {len(events)} events, bandwidth {bandwidth_km:g} km", ()
+    outside = _outside_grid(out, events)
+    if outside:
+        click.echo(
+            f"warning: {outside:,} of {len(events):,} events lie outside the grid and are not "
+            "counted; widen it with --bounds",
+            err=True,
+        )
+    return f"kernel density of {len(events) - outside} events, bandwidth {bandwidth_km:g} km", ()
+
+
+def _outside_grid(tif: Path, events) -> int:
+    """Events whose point lies outside the written raster's extent."""
+    import rasterio
+
+    with rasterio.open(tif) as ds:
+        w, s, e, n = ds.bounds
+    x, y = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
+    return int((~((x >= w) & (x <= e) & (y >= s) & (y <= n))).sum())
 
 
 @raster_command("priogrid")
