@@ -61,8 +61,9 @@ def one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
     if isinstance(exc, BordermapError):
         return str(exc), exc.exit_code
     reason = exc.strerror or errno.errorcode.get(exc.errno or 0) or str(exc)
-    where = exc.filename if exc.filename is not None else "output"
-    return f"{where}: {reason}", 1
+    if exc.filename is None:  # the system named no file: do not guess which one
+        return reason, 1
+    return f"{exc.filename}: {reason}", 1
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
