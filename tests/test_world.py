@@ -29,8 +29,8 @@ TOWNS = [
     ("Ciudad Juarez", -106.4245, 31.6904, "MEX", ("Chihuahua",)),
     ("Aranyaprathet", 102.5072, 13.6957, "THA", ("Sa Kaeo",)),
     ("Poipet", 102.5633, 13.6592, "KHM", ("Banteay Meanchey", "Bântéay Méanchey")),
-    # Natural Earth spells West Darfur "West Soudan" in name_en
-    ("Geneina", 22.4500, 13.4500, "SDN", ("West Darfur", "Gharb Darfur", "West Soudan")),
+    # Natural Earth spells West Darfur "West Soudan"; layers/curated/admin1_changes.csv renames it
+    ("Geneina", 22.4500, 13.4500, "SDN", ("West Darfur",)),
     ("Adre", 22.1964, 13.4667, "TCD", ("Ouaddaï", "Ouaddai")),
     ("Teknaf", 92.3050, 20.8640, "BGD", ("Chittagong", "Chattogram")),
     ("Maungdaw", 92.3667, 20.8167, "MMR", ("Rakhine", "Rakhine State", "Arakan")),
