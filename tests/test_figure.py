@@ -449,3 +449,28 @@ def test_importance_puts_strikes_across_a_border_first_then_the_dead():
     # the strike on Afghanistan; at sea is not a country, so Iran's event there ranks as
     # a strike across no border, like Pakistan's at home (by fatalities)
     assert importance_order(frame).tolist() == [2, 1, 4, 0, 3]
+
+
+def test_labels_are_pushed_only_from_the_markers_near_them():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geo.figure.labels import MAX_AVOIDED, _markers_near
+
+    fig, ax = plt.subplots()
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    rng = np.random.default_rng(3)
+    avoid = rng.uniform(0, 100, (50_000, 2))
+    labels = np.array([[10.0, 10.0], [90.0, 50.0]])
+    near = _markers_near(avoid, labels, ax)
+    assert 0 < len(near) <= MAX_AVOIDED
+    gap = np.min(np.hypot(*(near[:, None, :] - labels[None, :, :]).transpose(2, 0, 1)), axis=1)
+    kept_max = gap.max()
+    others = np.min(np.hypot(*(avoid[:, None, :] - labels[None, :, :]).transpose(2, 0, 1)), axis=1)
+    assert (others < kept_max).sum() <= len(near)  # the nearest ones are the ones kept
+    small = avoid[:100]
+    assert (_markers_near(small, labels, ax) == small).all()  # few markers: all of them
+    plt.close(fig)

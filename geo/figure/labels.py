@@ -171,10 +171,11 @@ def place_labels(
     from adjustText import adjust_text
 
     ax.apply_aspect()
+    near = _markers_near(avoid, xy, ax)
     _, leaders = adjust_text(
         labels,
-        x=avoid[:, 0],
-        y=avoid[:, 1],
+        x=near[:, 0],
+        y=near[:, 1],
         objects=list(others) or None,
         ax=ax,
         expand=(1.15, 1.3),
@@ -183,6 +184,29 @@ def place_labels(
         arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.5},
     )
     return _settle(ax, labels, xy, leaders, others)
+
+
+#: Most markers a label is pushed away from: adjustText's cost grows with labels x markers.
+MAX_AVOIDED = 1500
+
+
+def _markers_near(avoid: np.ndarray, xy: np.ndarray, ax: Axes) -> np.ndarray:
+    """Keep the markers a label could land on: those nearest the labelled points.
+
+    At most :data:`MAX_AVOIDED`, within 15 % of the map's extent of a label:
+    with 50,000 events, pushing every label off every marker took minutes.
+    """
+    avoid = np.asarray(avoid, dtype="float64").reshape(-1, 2)
+    if len(avoid) <= MAX_AVOIDED:
+        return avoid
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    reach = 0.15 * max(abs(x1 - x0), abs(y1 - y0))
+    gap = np.full(len(avoid), np.inf)
+    for x, y in np.asarray(xy, dtype="float64").reshape(-1, 2):
+        gap = np.minimum(gap, np.hypot(avoid[:, 0] - x, avoid[:, 1] - y))
+    order = np.argsort(gap, kind="stable")[:MAX_AVOIDED]
+    return avoid[order[gap[order] <= reach]]
 
 
 def _settle(
