@@ -200,8 +200,7 @@ def _country_hint(hint) -> str | None:
     if hint is None or (not isinstance(hint, str) and pd.isna(hint)) or not str(hint).strip():
         return None
     text = str(hint).strip()
-    if len(text) == 3 and text.isalpha():
-        return text.upper()
+    # codes and names alike ("PAK", "Pakistan", "DRC"): an unknown three letters is no code
     found = iso3_from_name(pd.Series([text])).iloc[0]
     return "" if pd.isna(found) else str(found)
 

@@ -76,8 +76,8 @@ def join_qualifiers(names: Iterable[str]) -> list[str]:
 
 
 def _is_country(text: str) -> bool:
-    if len(text) == 3 and text.isalpha() and text.isupper():
-        return text in EMBEDDED
+    if len(text) == 3 and text.isalpha() and text.isupper() and text in EMBEDDED:
+        return True
     return pd.notna(iso3_from_name(pd.Series([text])).iloc[0])
 
 

@@ -90,3 +90,9 @@ def test_default_sites_come_from_the_curated_table_with_the_gazetteer_answer():
     assert curated_points(DEFAULT_SITES) == resolve_sites(DEFAULT_SITES)
     with pytest.raises(InputError, match="not a curated site"):
         curated_points(["Zahedan"])
+
+
+def test_a_country_written_as_a_common_abbreviation_qualifies_a_site():
+    assert join_qualifiers(["Goma", "DRC"]) == ["Goma, DRC"]
+    ((name, (lon, lat)),) = resolve_sites(["Goma, DRC"]).items()
+    assert name == "Goma, DRC" and 29.0 < lon < 29.5 and -2.0 < lat < -1.5
