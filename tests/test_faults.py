@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -264,16 +265,44 @@ def _unshare_prefix() -> list[str] | None:
     return prefix if ok else None
 
 
+_NO_SOCKETS = """
+import socket
+
+def _refuse(*args, **kwargs):
+    raise OSError("network use attempted under the no-network test")
+
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+"""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command", sorted(faults.WRITERS))
-def test_every_command_works_without_a_network(tmp_path, command):
+def test_every_command_works_without_a_network(tmp_path, command, monkeypatch):
     prefix = _unshare_prefix()
-    faults.needs(prefix is not None, "unshare -n (a network namespace)")
+    if prefix is None:  # no network namespace here: refuse every socket inside Python instead
+        hook = tmp_path / "hook"
+        hook.mkdir()
+        (hook / "sitecustomize.py").write_text(_NO_SOCKETS)
+        monkeypatch.setenv("PYTHONPATH", str(hook))
     base, suffix = faults.WRITERS[command]
     out = tmp_path / f"offline{suffix}"
     result = faults.run([*base, "-q", "-o", str(out)], prefix=prefix)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and out.stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_the_socket_refusal_hook_does_refuse(tmp_path):
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_NO_SOCKETS)
+    probe = "import socket; socket.create_connection(('127.0.0.1', 9))"
+    env = {**os.environ, "PYTHONPATH": str(hook)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert done.returncode != 0 and "no-network test" in done.stderr
 
 
 def test_reading_a_bordermap_geopackage_leaves_no_aux_xml(runner, tmp_path):
