@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 map: $(STAMP)
-	$(BIN)/bordermap map --overwrite
+	$(BIN)/bordermap map --offline --overwrite
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
