@@ -46,9 +46,9 @@ def needs(tool_ok: bool, what: str) -> None:
     """Skip when ``what`` is unavailable, unless on CI where it must be there."""
     if tool_ok:
         return
-    if ON_CI:
-        pytest.fail(f"{what} is needed on CI")
-    pytest.skip(f"{what} is unavailable here")
+    if not ON_CI:
+        pytest.skip(f"{what} is unavailable here")
+    pytest.fail(f"{what} is needed on CI")
 
 
 @contextlib.contextmanager
@@ -64,8 +64,7 @@ def tmpfs(where: Path, *, size: str = "256k", readonly: bool = False) -> Iterato
         ).returncode
         == 0
     )
-    if not mounted:
-        pytest.skip("mounting a tmpfs needs root")  # not required on CI: root is not given there
+    needs(mounted, "mounting a tmpfs (root)")  # CI runs as root: there it must work
     try:
         yield where
     finally:
