@@ -5,7 +5,7 @@
 - :func:`replace_dir` publishes a finished folder (never over a folder that
   appeared during the run, unless ``overwrite``);
 - :func:`merge_csv_parts` joins per-partition rejects into one CSV;
-- :func:`signals_raise` turns SIGTERM into an exception while a run writes,
+- :func:`geo.io.atomic.signals_raise` turns SIGTERM into an exception while a run writes,
   so its temporaries are removed.
 """
 
@@ -16,22 +16,18 @@ import errno
 import os
 import re
 import shutil
-import signal
-import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from geo.errors import OutputExistsError
+from geo.io.atomic import pid_alive
 
 __all__ = [
     "merge_csv_parts",
-    "pid_alive",
     "remove_stale",
     "replace_dir",
-    "signals_raise",
     "temp_dir",
 ]
 
@@ -83,17 +79,6 @@ def temp_dir(target: Path, kind: str) -> Path:
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?:tmp|parts|old)-(?P<pid>\d+)-[0-9a-f]{8}$")
 
 
-def pid_alive(pid: int) -> bool:
-    """Tell whether a process with this id exists (it may belong to another user)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale(target: Path) -> list[Path]:
     """Remove the temporary folders a killed earlier run left beside ``target``.
 
@@ -115,20 +100,3 @@ def remove_stale(target: Path) -> list[Path]:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed
-
-
-@contextlib.contextmanager
-def signals_raise() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit (SIGINT already raises) so temporaries are removed."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -27,9 +27,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.dask.outputs import pid_alive
 from geo.dask.split import copy_part
 from geo.errors import InputError
+from geo.io.atomic import pid_alive
 from geo.io.options import ReadOptions
 from geo.io.pipeline import ChunkReader, empty_chunk
 from geo.io.results import EventTable

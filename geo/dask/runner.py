@@ -21,10 +21,10 @@ import pandas as pd
 from geo import proximity
 from geo.dask.cluster import compute
 from geo.dask.dataset import EventDataset, read_dataset
-from geo.dask.outputs import merge_csv_parts, remove_stale, replace_dir, signals_raise, temp_dir
+from geo.dask.outputs import merge_csv_parts, remove_stale, replace_dir, temp_dir
 from geo.dask.partitions import analyze, order_summary, site_distances, strike_rows, summarize
 from geo.dask.workers import active_client
-from geo.io.atomic import atomic_path, check_distinct_outputs, check_out
+from geo.io.atomic import atomic_path, check_distinct_outputs, check_out, signals_raise
 from geo.io.events import EventTable
 from geo.io.options import ReadOptions
 from geo.io.results import ProblemTally

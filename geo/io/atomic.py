@@ -45,7 +45,9 @@ __all__ = [
     "check_folder_writable",
     "check_out",
     "locked",
+    "pid_alive",
     "remove_stale_temporaries",
+    "signals_raise",
 ]
 
 #: Files a writer may leave beside its output (GDAL's PAM, SQLite's journals).
@@ -146,7 +148,8 @@ def _temp_name(target: Path, suffix: str, attempt: int) -> str:
     return "." + target.stem[: max(room, 0)] + tail
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Tell whether a process with this id exists (it may belong to another user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -188,7 +191,7 @@ def remove_stale_temporaries(target: Path | str) -> list[Path]:
         return removed
     for name in names:
         match = pattern.match(name)
-        if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+        if match and int(match.group(1)) != os.getpid() and not pid_alive(int(match.group(1))):
             _remove(target.parent / name)
             removed.append(target.parent / name)
     return removed
@@ -215,8 +218,8 @@ def _disk_full(exc: BaseException, folder: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _removed_on_signals(tmp: Path) -> Iterator[None]:
-    """Turn SIGTERM and SIGINT into exceptions while ``tmp`` exists, so it is cleaned up."""
+def signals_raise() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into exceptions for a while, so temporaries are cleaned up."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -372,7 +375,7 @@ def atomic_path(
         tmp = _reserve(target, suffix)
     except OSError as exc:  # name the file the user asked for, not a temporary one
         raise _about(exc, target) from exc
-    with _removed_on_signals(tmp):
+    with signals_raise():
         try:
             yield tmp
             _publish(tmp, target, overwrite)
