@@ -14,7 +14,7 @@ from geo.cli.dask_engine import check_local, engine_opt, engine_out_opt, run_das
 __all__ = ["analyze", "output_format"]
 
 #: Formats ``analyze`` writes: the shared ones and GeoParquet (files only).
-ANALYZE_FORMATS = (*options.FORMATS, "parquet")
+ANALYZE_FORMATS = ("table", "csv", "json", "geojson", "parquet")
 #: Format implied by the extension of ``--out``.
 _BY_SUFFIX = {
     ".csv": "csv",

@@ -25,7 +25,6 @@ from geo.io.options import EVENT_FORMATS, ReadOptions
 
 __all__ = [
     "EVENT_FORMATS",
-    "FORMATS",
     "analysed_events",
     "border_opt",
     "bounds_opt",
@@ -35,7 +34,6 @@ __all__ = [
     "emit",
     "event_options",
     "file_out_opt",
-    "format_opt",
     "load_events",
     "out_opt",
     "overwrite_opt",
@@ -51,17 +49,6 @@ __all__ = [
     "zones_opt",
 ]
 
-FORMATS = ("table", "csv", "json", "geojson")
-
-format_opt = click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
 report_format_opt = click.option(
     "-f",
     "--format",
