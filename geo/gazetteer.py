@@ -37,6 +37,7 @@ import functools
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from geo import layers
@@ -162,15 +163,23 @@ def _keys(names: pd.Series) -> np.ndarray:
 
 @functools.cache
 def _province_names() -> pd.DataFrame:
-    """Every province's ``adm1_code``, country, name and alternates (no geometry, no keys)."""
-    places = layers.places()
-    provinces = places[places["kind"] == "province"]
+    """Every province's ``adm1_code``, country, name and alternates (no geometry, no keys).
+
+    Read straight from the gazetteer's Parquet file, four columns and the
+    province rows only: the whole layer with its points is not needed here.
+    """
+    table = layers.store.read_table(
+        "places.parquet", columns=["place_id", "kind", "iso3", "name", "alt_names"]
+    )
+    table = table.filter(pc.equal(table["kind"], "province"))
+    ids = pc.utf8_replace_slice(table["place_id"], 0, len(_PROVINCE_PREFIX), "")
+    starts = pc.starts_with(table["place_id"], _PROVINCE_PREFIX)
     return pd.DataFrame(
         {
-            "place_id": provinces["place_id"].astype(str).str.removeprefix(_PROVINCE_PREFIX),
-            "iso3": provinces["iso3"],
-            "name": provinces["name"],
-            "alt": provinces["alt_names"],
+            "place_id": pc.if_else(starts, ids, table["place_id"]).to_pylist(),
+            "iso3": table["iso3"].to_pylist(),
+            "name": table["name"].to_pylist(),
+            "alt": pc.fill_null(table["alt_names"], "").to_pylist(),
             "kind": "province",
         }
     )

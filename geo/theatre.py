@@ -30,12 +30,13 @@ import geopandas as gpd
 import shapely
 
 from geo import layers
+from geo.cache import memoised
 from geo.country_codes import countries_at, country_table
 from geo.errors import InputError, ParameterError
 from geo.geodesy import line_length_km, lon_span
 from geo.nearest import PairIndex
 from geo.sites import Site, border_sites, curated_points, resolve_sites
-from geo.zones import DEFAULT_ZONES_KM, parse_zones
+from geo.zones import DEFAULT_ZONES_KM, border_zones, parse_zones
 
 __all__ = [
     "DEFAULT_PAIR",
@@ -298,6 +299,44 @@ class Theatre:
             return "nearest border" if self.is_nearest else self.pair
         a, b = self.countries
         return f"{self.names.get(a, a)}\u2013{self.names.get(b, b)}"
+
+    @property
+    def zone_polygons(self) -> gpd.GeoDataFrame:
+        """Distance bands of the border per side (:func:`geo.zones.border_zones`).
+
+        Built once per theatre, and kept in the on-disk cache
+        (:mod:`geo.cache`) keyed by the line, the zone edges and the layers'
+        manifest, so later runs skip the geodesic buffers. Empty for ``nearest``
+        (the zones of every border would be the world's).
+
+        Returns
+        -------
+        GeoDataFrame
+            ``zone``, ``zone_min_km``, ``zone_max_km``, ``side``, ``area_km2``, ``geometry``.
+        """
+        return self._zone_frame.copy()
+
+    @functools.cached_property
+    def _zone_frame(self) -> gpd.GeoDataFrame:
+        if self.is_nearest:
+            return gpd.GeoDataFrame(
+                {"zone": [], "zone_min_km": [], "zone_max_km": [], "side": [], "area_km2": []},
+                geometry=[],
+                crs="EPSG:4326",
+            )
+        # a user's line has no countries: its zones are left and right of the line
+        border = self.border if self.embedded else self.border[["pair", "geometry"]]
+        parts = [
+            *shapely.to_wkb(border.geometry.to_numpy()),
+            repr(tuple(float(z) for z in self.zones_km)),
+            repr(self.countries),
+        ]
+        return memoised(
+            "zones",
+            parts,
+            lambda: border_zones(border, self.zones_km),
+            modules=("geo.zones", "geo.geodesy"),
+        )
 
     @functools.cached_property
     def site_points(self) -> dict[str, tuple[float, float]]:

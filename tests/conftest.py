@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,9 @@ settings.register_profile("quick", max_examples=25)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # the on-disk cache (geo.cache) of this run lives in a fresh folder, never the user's
+    if "BORDERMAP_CACHE_DIR" not in os.environ:
+        os.environ["BORDERMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="bordermap-cache-")
     quick = "not slow" in (config.option.markexpr or "")
     settings.load_profile("quick" if quick else "full")
 

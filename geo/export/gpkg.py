@@ -31,7 +31,6 @@ from geo.placement import provinces_of
 from geo.proximity import nearest_lines
 from geo.raster.priogrid import priogrid_cells
 from geo.theatre import PAD_DEG, Theatre, as_theatre, neighbours
-from geo.zones import border_zones
 
 __all__ = [
     "EVENT_FORMATS",
@@ -94,20 +93,6 @@ def _check_layers(layers: Sequence[str] | None) -> tuple[str, ...]:
             f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_NAMES)}"
         )
     return tuple(name for name in LAYER_NAMES if name in set(layers))
-
-
-def _zones(theatre: Theatre) -> gpd.GeoDataFrame:
-    if theatre.is_nearest:  # zones of every border would be the world's: none
-        return gpd.GeoDataFrame(
-            {"zone": [], "zone_min_km": [], "zone_max_km": [], "side": [], "area_km2": []},
-            geometry=[],
-            crs="EPSG:4326",
-        )
-    if theatre.embedded:
-        countries = lay.countries(list(theatre.countries))
-        return border_zones(theatre.border, theatre.zones_km, countries=countries)
-    # a user's line has no countries: its zones are left and right of the line
-    return border_zones(theatre.border[["pair", "geometry"]], theatre.zones_km)
 
 
 def _area(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> tuple[float, float, float, float]:
@@ -174,7 +159,7 @@ _BUILDERS: dict[str, Callable[[gpd.GeoDataFrame, Theatre], gpd.GeoDataFrame]] = 
     "borders": _borders,
     "countries": lambda analyzed, theatre: lay.countries(list(theatre.region(analyzed))),
     "provinces": _provinces,
-    "zones": lambda analyzed, theatre: _zones(theatre),
+    "zones": lambda analyzed, theatre: theatre.zone_polygons,
     "nearest_lines": lambda analyzed, theatre: nearest_lines(analyzed),
     "places": lambda analyzed, theatre: _places(analyzed, theatre, curated=False),
     "sites": _sites,

@@ -49,7 +49,6 @@ from geo.figure.markers import draw_events, name_events
 from geo.geodesy import lon_span
 from geo.placement import provinces_of
 from geo.theatre import Theatre, as_theatre
-from geo.zones import border_zones
 
 __all__ = ["VIEW_KM", "PlotInfo", "plot"]
 
@@ -181,7 +180,7 @@ def _frame(theatre: Theatre, near: gpd.GeoDataFrame) -> tuple[CRS, tuple]:
 
 def _zones(canvas: _Canvas, theatre: Theatre, countries: gpd.GeoDataFrame) -> list[dict]:
     """Distance zones graded on each side of the border; the zone colours per side."""
-    zones = border_zones(theatre.border, theatre.zones_km, countries=countries)
+    zones = theatre.zone_polygons
     zone_geoms = canvas.prepare(zones)
     swatches = []
     for side, (near_c, far_c) in zip(parts.sides(theatre), style.SIDE_RAMPS, strict=True):

@@ -227,7 +227,7 @@ def _geography(
             shapes.country_labels(countries, theatre.border), "Country names", pane="bm-countries"
         )
     )
-    zone_data, zone_rows = shapes.zone_layer(theatre.border, theatre.zones_km, names)
+    zone_data, zone_rows = shapes.zone_layer(theatre.zone_polygons, names)
     m.add_child(elements.VectorLayer(zone_data, "Distance zones", pane="bm-zones"))
     tips = [
         html_text(f"{p} ({names.get(c, c)})")
