@@ -30,7 +30,6 @@ from pyproj.crs.coordinate_operation import (
     LambertConformalConic2SPConversion,
     MercatorAConversion,
 )
-from scipy.optimize import brentq
 
 __all__ = ["nice_length_km", "north_angle_deg", "project", "scale_bar", "theatre_crs"]
 
@@ -144,13 +143,18 @@ def scale_bar(crs: CRS, x: float, y: float, length_km: float) -> float:
     True
     """
     lon0, lat0 = _lonlat(crs, x, y)
-
-    def excess(x1: float) -> float:
-        lon1, lat1 = _lonlat(crs, x1, y)
-        return _WGS84.inv(lon0, lat0, lon1, lat1)[2] - length_km * 1000.0
-
     metres = length_km * 1000.0
-    return float(brentq(excess, x + 0.5 * metres, x + 2.0 * metres, xtol=0.01))
+    # Fixed-point on the scale factor: the bar's map length times the ratio of
+    # the wanted to the measured geodesic length. The scale of a conformal map
+    # varies slowly along a bar, so this settles to 1 cm in a few steps.
+    span = metres
+    for _ in range(50):
+        lon1, lat1 = _lonlat(crs, x + span, y)
+        measured = _WGS84.inv(lon0, lat0, lon1, lat1)[2]
+        if abs(measured - metres) <= 0.01:
+            break
+        span *= metres / measured
+    return float(x + span)
 
 
 def north_angle_deg(crs: CRS, lon: float, lat: float) -> float:

@@ -323,7 +323,10 @@ def _locator_map(
 ) -> None:
     """Every country, named, filling the locator's axes."""
     locator.set_facecolor(style.BACKGROUND)
-    geoms = shapely.simplify(cartography.project(countries.geometry.to_numpy(), crs), 3000.0)
+    # thin the 100 m outlines before projecting them: the locator draws to 3 km
+    coarse = shapely.simplify(countries.geometry.to_numpy(), 0.005, preserve_topology=False)
+    coarse = np.where(shapely.is_empty(coarse), countries.geometry.to_numpy(), coarse)
+    geoms = shapely.simplify(cartography.project(coarse, crs), 3000.0)
     mine = countries["iso3"].isin(pair).to_numpy()
     for rows, fill in ((mine, "pair"), (~mine, "other")):
         polygons(
