@@ -32,7 +32,6 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium import plugins
 
 from geo import layers
 from geo.errors import ParameterError
@@ -296,20 +295,8 @@ def _event_layers(
 
 def _controls(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
     """Fullscreen, measuring tool, vector minimap and the layer control."""
-    fullscreen = plugins.Fullscreen(position="topleft")
-    fullscreen.default_js = assets.links("fullscreen_js")
-    fullscreen.default_css = assets.links("fullscreen_css")
-    m.add_child(fullscreen)
-    measure = plugins.MeasureControl(
-        position="topleft",
-        primary_length_unit="kilometers",
-        secondary_length_unit="miles",
-        primary_area_unit="sqkilometers",
-        secondary_area_unit=None,
-    )
-    measure.default_js = assets.links("measure_js")
-    measure.default_css = assets.links("measure_css")
-    m.add_child(measure)
+    m.add_child(elements.Fullscreen(position="topleft"))
+    m.add_child(elements.MeasureControl(position="topleft"))
     n = len(countries)
     outline = shapes.geojson(countries, 0.05, [""] * n, [MINIMAP_STYLE] * n)
     m.add_child(elements.VectorMiniMap(outline))

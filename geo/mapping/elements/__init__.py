@@ -7,7 +7,7 @@ Elements that load libraries name them through :mod:`geo.mapping.assets`.
 
 - :mod:`~geo.mapping.elements.page`: page CSS, panes, title, vector and blank layers;
 - :mod:`~geo.mapping.elements.events`: the event table, markers, heatmap, timed shapes;
-- :mod:`~geo.mapping.elements.controls`: day slider, legend, minimap;
+- :mod:`~geo.mapping.elements.controls`: day slider, legend, minimap, full screen, measuring;
 - :mod:`~geo.mapping.elements.webgl`: every event as a WebGL point (large maps).
 
 The page keeps a small namespace ``window.bm``: ``bm.events`` (the event
@@ -19,7 +19,13 @@ has been added, for tests and benchmarks).
 
 from __future__ import annotations
 
-from geo.mapping.elements.controls import DaySlider, Legend, VectorMiniMap
+from geo.mapping.elements.controls import (
+    DaySlider,
+    Fullscreen,
+    Legend,
+    MeasureControl,
+    VectorMiniMap,
+)
 from geo.mapping.elements.events import EventData, EventMarkers, HeatLayer, TimedShapes
 from geo.mapping.elements.page import PANES, BlankBase, MapSetup, Title, VectorLayer
 from geo.mapping.elements.webgl import WebGLEvents
@@ -30,9 +36,11 @@ __all__ = [
     "DaySlider",
     "EventData",
     "EventMarkers",
+    "Fullscreen",
     "HeatLayer",
     "Legend",
     "MapSetup",
+    "MeasureControl",
     "TimedShapes",
     "Title",
     "VectorLayer",

@@ -1,4 +1,4 @@
-"""Controls over the map: the day slider, the legend and the vector minimap."""
+"""Controls over the map: day slider, legend, vector minimap, full screen and measuring."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from geo.mapping.style import hex_colour
 from geo.mapping.text import html_text
 from geo.style import BORDER_COLOUR
 
-__all__ = ["DaySlider", "Legend", "VectorMiniMap"]
+__all__ = ["DaySlider", "Fullscreen", "Legend", "MeasureControl", "VectorMiniMap"]
 
 
 class DaySlider(MacroElement):
@@ -225,3 +225,75 @@ class VectorMiniMap(JSCSSMixin, MacroElement):
         self.data = data
         self.default_js = assets.links("minimap_js")
         self.default_css = assets.links("minimap_css")
+
+
+class Fullscreen(JSCSSMixin, MacroElement):
+    """The leaflet.fullscreen button: the map fills the screen and back.
+
+    Parameters
+    ----------
+    position : str
+        Leaflet control corner.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.fullscreen({{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "Fullscreen"
+        self.options = {
+            "position": position,
+            "title": "Full screen",
+            "titleCancel": "Leave full screen",
+            "forceSeparateButton": False,
+        }
+        self.default_js = assets.links("fullscreen_js")
+        self.default_css = assets.links("fullscreen_css")
+
+
+class MeasureControl(JSCSSMixin, MacroElement):
+    """leaflet-measure in kilometres (and miles, square kilometres): distances and areas.
+
+    Parameters
+    ----------
+    position : str
+        Leaflet control corner.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          // Leaflet 1.8 and later pan to a focused marker: the capture marker
+          // covering the map must not make the view jump while measuring
+          L.Control.Measure.include({
+            _setCaptureMarkerIcon: function () {
+              this._captureMarker.options.autoPanOnFocus = false;
+              this._captureMarker.setIcon(
+                L.divIcon({iconSize: this._map.getSize().multiplyBy(2)}));
+            }
+          });
+          var measure = new L.Control.Measure({{ this.options|tojson }});
+          {{ this._parent.get_name() }}.addControl(measure);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "MeasureControl"
+        self.options = {
+            "position": position,
+            "primaryLengthUnit": "kilometers",
+            "secondaryLengthUnit": "miles",
+            "primaryAreaUnit": "sqkilometers",
+        }
+        self.default_js = assets.links("measure_js")
+        self.default_css = assets.links("measure_css")
