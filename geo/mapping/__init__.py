@@ -32,6 +32,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo import layers
 from geo.errors import ParameterError
@@ -183,9 +184,9 @@ def _new_map(
     (OfflineFigure() if offline else OnlineFigure()).add_child(m)
     # the border and the events near it; room for the title (top), the
     # legend (right) and the slider (bottom)
-    near = analyzed[pd.to_numeric(analyzed["border_distance_km"], errors="coerce") <= VIEW_KM]
-    if len(near):
-        ex0, ey0, ex1, ey1 = near.total_bounds
+    near = (pd.to_numeric(analyzed["border_distance_km"], errors="coerce") <= VIEW_KM).to_numpy()
+    if near.any():
+        ex0, ey0, ex1, ey1 = shapely.total_bounds(analyzed.geometry.to_numpy()[near])
         x0, y0, x1, y1 = min(x0, ex0), min(y0, ey0), max(x1, ex1), max(y1, ey1)
     m.add_child(
         elements.MapSetup(

@@ -88,9 +88,12 @@ def factorize_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     table : list of str
         HTML-escaped, one per distinct ``str`` of the values.
     """
-    text = values.astype("object").where(values.notna(), "")
-    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    # factorised in the column's own type (Arrow strings: in C++), escaped once per value
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = [str(html_text(u)) for u in uniques]
+    if (codes < 0).any():  # missing values: one more entry, ''
+        codes = np.where(codes < 0, len(table), codes)
+        table.append("")
     # distinct values may share a text (1 and "1"): one table entry each is harmless
     return codes.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
 
@@ -168,8 +171,10 @@ def day_codes(dates: pd.Series) -> tuple[np.ndarray, list[str]]:
 def _attacker_keys(events: pd.DataFrame) -> pd.Series:
     """Return the computed ``attacker`` ("" when none), or the older guess without it."""
     if "attacker" in events:
-        value = events["attacker"].astype("object")
-        return value.where(value.notna(), "").map(str).str.strip()
+        # stripped once per distinct code, not once per event
+        codes, uniques = pd.factorize(events["attacker"], use_na_sentinel=True)
+        keys = np.asarray([str(u).strip() for u in uniques] + [""], dtype=object)
+        return pd.Series(keys[codes], index=events.index, dtype=object)
     keys = pd.Series("unknown attacker", index=events.index, dtype="object")
     for column in ("actor1", "attacker_iso3"):
         if column in events:
@@ -258,9 +263,16 @@ def _factorize_rows(parts: pd.DataFrame, render) -> tuple[np.ndarray, list[str]]
     """Codes of the distinct rows of ``parts`` and ``render(*row)`` of each, escaped."""
     if parts.empty:
         return np.zeros(len(parts), dtype="uint8"), []
-    codes = parts.groupby(list(parts.columns), dropna=False, sort=False).ngroup().to_numpy()
-    table = [str(html_text(render(*row))) for row in parts.drop_duplicates().itertuples(False)]
-    return codes.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
+    # one integer key per row, column by column (re-factorised so it stays below n**2)
+    key = np.zeros(len(parts), dtype="int64")
+    for column in parts.columns:
+        codes, uniques = pd.factorize(parts[column], use_na_sentinel=True)
+        key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype("int64")
+    first = np.full(int(key.max()) + 1, len(key), dtype="int64")
+    np.minimum.at(first, key, np.arange(len(key)))
+    rows = parts.iloc[first].itertuples(index=False)
+    table = [str(html_text(render(*row))) for row in rows]
+    return key.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
 
 
 def _km(value: float) -> str:

@@ -76,16 +76,17 @@ def draw_order(lat: np.ndarray, lon: np.ndarray, day: np.ndarray) -> tuple[np.nd
     ok = np.isfinite(x) & np.isfinite(y)
     level = np.full(n, MAX_LEVEL, dtype="int64")
     level[~ok] = MAX_LEVEL + 1
-    unset = ok.copy()
-    for z in range(MAX_LEVEL):
+    # The first event of a cell at zoom z is also the first of its sub-cell
+    # at z + 1, so each zoom only looks at the representatives of the next
+    # finer one: the finest zoom sees every event, the coarse ones a few.
+    candidates = np.flatnonzero(ok)  # positions in drawing order, earliest first
+    for z in range(MAX_LEVEL - 1, -1, -1):
         scale = 2.0**z / CELL_PX
-        cells = np.floor(x[ok] * scale).astype("int64") * (1 << 32) + np.floor(
-            y[ok] * scale
+        cells = np.floor(x[candidates] * scale).astype("int64") * (1 << 32) + np.floor(
+            y[candidates] * scale
         ).astype("int64")
-        first = np.zeros(n, dtype=bool)
-        first[np.flatnonzero(ok)] = ~pd.Series(cells).duplicated().to_numpy()
-        level[first & unset] = z
-        unset &= ~first
+        candidates = candidates[~pd.Series(cells).duplicated().to_numpy()]
+        level[candidates] = z
     rank = np.argsort(level, kind="stable")
     counts = np.searchsorted(level[rank], np.arange(MAX_LEVEL + 1), side="right").tolist()
     counts[-1] = n
