@@ -305,3 +305,28 @@ def iso3_from_name(values: pd.Series) -> pd.Series:
         return _BY_NAME.get(key) or (_layer_names().get(key, pd.NA) if key else pd.NA)
 
     return _map_unique(values, one)
+
+
+#: Short names used for more than one country: a place hint with one of them
+#: searches them all (a "Goma, Congo" is in the DRC, a "Pointe-Noire, Congo"
+#: in the Republic of the Congo).
+AMBIGUOUS_NAMES = {
+    "congo": ("COD", "COG"),
+    "the congo": ("COD", "COG"),
+    "korea": ("KOR", "PRK"),
+}
+
+
+def iso3_candidates(name: str) -> tuple[str, ...]:
+    """Every ISO3 a country name may stand for: one, several (``Congo``) or none.
+
+    Examples
+    --------
+    >>> iso3_candidates("Congo"), iso3_candidates("DRC"), iso3_candidates("Atlantis")
+    (('COD', 'COG'), ('COD',), ())
+    """
+    several = AMBIGUOUS_NAMES.get(normalise_name(name))
+    if several:
+        return several
+    found = iso3_from_name(pd.Series([str(name)])).iloc[0]
+    return () if pd.isna(found) else (str(found),)

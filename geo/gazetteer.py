@@ -3,18 +3,21 @@
 Matching works on the forms of :mod:`geo.spelling` (any script: Persian,
 Urdu, Pashto and Arabic spellings too), best score kept per place:
 1. exact name or alternate name: score 100; 2. the same loose key (Sarawan
-and Saravan, Sistan-Baluchestan and Sistan and Baluchistan): score 95;
+and Saravan, Sistan-Baluchestan and Sistan and Baluchistan) where the two
+spellings are still at least :data:`LOOSE_MIN` alike (so "Tine" is not
+"Teni" or "Tune"): score 95;
 3. fuzzy (rapidfuzz ``ratio``) at or above :data:`FUZZY_MIN`: the ratio,
 capped at 94. Steps 2 and 3 look at names and the alternates of provinces
 and curated sites only, not GeoNames' many alternates. Namesakes of one score
 rank curated sites first, then towns before provinces, then by population.
 
 A country hint (ISO3 or name, or the text after a comma: ``"Saravan, Laos"``)
-keeps only places in that country; a hint that names no country finds
-nothing. The gazetteer covers the world (GeoNames towns of 1000 or more
-people, every Natural Earth province, the curated sites). A province hint
-ranks places in that province first. A name that matches nothing is "not
-found in the embedded gazetteer" (:func:`not_found_message` names the
+keeps only places in that country (in both for a name used by two, such
+as "Congo"); a hint that names no country finds nothing. The gazetteer
+covers the world (GeoNames towns of 1000 or more people, every Natural
+Earth province, the curated sites). A province hint ranks places in that
+province first. A name that matches nothing is "not found in the embedded
+gazetteer" (:func:`not_found_message` names the
 countries where it does exist): we never guess.
 
 Examples
@@ -41,7 +44,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from geo import layers
-from geo.country_codes import EMBEDDED, iso3_from_name
+from geo.country_codes import EMBEDDED, iso3_candidates
 from geo.geodesy import geodesic_km
 from geo.spelling import loose_key, normalise
 
@@ -58,6 +61,8 @@ __all__ = [
 ]
 
 FUZZY_MIN = 88.0
+#: Least string similarity (rapidfuzz ``ratio``) for a same-loose-key match to count.
+LOOSE_MIN = 80.0
 #: Two towns found for one name this close are one place (curated site and GeoNames town).
 SAME_PLACE_KM = 2.0
 NOT_FOUND = "not found in the embedded gazetteer"
@@ -204,17 +209,15 @@ def _province_table(countries) -> dict[tuple[str, str], str]:
     return table
 
 
-def _country_hint(hint) -> str | None:
-    """ISO3 for a hint; '' when the hint names no known country; None when there is no hint."""
+def _country_hint(hint) -> tuple[str, ...] | None:
+    """ISO3 codes a hint names (several for "Congo"); () for no known country; None for no hint."""
     if hint is None or (not isinstance(hint, str) and pd.isna(hint)) or not str(hint).strip():
         return None
-    text = str(hint).strip()
     # codes and names alike ("PAK", "Pakistan", "DRC"): an unknown three letters is no code
-    found = iso3_from_name(pd.Series([text])).iloc[0]
-    return "" if pd.isna(found) else str(found)
+    return iso3_candidates(str(hint).strip())
 
 
-def _split_query(query: str) -> tuple[str, str | None, str | None]:
+def _split_query(query: str) -> tuple[str, tuple[str, ...] | None, str | None]:
     """Split 'Saravan, Laos' into name and country hint, or name and province hint."""
     if "," not in query:
         return query, None, None
@@ -231,11 +234,13 @@ def _match(name: str, limit_names: pd.DataFrame) -> pd.DataFrame:
     if not norm:
         return pd.DataFrame(columns=["entry", "spelling", "score"])
     is_primary = limit_names["primary"].to_numpy(dtype=bool)
-    score = np.where(
-        limit_names["norm"].to_numpy() == norm,
-        100.0,
-        np.where(is_primary & (limit_names["key"].to_numpy() == key), 95.0, 0.0),
-    )
+    norms = limit_names["norm"].to_numpy()
+    loose = np.flatnonzero(is_primary & (limit_names["key"].to_numpy() == key))
+    # the same loose key counts only for spellings still alike: "Sarawan" is
+    # "Saravan", but "Tine" is not "Teni" though both key to "tana"
+    alike = np.array([fuzz.ratio(norm, str(norms[i])) >= LOOSE_MIN for i in loose], dtype=bool)
+    score = np.where(norms == norm, 100.0, 0.0)
+    score[loose[alike & (score[loose] < 100.0)]] = 95.0
     primary = np.flatnonzero(is_primary)
     fuzzy = process.extract(
         norm,
@@ -308,9 +313,11 @@ def geocode(
         admin_hint = admin1 if admin1 is not None else hint_admin1
         pool = spellings
         if wanted is not None:
-            if wanted not in EMBEDDED:
+            codes = [c for c in wanted if c in EMBEDDED]
+            if not codes:
                 continue
-            pool = spellings[entries["iso3"].to_numpy()[spellings["entry"].to_numpy()] == wanted]
+            in_country = np.isin(entries["iso3"].to_numpy()[spellings["entry"].to_numpy()], codes)
+            pool = spellings[in_country]
         hits = _match(name, pool)
         if hits.empty:
             continue
@@ -373,7 +380,7 @@ def not_found_message(query: str, *, country: str | None = None) -> str:
     countries = pd.unique((exact if len(exact) else elsewhere)["iso3"].to_numpy())
     if not len(countries):
         return NOT_FOUND
-    return f"{name!r} is not in {wanted}; found in {', '.join(countries)}"
+    return f"{name!r} is not in {'/'.join(wanted)}; found in {', '.join(countries)}"
 
 
 def place(name: str, *, country: str | None = None, admin1: str | None = None) -> pd.Series | None:

@@ -3,9 +3,20 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import shapely
+from rapidfuzz import fuzz
 
 from geo import gazetteer
-from geo.gazetteer import NOT_FOUND, geocode, loose_key, place, place_many, province_codes
+from geo.gazetteer import (
+    LOOSE_MIN,
+    NOT_FOUND,
+    geocode,
+    loose_key,
+    not_found_message,
+    place,
+    place_many,
+    province_codes,
+)
+from geo.spelling import normalise
 
 
 def test_exports_from_geo_package():
@@ -216,3 +227,32 @@ def test_a_merged_province_answers_to_the_names_of_the_units_it_took_in():
     codes = province_codes(stated, pd.Series(["PAK"] * 3))
     assert codes.tolist() == ["PAK-1123"] * 3
     assert place("Federally Administered Tribal Areas")["name"] == "Khyber Pakhtunkhwa"
+
+
+@pytest.mark.parametrize("query", ["Tine", "Goma", "Kamo"])
+def test_a_vowel_swap_in_a_short_name_is_no_loose_match(query):
+    # "Tine" keys like "Teni", "Tanay", "Tuni" and "Tune": none of them is Tine
+    found = geocode(query, limit=25)
+    loose = found[found["score"] == 95.0]
+    ratios = [fuzz.ratio(normalise(query), normalise(n)) for n in loose["name"]]
+    assert all(r >= LOOSE_MIN for r in ratios), list(zip(loose["name"], ratios, strict=True))
+    assert not {"Teni", "Tanay", "Tuni", "Tune", "Gumi"} & set(found["name"])
+
+
+def test_loose_matches_still_join_transliterations():
+    assert place("Sarawan, Iran")["name"] == "Saravan"
+    assert place("Sistan-Baluchestan")["kind"] == "province"
+
+
+@pytest.mark.parametrize(
+    ("query", "iso3"),
+    [("Goma, Congo", "COD"), ("Kinshasa, Congo", "COD"), ("Brazzaville, Congo", "COG")],
+)
+def test_congo_as_a_hint_means_either_congo(query, iso3):
+    found = geocode(query, limit=10)
+    assert set(found["iso3"]) == {iso3}
+
+
+def test_a_name_absent_from_both_congos_is_not_found_there():
+    assert geocode("Saravan, Congo").empty
+    assert not_found_message("Saravan, Congo").startswith("'Saravan' is not in COD/COG; found in")
