@@ -200,3 +200,21 @@ def test_stderr_of_a_pipe_has_no_progress_only_the_summary(runner, tmp_path):
     assert result.exit_code == 0
     assert "\r" not in result.output
     assert result.output.strip() == f"{src}: 2 rows read, 2 kept, 0 rejected"
+
+
+@pytest.mark.parametrize("name", ["z.xyz", "z.png", "z.gpkg"])
+def test_analyze_refuses_a_suffix_it_does_not_write(runner, tmp_path, name):
+    result = runner.invoke(cli, ["analyze", "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert "write a .csv, .json, .geojson, .parquet or .txt file" in result.output
+    assert not (tmp_path / name).exists()
+
+
+def test_analyze_writes_the_table_to_a_text_file_or_a_bare_name(runner, tmp_path):
+    for name in ("z.txt", "z"):
+        result = runner.invoke(cli, ["analyze", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert "Border IRN-PAK" in (tmp_path / name).read_text()
+    result = runner.invoke(cli, ["analyze", "-f", "csv", "-o", str(tmp_path / "c.txt")])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "c.txt")["event_id"].notna().all()

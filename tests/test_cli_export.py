@@ -230,3 +230,12 @@ def test_an_out_that_is_a_symlink_is_refused(runner, tmp_path):
     message = "is a symbolic link; give the real path (links are never written through)"
     assert result.stderr.strip() == f"Error: {link}: {message}"
     assert link.is_symlink() and real.read_bytes() == b"keep"
+
+
+def test_export_to_a_bare_name_is_a_quiet_geopackage(runner, tmp_path):
+    out = tmp_path / "bare"
+    result = runner.invoke(cli, ["export", "-o", str(out), "--layers", "events,zones"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output.lower()
+    assert out.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert set(pyogrio.list_layers(out)[:, 0]) >= {"events", "zones"}

@@ -100,3 +100,14 @@ def test_rejected_rows_go_to_the_rejects_file(runner, tmp_path):
     assert "A2" in rejects.read_text(encoding="utf-8")
     assert "1 event, 20 Jan 2024;" in out.read_text(encoding="utf-8")
     assert "wrote map of 1 events to" in result.stderr
+
+
+def test_map_refuses_a_name_that_is_not_html(runner, tmp_path):
+    for name in ("m.txt", "m.png", "m"):
+        result = runner.invoke(cli, ["map", "-o", str(tmp_path / name)])
+        assert result.exit_code == 2
+        assert "write a .html file" in result.output
+        assert not (tmp_path / name).exists()
+    result = runner.invoke(cli, ["map", "-q", "-o", str(tmp_path / "m.HTM")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.HTM").read_text().lstrip().lower().startswith("<!doctype html")

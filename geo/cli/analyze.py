@@ -23,6 +23,8 @@ _BY_SUFFIX = {
     ".parquet": "parquet",
     ".geoparquet": "parquet",
 }
+# names that carry any --format (the table by default)
+_NEUTRAL_SUFFIXES = ("", ".txt", ".text")
 _format_opt = click.option(
     "-f",
     "--format",
@@ -70,6 +72,12 @@ def output_format(fmt: str, stated: bool, out: Path | None) -> str:
     'csv'
     """
     implied = None if out is None else _BY_SUFFIX.get(out.suffix.lower())
+    if out is not None and implied is None and out.suffix.lower() not in _NEUTRAL_SUFFIXES:
+        raise click.BadParameter(
+            f"{out}: write a .csv, .json, .geojson, .parquet or .txt file (or a name "
+            f"without a suffix), not {out.suffix!r}",
+            param_hint="--out",
+        )
     if implied is not None and stated and fmt != implied:
         raise click.BadParameter(
             f"{fmt} contradicts --out {out} (a {implied} file); drop one", param_hint="--format"

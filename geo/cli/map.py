@@ -58,6 +58,9 @@ def map_cmd(
     # folium and geopandas load only when a map is drawn, to keep `bordermap --help` fast
     from geo.mapping import render_map, save_map
 
+    if out.suffix.lower() not in (".html", ".htm"):
+        shown = repr(out.suffix) if out.suffix else "a name without a suffix"
+        raise click.BadParameter(f"{out}: write a .html file, not {shown}", param_hint="--out")
     check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)  # refuse before the slow part, not after it
     theatre = options.build_theatre(pair, zones_km, border_path, sites, single="the map")

@@ -417,7 +417,8 @@ def export_gpkg(
     )
     with (
         locked(path) if update else contextlib.nullcontext(),
-        atomic_path(path, overwrite=overwrite or update) as tmp,
+        # the temporary file is always .gpkg, so GDAL never warns about its name
+        atomic_path(path, suffix=".gpkg", overwrite=overwrite or update) as tmp,
     ):
         if update:  # under the lock: a concurrent update waits, and its layers are kept
             shutil.copyfile(path, tmp)
