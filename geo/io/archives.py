@@ -67,6 +67,10 @@ class Unpacked:
     note: str
 
 
+#: Suffixes of compressions Arrow would open by name and bordermap does not read.
+_OTHER_COMPRESSIONS = (".bz2", ".lz4", ".zst", ".zstd", ".br", ".brotli", ".xz", ".lzma")
+
+
 def container_of(path: Path) -> str | None:
     """Name the container a file is (``gz``, ``zip``, ``xlsx``), or None for a plain file.
 
@@ -76,6 +80,18 @@ def container_of(path: Path) -> str | None:
         head = fh.read(4)
     if head.startswith(_GZIP):
         return "gz"
+    suffix = Path(path).suffix.lower()
+    # Arrow's CSV reader decompresses by suffix: a name that promises a
+    # compression must hold it, and only gzip and zip are read
+    if suffix in (".gz", ".gzip"):
+        raise InputError(str(path), None, None, "named .gz but not gzip-compressed")
+    if suffix in _OTHER_COMPRESSIONS:
+        raise InputError(
+            str(path),
+            None,
+            None,
+            f"{suffix} files are not read: decompress it, or compress it as .zip or .gz",
+        )
     if not head.startswith((_ZIP, _EMPTY_ZIP)):
         return None
     try:
@@ -112,7 +128,10 @@ def _copy_bounded(src, dst, label: str, packed: int) -> None:
 
 
 def _gunzip(path: Path, folder: Path) -> Unpacked:
-    target = folder / (path.stem if path.suffix.lower() == ".gz" else path.name)
+    name = Path(path.name)
+    while name.suffix.lower() in (".gz", ".gzip", *_OTHER_COMPRESSIONS):
+        name = Path(name.stem)  # Arrow must not decompress the result again by its name
+    target = folder / (str(name) or "events")
     try:
         with gzip.open(path, "rb") as src, open(target, "wb") as dst:
             _copy_bounded(src, dst, str(path), path.stat().st_size)
