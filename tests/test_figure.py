@@ -474,3 +474,23 @@ def test_labels_are_pushed_only_from_the_markers_near_them():
     small = avoid[:100]
     assert (_markers_near(small, labels, ax) == small).all()  # few markers: all of them
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("pair", "sites"),
+    [
+        ("SDN-TCD", None),  # Adré and Al-Junaynah are 30 km apart across the border
+        ("IRN-PAK", ("Taftan", "Mirjaveh", "Zahedan", "Chabahar", "Gwadar Port", "Jiwani")),
+    ],
+)
+def test_site_names_never_cover_one_another(pair, sites):
+    from geo.theatre import Theatre
+
+    theatre = Theatre.from_pair(pair, **({"sites": sites} if sites else {}))
+    fig = plot(geo.analyze(geo.layers.events(), theatre), theatre)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    names = [t for t in fig.axes[0].texts if t.get_gid() == "site-label"]
+    assert len(names) >= 2
+    boxes = [t.get_window_extent(renderer) for t in names]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)

@@ -44,7 +44,7 @@ from pyproj import CRS
 from geo import layers, style
 from geo.errors import ParameterError
 from geo.figure import cartography, credits, parts
-from geo.figure.labels import importance_order
+from geo.figure.labels import importance_order, spread_site_labels
 from geo.figure.markers import draw_events, name_events
 from geo.geodesy import lon_span
 from geo.placement import provinces_of
@@ -418,6 +418,7 @@ def plot(
             host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM
         )
     _finish(canvas, title or _title(pd.concat([near, far]), theatre.label))
+    spread_site_labels(ax, site_names)
     info.labelled = name_events(ax, pending, site_names)
     basis = analyzed["attacker_basis"] if "attacker_basis" in analyzed else pd.Series(dtype=str)
     _caption(ax.figure, info, near, int((basis == "inferred").sum()))

@@ -34,7 +34,14 @@ from matplotlib.text import Text
 
 from geo.figure.parts import HALO
 
-__all__ = ["MAX_LABELS", "SAME_SPOT_M", "choose_labelled", "importance_order", "place_labels"]
+__all__ = [
+    "MAX_LABELS",
+    "SAME_SPOT_M",
+    "choose_labelled",
+    "importance_order",
+    "place_labels",
+    "spread_site_labels",
+]
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 #: Most events a figure names on its main map.
@@ -260,3 +267,42 @@ def _free_spot(ax: Axes, label: Text, renderer, taken: list, frame):
                 label.set_position(ax.transData.inverted().transform(start + shift))
             return moved
     return None
+
+
+#: Where a site's name may sit, in points from its mark, in order of preference.
+SITE_OFFSETS = (
+    (6, 3, "left", "bottom"),
+    (-6, 3, "right", "bottom"),
+    (6, -3, "left", "top"),
+    (-6, -3, "right", "top"),
+    (0, 7, "center", "bottom"),
+    (0, -7, "center", "top"),
+)
+
+
+def spread_site_labels(ax: Axes, labels: Sequence[Text]) -> None:
+    """Move each site name to the first side of its mark where it covers no earlier one.
+
+    Call it once the axes have their final limits. Names are offset
+    annotations (:data:`SITE_OFFSETS` in points); a name with no free side
+    keeps the first.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    labels : sequence of matplotlib.text.Annotation
+        The site names, most important first.
+    """
+    figure = ax.figure
+    get = getattr(figure.canvas, "get_renderer", None)
+    renderer = get() if get is not None else figure._get_renderer()
+    taken = []
+    for label in labels:
+        for dx, dy, ha, va in (*SITE_OFFSETS, SITE_OFFSETS[0]):
+            label.xyann = (dx, dy)
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+        taken.append(box)
