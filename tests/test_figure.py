@@ -494,3 +494,15 @@ def test_site_names_never_cover_one_another(pair, sites):
     boxes = [t.get_window_extent(renderer) for t in names]
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b)
+
+
+@pytest.mark.parametrize("pair", ["KHM-THA", "IRN-PAK", "SDN-TCD"])
+def test_no_area_or_site_name_covers_another(pair):
+    fig = plot(geo.analyze(geo.layers.events(), pair), pair)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    kinds = ("country-label", "province-label", "site-label")
+    names = [t for t in fig.axes[0].texts if t.get_gid() in kinds]
+    assert any(t.get_gid() == "country-label" for t in names)
+    boxes = [t.get_window_extent(renderer) for t in names]
+    for (a, ta), (b, tb) in itertools.combinations(zip(boxes, names, strict=True), 2):
+        assert not a.overlaps(b), (ta.get_text(), tb.get_text())

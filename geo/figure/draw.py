@@ -44,7 +44,7 @@ from pyproj import CRS
 from geo import layers, style
 from geo.errors import ParameterError
 from geo.figure import cartography, credits, parts
-from geo.figure.labels import importance_order, spread_site_labels
+from geo.figure.labels import drop_covered, importance_order, spread_site_labels
 from geo.figure.markers import draw_events, name_events
 from geo.geodesy import lon_span
 from geo.placement import provinces_of
@@ -116,9 +116,9 @@ class _Canvas:
     def prepare(self, frame: gpd.GeoDataFrame) -> np.ndarray:
         return parts.prepare(frame, self.crs, self.clip, self.tolerance)
 
-    def label(self, xy, text: str, **kwargs) -> None:
+    def label(self, xy, text: str, **kwargs) -> Text:
         """Haloed text at map coordinates ``xy``, above the shapes."""
-        self.ax.text(
+        return self.ax.text(
             *xy, text, ha="center", va="center", zorder=7, path_effects=parts.HALO, **kwargs
         )
 
@@ -228,7 +228,7 @@ def _base(
         if iso3 not in theatre.countries or inside.is_empty or inside.area < 0.04 * view.area:
             continue
         spot = shapely.maximum_inscribed_circle(inside, 2000.0).coords[0]
-        canvas.label(spot, name, fontsize=7, style="italic", color="#6d6d6d")
+        canvas.label(spot, name, fontsize=7, style="italic", color="#6d6d6d", gid="province-label")
     x0, x1, y0, y1 = canvas.extent
     inner = view.buffer(-0.04 * (x1 - x0))
     for iso3, geom in zip(countries["iso3"], land, strict=True):
@@ -238,7 +238,12 @@ def _base(
         x, y = shapely.maximum_inscribed_circle(inside, 2000.0).coords[0]
         name = theatre.names.get(iso3, iso3).upper()
         canvas.label(
-            (x, y + 0.03 * (y1 - y0)), name, fontsize=13, color="#5a5a5a", fontweight="light"
+            (x, y + 0.03 * (y1 - y0)),
+            name,
+            fontsize=13,
+            color="#5a5a5a",
+            fontweight="light",
+            gid="country-label",
         )
     return swatches
 
@@ -268,6 +273,10 @@ def _sites(canvas: _Canvas, theatre: Theatre) -> tuple[list[shapely.Point], list
         )
         names.append(label)
     return shown, names
+
+
+def _texts(ax: Axes, gid: str) -> list[Text]:
+    return [t for t in ax.texts if t.get_gid() == gid]
 
 
 def _short(name: str) -> str:
@@ -419,6 +428,8 @@ def plot(
         )
     _finish(canvas, title or _title(pd.concat([near, far]), theatre.label))
     spread_site_labels(ax, site_names)
+    area_names = [t for kind in ("country-label", "province-label") for t in _texts(ax, kind)]
+    drop_covered(ax, area_names, site_names)
     info.labelled = name_events(ax, pending, site_names)
     basis = analyzed["attacker_basis"] if "attacker_basis" in analyzed else pd.Series(dtype=str)
     _caption(ax.figure, info, near, int((basis == "inferred").sum()))

@@ -38,6 +38,7 @@ __all__ = [
     "MAX_LABELS",
     "SAME_SPOT_M",
     "choose_labelled",
+    "drop_covered",
     "importance_order",
     "place_labels",
     "spread_site_labels",
@@ -293,9 +294,7 @@ def spread_site_labels(ax: Axes, labels: Sequence[Text]) -> None:
     labels : sequence of matplotlib.text.Annotation
         The site names, most important first.
     """
-    figure = ax.figure
-    get = getattr(figure.canvas, "get_renderer", None)
-    renderer = get() if get is not None else figure._get_renderer()
+    renderer = _renderer(ax)
     taken = []
     for label in labels:
         for dx, dy, ha, va in (*SITE_OFFSETS, SITE_OFFSETS[0]):
@@ -306,3 +305,42 @@ def spread_site_labels(ax: Axes, labels: Sequence[Text]) -> None:
             if not any(box.overlaps(other) for other in taken):
                 break
         taken.append(box)
+
+
+def drop_covered(ax: Axes, names: Sequence[Text], above: Sequence[Text] = ()) -> list[Text]:
+    """Remove each area name that covers an earlier one, or one of ``above``; those kept.
+
+    Country names come before province names in ``names``, so a province
+    name under a country name ("Nakhon Ratchasima" under THAILAND) is the one
+    left out.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Its limits final.
+    names : sequence of matplotlib.text.Text
+        Area names, most important first.
+    above : sequence of matplotlib.text.Text
+        Texts that always stay (site names).
+
+    Returns
+    -------
+    list of matplotlib.text.Text
+    """
+    renderer = _renderer(ax)
+    taken = [t.get_window_extent(renderer) for t in above]
+    kept = []
+    for name in names:
+        box = name.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in taken):
+            name.remove()
+            continue
+        taken.append(box)
+        kept.append(name)
+    return kept
+
+
+def _renderer(ax: Axes):
+    figure = ax.figure
+    get = getattr(figure.canvas, "get_renderer", None)
+    return get() if get is not None else figure._get_renderer()
