@@ -9,8 +9,9 @@ what they are computed from:
 - the arguments the caller names (any bytes or text);
 - the SHA-256 manifest of the embedded layers, so a rebuilt ``layers/``
   never meets a stale entry;
-- the bordermap version and the source of the modules the caller names, so
-  a change of code never does either.
+- the bordermap version, the source of the modules the caller names, and
+  the versions of Python and of the libraries whose objects are pickled, so
+  a change of code never meets one either.
 
 The folder is ``$BORDERMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/bordermap``,
 else ``~/.cache/bordermap``. ``BORDERMAP_CACHE_DIR=off`` turns the cache off.
@@ -38,6 +39,8 @@ T = TypeVar("T")
 #: Environment variable naming the cache folder (``off`` disables the cache).
 CACHE_ENV = "BORDERMAP_CACHE_DIR"
 _OFF = {"off", "0", "no", "false", "none"}
+#: Libraries whose versions are part of every key (their objects are pickled).
+_LIBRARIES = ("numpy", "pandas", "shapely", "geopandas", "pyproj")
 
 
 def cache_dir() -> Path | None:
@@ -69,6 +72,10 @@ def _code_fingerprint(modules: tuple[str, ...]) -> bytes:
     from geo import __version__
 
     digest = hashlib.sha256(__version__.encode())
+    # a pickle is only as good as the libraries that read it back
+    digest.update(sys.version.encode())
+    for library in _LIBRARIES:
+        digest.update(f"{library}={getattr(sys.modules.get(library), '__version__', '')}".encode())
     for name in modules:
         source = getattr(sys.modules.get(name), "__file__", None)
         try:
