@@ -1,6 +1,6 @@
 """Ingest benchmark (issue 15): ``bordermap events check`` of an ACLED-layout CSV, as users run it.
 
-Usage: python benchmarks/bench_ingest.py [--rows 10000000] [--repeat 3] [--out results.md]
+Usage: python benchmarks/bench_ingest.py [--rows N] [--repeat 3] [--parquet] [--out results.md]
 
 It writes a synthetic export in the current ACLED layout (31 columns,
 realistic ``notes`` text, points inside the stated provinces, 0.1 % of rows
@@ -10,7 +10,11 @@ with a defect), then times, each as a fresh process, median of ``--repeat``:
 - anchors in the same run: ``pyarrow.csv.read_csv`` of the file (the parse
   floor), ``pandas.read_csv``, and a naive geopandas pipeline (read_csv,
   ``points_from_xy``, ``sjoin`` with the provinces, ``to_crs`` plus ``.distance``
-  to the border).
+  to the border);
+- with ``--parquet``, the same events as bordermap's own GeoParquet (the valid
+  rows as read, written chunk by chunk with :mod:`geo.io.columnar`) through
+  ``bordermap events check``, beside ``pyarrow.parquet.read_table`` of that file
+  (the read floor; the goal of issue 15 is 2M rows/s).
 
 It prints a Markdown table with wall time, rows/s, peak RSS (of the process
 and its children) and the ratio of each anchor to the CLI.
@@ -88,12 +92,32 @@ def write_acled(path: Path, rows: int, block: int = 250_000, seed: int = 0) -> N
             frame.to_csv(fh, header=False, index=False)
 
 
+def write_geoparquet(src: Path, dest: Path) -> int:
+    """Write the valid events of ``src`` as GeoParquet, one row group per chunk; return rows."""
+    from geo.io.columnar import GeoParquetChunks, arrow_table
+    from geo.io.stream import EventStream
+
+    rows = 0
+    with dest.open("wb") as sink:
+        writer = None
+        for chunk in EventStream(src):
+            writer = writer or GeoParquetChunks(sink, chunk.crs)
+            writer.write(arrow_table(chunk), chunk.geometry.array)
+            rows += len(chunk)
+        writer.close()
+    return rows
+
+
 def anchor(kind: str, path: str) -> dict:
     """Run one anchor in this process; return rows."""
     if kind == "pyarrow":
         import pyarrow.csv as pacsv
 
         return {"rows": pacsv.read_csv(path).num_rows}
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return {"rows": pq.read_table(path).num_rows}
     if kind == "pandas":
         return {"rows": len(pd.read_csv(path))}
     import geopandas as gpd
@@ -128,7 +152,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None, help="Write the table here too.")
-    parser.add_argument("--anchor", choices=["pyarrow", "pandas", "geopandas"])
+    parser.add_argument("--anchor", choices=["pyarrow", "pandas", "geopandas", "parquet"])
+    parser.add_argument(
+        "--parquet", action="store_true", help="Also time GeoParquet in (events check, floor)."
+    )
     parser.add_argument("--path")
     args = parser.parse_args()
     if args.anchor:
@@ -177,6 +204,34 @@ def main() -> None:
                 str(path),
             ],
         }
+        kept = 0
+        if args.parquet:
+            geoparquet = Path(folder) / "events.parquet"
+            kept = write_geoparquet(path, geoparquet)
+            print(
+                f"GeoParquet: {kept:,} rows, {geoparquet.stat().st_size / 1e6:,.0f} MB",
+                file=sys.stderr,
+            )
+            runs["bordermap events check, GeoParquet in (every check)"] = [
+                bordermap,
+                "events",
+                "check",
+                str(geoparquet),
+                "-f",
+                "json",
+                "-o",
+                str(Path(folder) / "report-parquet.json"),
+                "--overwrite",
+            ]
+            runs["pyarrow.parquet.read_table (GeoParquet read floor)"] = [
+                sys.executable,
+                __file__,
+                "--anchor",
+                "parquet",
+                "--path",
+                str(geoparquet),
+            ]
+        counted = {name: kept if "GeoParquet" in name else args.rows for name in runs}
         results: dict[str, list[dict]] = {name: [] for name in runs}
         for _ in range(args.repeat):
             for name, cmd in runs.items():
@@ -194,9 +249,8 @@ def main() -> None:
     for name, rs in results.items():
         wall = statistics.median(r["wall_s"] for r in rs)
         peak = max(r["peak_rss_mb"] for r in rs)
-        lines.append(
-            f"| {name} | {wall:.1f} | {args.rows / wall:,.0f} | {peak:,.0f} | {wall / ours:.2f} |"
-        )
+        rate = counted[name] / wall
+        lines.append(f"| {name} | {wall:.1f} | {rate:,.0f} | {peak:,.0f} | {wall / ours:.2f} |")
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -98,5 +98,7 @@ def test_check_reports_progress_per_chunk(tmp_path):
     path = tmp_path / "five.csv"
     path.write_text("id,lat,lon\n" + "".join(f"e{i},27.37,62.33\n" for i in range(5)))
     seen = []
-    report = check_file(path, ReadOptions(chunksize=2), on_chunk=seen.append)
-    assert seen == [2, 4, 5] and report["rows"] == 5
+    report = check_file(path, ReadOptions(chunksize=2), on_chunk=lambda *a: seen.append(a))
+    assert [rows for rows, _ in seen] == [2, 4, 5] and report["rows"] == 5
+    read = [done for _, done in seen]  # bytes read: growing, the whole file at the end
+    assert read == sorted(read) and read[-1] == path.stat().st_size

@@ -915,3 +915,28 @@ def test_utf16_without_bom_is_read(tmp_path, codec):
     table = read_events(path)
     assert table.events["notes"].tolist() == ["Sarāvān"]
     assert any(codec in note for note in table.notes)
+
+
+def test_an_empty_date_in_a_plain_table_is_unknown_not_an_error(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        "id,longitude,latitude,event_date\n"
+        "A,62.3,27.4,2024-01-16\nB,63.0,26.9,\nC,63.1,27.0,not-a-date\n"
+    )
+    table = read_events(path)
+    assert list(table.events["event_id"]) == ["A", "B"]
+    assert table.events["event_date"].isna().tolist() == [False, True]
+    assert list(table.rejects["kind"]) == ["bad_date"]
+
+
+def test_an_empty_date_in_an_acled_export_is_still_an_error(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_text(
+        "event_id_cnty,event_date,year,sub_event_type,country,admin1,location,latitude,"
+        "longitude,geo_precision,fatalities\n"
+        "PAK1,2024-01-16,2024,Air/drone strike,Pakistan,Balochistan,Panjgur,26.97,64.09,1,2\n"
+        "PAK2,,2024,Air/drone strike,Pakistan,Balochistan,Panjgur,26.97,64.09,1,0\n"
+    )
+    table = read_events(path)
+    assert list(table.events["event_id"]) == ["PAK1"]
+    assert list(table.rejects["kind"]) == ["bad_date"]

@@ -27,7 +27,14 @@ from geo.io.options import FAR_KM, ReadOptions
 from geo.io.pipeline import ChunkReader, detect_format, empty_chunk
 from geo.io.results import EventTable
 
-__all__ = ["PROBLEM_KINDS", "EventTable", "detect_format", "iter_event_chunks", "read_events"]
+__all__ = [
+    "PROBLEM_KINDS",
+    "EventChunks",
+    "EventTable",
+    "detect_format",
+    "iter_event_chunks",
+    "read_events",
+]
 
 
 # kind -> (severity, what it means). Errors reject the row; warnings keep it.
@@ -54,6 +61,68 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+class EventChunks:
+    r"""The chunks of one event file, and how much of it has been read.
+
+    Iterating yields what :func:`iter_event_chunks` yields; in between,
+    :attr:`bytes_read` says how far the reader has got, for a progress bar.
+
+    Parameters
+    ----------
+    path, options, **changes
+        As for :func:`iter_event_chunks`.
+
+    Attributes
+    ----------
+    size : int or None
+        Bytes of ``path`` (None for a folder such as a Shapefile's).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "e.csv").write_text("id,lat,lon\na,27.37,62.33\n")
+    >>> chunks = EventChunks(folder / "e.csv")
+    >>> [len(t.events) for t in chunks], chunks.bytes_read == chunks.size
+    ([1], True)
+    """
+
+    def __init__(self, path: str | Path, options: ReadOptions | None = None, **changes) -> None:
+        self.path = Path(path)
+        self.options = ReadOptions.of(options, **changes)
+        self.size = self.path.stat().st_size if self.path.is_file() else None
+        self._reader: ChunkReader | None = None
+
+    @property
+    def bytes_read(self) -> int | None:
+        """Bytes of the file read so far (of :attr:`size`), or None when not known.
+
+        Text counts the bytes parsed; GeoParquet and GDAL formats the share of
+        rows read; a compressed file the share of its unpacked content.
+        """
+        fraction = None if self._reader is None else self._reader.fraction_read
+        if fraction is None or self.size is None:
+            return None
+        return round(fraction * self.size)
+
+    def __iter__(self) -> Iterator[EventTable]:
+        """Yield one :class:`EventTable` per chunk (one empty table for a file without rows)."""
+        reader = self._reader = ChunkReader(self.path, self.options)
+        try:
+            produced = False
+            for raw, invalid in reader.raw_chunks(self.options.chunksize):
+                table = reader.process(raw, invalid)
+                produced = True
+                table.notes = reader.final_notes()
+                yield table
+            if not produced:
+                empty = reader.process(empty_chunk(reader), False)
+                empty.notes = reader.final_notes()
+                yield empty
+        finally:
+            reader.close()
+
+
 def iter_event_chunks(
     path: str | Path, options: ReadOptions | None = None, **changes
 ) -> Iterator[EventTable]:
@@ -61,7 +130,8 @@ def iter_event_chunks(
 
     Duplicate ids are tracked across chunks (a 64-bit hash and the row
     number: 16 bytes per row); everything else is per chunk. Each chunk's
-    ``notes`` hold the file-level notes so far.
+    ``notes`` hold the file-level notes so far. :class:`EventChunks` does the
+    same and also says how much of the file has been read.
 
     Parameters
     ----------
@@ -85,21 +155,7 @@ def iter_event_chunks(
     InputError
         When the file cannot be read, or on the first problem with ``strict``.
     """
-    opts = ReadOptions.of(options, **changes)
-    reader = ChunkReader(path, opts)
-    try:
-        produced = False
-        for raw, invalid in reader.raw_chunks(opts.chunksize):
-            table = reader.process(raw, invalid)
-            produced = True
-            table.notes = reader.final_notes()
-            yield table
-        if not produced:
-            empty = reader.process(empty_chunk(reader), False)
-            empty.notes = reader.final_notes()
-            yield empty
-    finally:
-        reader.close()
+    yield from EventChunks(path, options, **changes)
 
 
 def read_events(path: str | Path, options: ReadOptions | None = None, **changes) -> EventTable:

@@ -12,12 +12,21 @@ import functools
 import numpy as np
 import pandas as pd
 
-from geo.country_codes import iso3_from_gw, iso3_from_name, iso3_from_numeric
+from geo.country_codes import iso3_from_gw as _iso3_from_gw
+from geo.country_codes import iso3_from_name as _iso3_from_name
+from geo.country_codes import iso3_from_numeric as _iso3_from_numeric
 from geo.errors import InputError
 from geo.io.limits import DATE_MAX, DATE_MIN, MAX_FATALITIES
 from geo.io.problems import PROBLEM_COLUMNS, listed_columns, problems_frame
 from geo.io.text import GED_COLUMNS
-from geo.io.values import date_order_hint, dates_out_of_range, parse_dates, parse_numbers
+from geo.io.values import (
+    date_order_hint,
+    dates_out_of_range,
+    parse_dates,
+    parse_numbers,
+    per_distinct,
+    trimmed,
+)
 
 __all__ = [
     "ACLED_CURRENT",
@@ -198,8 +207,14 @@ def _text(raw: pd.DataFrame, col: str | None) -> pd.Series:
     values = raw[col]
     if not pd.api.types.is_string_dtype(values.dtype):
         values = values.astype("string")
-    values = values.str.strip()
+    if not trimmed(values):
+        values = values.str.strip()
     return values.mask(values == "")
+
+
+iso3_from_name = per_distinct(_iso3_from_name)
+iso3_from_numeric = per_distinct(_iso3_from_numeric)
+iso3_from_gw = per_distinct(_iso3_from_gw)
 
 
 def _quoted(values: pd.Series, prefix: str = ""):
@@ -273,7 +288,10 @@ def normalise(
     problems: list[pd.DataFrame] = []
     names = _UCDP_NAMES if layout == "ucdp" else mapping
     ids = _event_ids(raw, out, names.get("event_id"), problems)
-    _event_dates(raw, out, names.get("event_date"), ids, problems, dayfirst, date_format)
+    # ACLED and UCDP date every event; in another table an empty date is an unknown one
+    _event_dates(
+        raw, out, names.get("event_date"), ids, problems, dayfirst, date_format, layout == "csv"
+    )
     if layout == "ucdp":
         cols = _ucdp_columns(raw, out, ids, problems)
     else:
@@ -313,7 +331,7 @@ def _event_ids(raw: pd.DataFrame, out: pd.DataFrame, id_col: str | None, problem
 
 
 def _event_dates(
-    raw, out, date_col: str | None, ids, problems: list, dayfirst: bool, date_format
+    raw, out, date_col: str | None, ids, problems: list, dayfirst: bool, date_format, optional
 ) -> None:
     if date_col is None or date_col not in raw.columns:
         out["event_date"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
@@ -321,16 +339,19 @@ def _event_dates(
     dates_text = _text(raw, date_col)
     dates, bad = parse_dates(dates_text, dayfirst=dayfirst, date_format=date_format)
     out["event_date"] = dates
+    if optional:
+        bad = bad & (dates_text.fillna("").str.strip() != "").to_numpy()
     if not bad.any():
         return
-    far = bad & dates_out_of_range(dates_text)
+    far = np.zeros(len(bad), dtype=bool)
+    far[bad] = dates_out_of_range(dates_text[bad])
     span = f"outside {DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}: "
     problems.append(
         problems_frame(
             raw["row"], ids, far, "bad_date", date_col, "error", _quoted(dates_text, span)
         )
     )
-    hint = None if dayfirst or date_format else date_order_hint(dates_text[bad])
+    hint = None if dayfirst or date_format else date_order_hint(dates_text[bad].drop_duplicates())
     advice = {
         "day-first": "dates look day-first: read with dayfirst (--dayfirst): ",
         "month-first": "dates look month-first: give the format (--date-format %m/%d/%Y): ",

@@ -13,10 +13,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geo.errors import InputError, ParameterError
 from geo.io.archives import Source
+from geo.io.arrowtext import Position
 from geo.io.checks import (
     DuplicateIds,
     check_admin1,
@@ -46,6 +49,7 @@ __all__ = [
     "ChunkReader",
     "detect_format",
     "empty_chunk",
+    "keep_rows",
 ]
 
 _VECTOR = ("geojson", "gpkg", "shp", "fgb", "parquet")
@@ -161,6 +165,7 @@ class ChunkReader:
         self.seen = DuplicateIds()
         self.mapping: dict | None = None
         self.rows_read = 0
+        self.position = Position()
         self.unchecked: dict[str, int] = {}
         self.attr_coords: tuple[str | None, str | None] = (None, None)
 
@@ -169,14 +174,19 @@ class ChunkReader:
         path = str(self.source.path)
         try:
             if self.text is not None:
-                yield from iter_text_chunks(path, self.text, chunksize)
+                yield from iter_text_chunks(path, self.text, chunksize, self.position)
                 return
             for raw in iter_vector_chunks(
-                path, self.layout, chunksize, self.notes, self.options.layer
+                path, self.layout, chunksize, self.notes, self.options.layer, self.position
             ):
                 yield raw, False
         except InputError as exc:
             raise self.source.relabel(exc) from None
+
+    @property
+    def fraction_read(self) -> float | None:
+        """Share of the file read so far (0 to 1), or None when its size is unknown."""
+        return self.position.fraction
 
     def close(self) -> None:
         """Remove what was unpacked for this file."""
@@ -219,8 +229,8 @@ class ChunkReader:
             )
         self.rows_read += len(norm)
         return EventTable(
-            events=_to_geo(norm[~rejected] if rejected.any() else norm),
-            rejects=_rejects(raw[rejected], norm[rejected], table),
+            events=_to_geo(keep_rows(norm, ~rejected)),
+            rejects=_rejects(keep_rows(raw, rejected), keep_rows(norm, rejected), table),
             problems=table,
             path=self.path,
             fmt=self.fmt,
@@ -389,6 +399,31 @@ def _problem_table(norm: pd.DataFrame, problems: list) -> tuple[pd.DataFrame, np
     if admin:
         table = pd.concat([table, *admin], ignore_index=True)
     return table.sort_values(["row", "severity"], kind="stable").reset_index(drop=True), rejected
+
+
+def keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """Return ``frame[keep]``, filtering Arrow-backed text in Arrow (pandas' take costs 3x more).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": pd.Series(["x", None, "z"], dtype="str"), "b": [1, 2, 3]})
+    >>> keep_rows(frame, np.array([True, False, True])).to_dict("list")
+    {'a': ['x', 'z'], 'b': [1, 3]}
+    """
+    if keep.all():
+        return frame
+    if not frame.columns.is_unique:
+        return frame[keep]
+    mask = pa.array(keep)
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].array
+        if isinstance(values, pd.arrays.ArrowStringArray):
+            chosen = pc.filter(values.__arrow_array__(), mask)
+            columns[name] = type(values)(chosen, dtype=values.dtype)
+        else:
+            columns[name] = values[keep]
+    return pd.DataFrame(columns, index=frame.index[keep], copy=False)
 
 
 def _to_geo(norm: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.io.events import PROBLEM_KINDS, iter_event_chunks
+from geo.io.events import PROBLEM_KINDS, EventChunks
 from geo.io.options import ReadOptions
 from geo.io.results import summary_line
 from geo.proximity import strike_pairs
@@ -35,7 +35,7 @@ _PROBLEM_FIELDS = ["row", "event_id", "field", "message"]
 def check_file(
     path: str | Path,
     options: ReadOptions | None = None,
-    on_chunk: Callable[[int], object] | None = None,
+    on_chunk: Callable[[int, int], object] | None = None,
 ) -> dict:
     """Read an event file and report every problem, grouped by kind.
 
@@ -46,7 +46,8 @@ def check_file(
     options : ReadOptions, optional
         How to read it.
     on_chunk : callable, optional
-        Called with the rows read so far after each chunk (a progress bar).
+        Called with the rows and bytes read so far after each chunk (a
+        progress bar, which can then tell the time left).
 
     Returns
     -------
@@ -62,13 +63,14 @@ def check_file(
     """
     rows = kept = placed = 0
     found, notes, read_as = [], [], ""
-    for table in iter_event_chunks(path, options):
+    chunks = EventChunks(path, options)
+    for table in chunks:
         rows, kept = rows + table.rows_read, kept + len(table.events)
         found.append(table.problems)
         notes, read_as = table.notes, table.fmt
         placed += int((table.events["placement_method"] == "gazetteer").sum())
         if on_chunk is not None:
-            on_chunk(rows)
+            on_chunk(rows, chunks.bytes_read)
     problems = pd.concat(found, ignore_index=True)
     if placed:
         notes = [*notes, f"{placed} rows placed from their location name (gazetteer)"]

@@ -25,7 +25,7 @@ import pandas as pd
 
 from geo.errors import InputError
 from geo.io.atomic import atomic_path, check_out
-from geo.io.events import iter_event_chunks, read_events
+from geo.io.events import EventChunks, read_events
 from geo.io.options import ReadOptions
 from geo.io.results import NoEventsError, ProblemTally
 from geo.layers import LAYERS_DIR
@@ -51,6 +51,9 @@ class EventStream:
     ----------
     rows, kept : int
         Rows read and kept so far.
+    bytes_read : int or None
+        Bytes of the file read so far, for a progress bar's time left (None
+        when not known, as for the seed events).
     notes : list of str
         File-level notes (encoding, layout, unchecked codes).
     """
@@ -68,6 +71,7 @@ class EventStream:
         self.rejects = None if rejects is None else Path(rejects)
         self.overwrite = overwrite
         self.rows = self.kept = 0
+        self.bytes_read: int | None = None
         self.notes: list[str] = []
         self.tally = ProblemTally()
         if self.path is not None and not self.path.exists():
@@ -99,7 +103,9 @@ class EventStream:
                 else stack.enter_context(atomic_path(self.rejects, overwrite=self.overwrite))
             )
             header = True
-            for table in iter_event_chunks(self.path, self.options):
+            chunks = EventChunks(self.path, self.options)
+            for table in chunks:
+                self.bytes_read = chunks.bytes_read
                 self.rows += table.rows_read
                 self.kept += len(table.events)
                 self.tally.add(table.problems)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import InputError
-from geo.io.arrowtext import NeedsFallback, arrow_chunks
+from geo.io.arrowtext import NeedsFallback, Position, arrow_chunks
 from geo.io.limits import MAX_COLUMNS, MAX_HEADER_BYTES, limit_text
 
 __all__ = [
@@ -356,7 +356,10 @@ def _split_error(path: str, layout: TextLayout, exc: Exception) -> InputError:
 
 
 def iter_text_chunks(
-    path: str | Path, layout: TextLayout, chunksize: int = 200_000
+    path: str | Path,
+    layout: TextLayout,
+    chunksize: int = 200_000,
+    position: Position | None = None,
 ) -> Iterator[tuple[pd.DataFrame, bool]]:
     """Yield chunks of a delimited file as string DataFrames.
 
@@ -374,6 +377,8 @@ def iter_text_chunks(
         From :func:`sniff_text`.
     chunksize : int
         Rows per chunk.
+    position : Position, optional
+        Updated before each chunk is yielded: bytes of the file read so far, of ``total``.
 
     Yields
     ------
@@ -386,8 +391,12 @@ def iter_text_chunks(
     """
     path = str(path)
     width = len(layout.names)
+    position = Position() if position is None else position
+    position.total = Path(path).stat().st_size
     try:
-        yield from arrow_chunks(path, layout, chunksize, {BAD_FIELDS: "", SURPLUS: ""})
+        yield from arrow_chunks(
+            path, layout, chunksize, {BAD_FIELDS: "", SURPLUS: ""}, position=position
+        )
         return
     except NeedsFallback as stop:
         fast = stop.rows
@@ -395,7 +404,9 @@ def iter_text_chunks(
     # carries on after the rows the fast path yielded
     done = [0]
     try:
-        yield from _chunks(path, layout, chunksize, engine="c", skip=fast, counter=done)
+        yield from _chunks(
+            path, layout, chunksize, engine="c", skip=fast, counter=done, position=position
+        )
         return
     except pd.errors.ParserError as exc:
         if "Expected" not in str(exc):
@@ -414,6 +425,7 @@ def iter_text_chunks(
             skip=max(done[0], fast),
             counter=counter,
             bad=_extra_fields(width, layout.delimiter),
+            position=position,
         )
     except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
         raise _split_error(path, layout, exc) from None
@@ -424,7 +436,7 @@ def _clean(exc: Exception | str) -> str:
     return f"cannot split into rows: {text[:200]}"
 
 
-def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error"):
+def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error", position=None):
     width = len(layout.names)
     with open(path, "rb") as raw:
         legacy = not layout.encoding.startswith("utf")
@@ -451,4 +463,6 @@ def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error"):
                 if start < skip:
                     chunk = chunk[chunk["row"] > skip].reset_index(drop=True)
                 invalid = legacy or watch.invalid
+                if position is not None:
+                    position.done = raw.tell()
                 yield chunk, invalid

@@ -6,6 +6,8 @@ values they could not read, so the caller can name every bad row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -13,7 +15,14 @@ import pyarrow.compute as pc
 
 from geo.io.limits import DATE_MAX, DATE_MIN
 
-__all__ = ["date_order_hint", "dates_out_of_range", "parse_dates", "parse_numbers"]
+__all__ = [
+    "date_order_hint",
+    "dates_out_of_range",
+    "parse_dates",
+    "parse_numbers",
+    "per_distinct",
+    "trimmed",
+]
 
 # Unambiguous formats, tried in turn (a time or zone after an ISO date is dropped first).
 _DATE_FORMATS = (
@@ -43,12 +52,30 @@ _ZONE = r"(?<=\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
 _SLASHED = r"(\d{1,2})[/-](\d{1,2})[/-]\d{4}(?:[ T].*)?"
 
 
+_PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
 def _fast_floats(text: pd.Series) -> pd.Series | None:
-    """Arrow's cast when every value is a plain number; None to take the slow path."""
+    """Arrow's cast for the plain numbers, pandas only for the rest; None when not text.
+
+    A column of plain numbers is cast at once; otherwise the plain ones still
+    go through Arrow and only the others (``inf``, ``unknown``...) through
+    :func:`pandas.to_numeric`.
+    """
     try:
-        values = pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
+        strings = pa.array(text, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return None
+    try:
+        values = pc.cast(strings, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_NUMBER), False)
+        values = pc.cast(pc.if_else(plain, strings, None), pa.float64())
+        rest = pc.invert(plain).to_numpy(zero_copy_only=False) & text.notna().to_numpy(bool)
+        nums = values.to_numpy(zero_copy_only=False).copy()
+        if rest.any():
+            nums[rest] = pd.to_numeric(text[rest], errors="coerce").astype("float64")
+        return pd.Series(nums, index=text.index, dtype="float64")
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
@@ -180,3 +207,59 @@ def date_order_hint(values: pd.Series) -> str | None:
     if (second > 12).any() and not (first > 12).any():
         return "month-first"
     return "ambiguous" if first.notna().any() else None
+
+
+def trimmed(values: pd.Series) -> bool:
+    """Whether no Arrow-backed value can start or end with whitespace (so strip can be skipped).
+
+    Looks at the first and last byte of each value in Arrow's buffers: ASCII
+    whitespace is at most 0x20, other whitespace starts or ends with a byte of
+    0x80 or more; either sends the column through ``str.strip``.
+
+    Examples
+    --------
+    >>> trimmed(pd.Series(["a", "b c", None, ""], dtype="str"))
+    True
+    >>> trimmed(pd.Series(["a ", "b"], dtype="str")), trimmed(pd.Series(["\u00a0a"], dtype="str"))
+    (False, False)
+    >>> trimmed(pd.Series(["a"], dtype=object))
+    False
+    """
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return False
+    for chunk in values.array.__arrow_array__().chunks:
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if data_buffer is None or len(chunk) == 0:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        start, end = offsets[:-1], offsets[1:]
+        full = end > start
+        edges = np.concatenate([data[start[full]], data[end[full] - 1]])
+        if ((edges <= 0x20) | (edges >= 0x80)).any():
+            return False
+    return True
+
+
+def per_distinct(lookup: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """Wrap a column-to-column ``lookup`` to run once per distinct value, then spread the results.
+
+    The country-code lookups map every row through a dictionary; a chunk holds
+    few distinct countries, so factorising first (in Arrow) saves most of it.
+
+    Examples
+    --------
+    >>> upper = per_distinct(lambda s: s.str.upper())
+    >>> upper(pd.Series(["a", None, "a", "b"], dtype="string")).tolist()
+    ['A', <NA>, 'A', 'B']
+    """
+
+    def run(values: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(values)
+        found = lookup(pd.Series(uniques, dtype="string")).astype("string").array
+        return pd.Series(found.take(codes, allow_fill=True), index=values.index)
+
+    return run
