@@ -19,22 +19,25 @@ run and alternating so background load falls on all alike, median of
   (:class:`geo.io.columnar.GeoParquetChunks`), read them back
   (``geo.io`` reader, and ``pyarrow.parquet.read_table`` as the floor).
 
-``--stages`` adds an in-process profile of one run, stage by stage (parse and
-checks, analysis and its parts, site distances, CSV and GeoParquet writing),
-labelled as in-process kernel figures.
+``--stages`` adds an in-process run for each output format, timed stage by
+stage (parse and checks, analysis and its parts, site distances, writing),
+labelled as in-process kernel figures. Stages are timed by wrapping their
+functions with wall clocks, not by a profiler, which sees only its own
+thread while the kernels run on several (``BORDERMAP_THREADS`` sets how many).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import pstats
+import functools
+import importlib
+import inspect
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,15 +57,20 @@ pts["border_distance_km"] = pts.distance(border) / 1000.0
 joined = gpd.sjoin(pts, provs[["name_en", "geometry"]], how="left", predicate="within")
 joined.drop(columns="geometry").to_csv(out, index=False)
 """
-# Functions whose cumulative time makes up a stage of the in-process profile.
+# Functions whose wall time makes up a stage of the in-process run: (module, attribute).
+# Only the outermost call on the calling thread counts; the kernels' own threads
+# run inside these calls, so their work is in the wall time and never counted twice.
 _STAGES = {
-    "parse and checks (reader)": "geo/io/stream.py:__iter__",
-    "analysis, all (geo.proximity.analyze)": "geo/proximity.py:analyze",
-    "  nearest border point (k-d tree, chord, exact geodesic)": "geo/nearest.py:_solve",
-    "  GeographicLib inverse (pyproj Geod.inv)": "pyproj/geod.py:inv",
-    "  containment (side, province)": "geo/placement.py:place_events",
-    "site distances": "geo/proximity.py:site_distances",
-    "writing (AnalysisWriter.add)": "geo/io/tables.py:add",
+    "parse and checks (reader)": ("geo.io.stream", "EventStream.__iter__"),
+    "analysis, all (geo.proximity.analyze)": ("geo.proximity", "analyze"),
+    "  nearest border point (k-d tree, exact geodesic)": ("geo.nearest", "PairIndex.nearest"),
+    "  containment (side, province, offshore)": ("geo.proximity", "place_events"),
+    "site distances": ("geo.proximity", "site_distances"),
+    "writing (AnalysisWriter.add and close)": ("geo.io.tables", "AnalysisWriter.add"),
+    "  waiting for the last chunk and the footer (AnalysisWriter.close)": (
+        "geo.io.tables",
+        "AnalysisWriter.close",
+    ),
 }
 
 
@@ -144,23 +152,72 @@ def parquet_rates(src: Path, folder: Path) -> dict[str, float]:
     }
 
 
-def stages(src: Path, folder: Path) -> dict[str, float]:
-    """Cumulative seconds per stage of one in-process CSV-to-CSV run (cProfile)."""
+def _timed(func, label: str, totals: dict[str, float], busy: threading.local):
+    """``func`` adding its wall time to ``totals[label]`` (outermost calls on one thread)."""
+
+    def count(start: float) -> None:
+        totals[label] += time.perf_counter() - start
+
+    if inspect.isgeneratorfunction(func):
+
+        def gen(*args, **kwargs):
+            items = func(*args, **kwargs)
+            while True:
+                start = time.perf_counter()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    count(start)
+                    return
+                count(start)
+                yield item
+
+        return functools.wraps(func)(gen)
+
+    def call(*args, **kwargs):
+        if getattr(busy, label, False):
+            return func(*args, **kwargs)
+        setattr(busy, label, True)
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            count(start)
+            setattr(busy, label, False)
+
+    return functools.wraps(func)(call)
+
+
+def stages(src: Path, folder: Path, fmt: str = "csv") -> dict[str, float]:
+    """Wall seconds per stage of one in-process ``analyze`` run (timers, not a profiler).
+
+    A profiler sees only the thread it runs on, and the kernels run on threads.
+    """
     from geo.cli.main import cli
 
-    args = ["analyze", "--events", str(src), "--out", str(folder / "p.csv"), "--overwrite"]
-    profile = cProfile.Profile()
-    start = time.perf_counter()
-    profile.runcall(cli.main, [*args, "--quiet"], standalone_mode=False)
-    total = time.perf_counter() - start
-    stats = pstats.Stats(profile, stream=io.StringIO()).stats
-    out = {"whole command (in process, profiled)": total}
-    for label, key in _STAGES.items():
-        path, func = key.split(":")
-        out[label] = sum(
-            v[3] for (file, _, name), v in stats.items() if file.endswith(path) and name == func
-        )
-    return out
+    totals = dict.fromkeys(_STAGES, 0.0)
+    busy = threading.local()
+    saved = []
+    for label, (module, attribute) in _STAGES.items():
+        owner = importlib.import_module(module)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = owner.__dict__[name] if path else getattr(owner, name)
+        saved.append((owner, name, original))
+        setattr(owner, name, _timed(original, label, totals, busy))
+    args = ["analyze", "--events", str(src), "--out", str(folder / f"p.{fmt}"), "--overwrite"]
+    try:
+        start = time.perf_counter()
+        cli.main([*args, "--quiet"], standalone_mode=False)
+        total = time.perf_counter() - start
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+    totals["writing (AnalysisWriter.add and close)"] += totals[
+        "  waiting for the last chunk and the footer (AnalysisWriter.close)"
+    ]
+    return {f"whole command, {fmt} out (in process)": total, **totals}
 
 
 def main() -> None:
@@ -168,7 +225,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=None)
-    parser.add_argument("--stages", action="store_true", help="Add the in-process profile.")
+    parser.add_argument("--stages", action="store_true", help="Add in-process stage timings.")
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_proximity_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -191,9 +248,10 @@ def main() -> None:
     for label, rate in parquet_rates(src, folder).items():
         print(f"| {label} | {rate:,.0f} |")
     if args.stages:
-        print("\n| stage (in process, one profiled run) | s |\n|---|---:|")
-        for label, seconds in stages(src, folder).items():
-            print(f"| {label} | {seconds:.2f} |")
+        for fmt in ("csv", "parquet"):
+            print(f"\n| stage, {fmt} out (in process, one timed run) | s |\n|---|---:|")
+            for label, seconds in stages(src, folder, fmt).items():
+                print(f"| {label} | {seconds:.2f} |")
 
 
 if __name__ == "__main__":

@@ -98,10 +98,10 @@ def _inferred(frame: pd.DataFrame) -> np.ndarray:
         todo = pd.isna(out)
         if not todo.any():
             break
-        names = frame[column].to_numpy(dtype=object)[todo]
-        unique = pd.unique(pd.Series(names, dtype=object).dropna())
-        states = {name: state_of_actor(name) for name in unique}
-        out[todo] = [states.get(name) if isinstance(name, str) else None for name in names]
+        # each distinct name is looked up once; rows take their name's state by code
+        codes, names = pd.factorize(frame[column])
+        states = np.array([*(state_of_actor(name) for name in names), None], dtype=object)
+        out[todo] = states[codes[todo]]  # code -1 (missing) takes the trailing None
     return out
 
 

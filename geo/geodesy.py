@@ -2,22 +2,108 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import ArrayLike
 from pyproj import Geod
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "MIN_ROWS_PER_THREAD",
     "WGS84",
+    "chunk_map",
     "densify_geodesic",
     "ecef_km",
     "geodesic_inverse",
     "geodesic_km",
     "line_length_km",
     "lon_span",
+    "workers",
 ]
 
 WGS84 = Geod(ellps="WGS84")
+
+#: Fewer rows than this per thread are not worth a thread.
+MIN_ROWS_PER_THREAD = 20_000
+
+_T = TypeVar("_T")
+
+
+def workers() -> int:
+    """Threads the vectorised kernels may use.
+
+    ``BORDERMAP_THREADS`` when set (1 turns threading off), else the CPUs this
+    process may run on. The kernels hand threads only calls that release the
+    GIL (GeographicLib via pyproj, k-d tree queries, large numpy and shapely
+    operations), and every row is computed alone, so results do not depend
+    on the count.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Examples
+    --------
+    >>> workers() >= 1
+    True
+    """
+    stated = os.environ.get("BORDERMAP_THREADS", "").strip()
+    if stated.isdigit() and int(stated) > 0:
+        return int(stated)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def chunk_map(
+    func: Callable[[slice], _T],
+    n: int,
+    *,
+    max_rows: int | None = None,
+    min_rows: int = MIN_ROWS_PER_THREAD,
+) -> list[_T]:
+    """Apply ``func`` to consecutive slices covering ``range(n)``, on threads.
+
+    Parameters
+    ----------
+    func : callable
+        Takes a ``slice`` of rows; should spend its time in calls that release
+        the GIL.
+    n : int
+        Rows.
+    max_rows : int, optional
+        Largest slice (bounds memory); more slices than threads if need be.
+    min_rows : int
+        Smallest slice worth a thread of its own.
+
+    Returns
+    -------
+    list
+        ``func``'s results, in the order of the slices.
+
+    Examples
+    --------
+    >>> chunk_map(lambda rows: (rows.start, rows.stop), 5, max_rows=2)
+    [(0, 1), (1, 3), (3, 5)]
+    >>> chunk_map(lambda rows: rows.stop - rows.start, 0)
+    []
+    """
+    threads = max(1, min(workers(), n // max(min_rows, 1)))
+    parts = -(-n // max_rows) if max_rows else 1
+    parts = max(parts, threads) if n else 0
+    bounds = np.linspace(0, n, parts + 1).astype(int)
+    slices = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
+    if threads == 1 or len(slices) == 1:
+        return [func(rows) for rows in slices]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(func, slices))
 
 
 def geodesic_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> np.ndarray:
@@ -38,7 +124,7 @@ def geodesic_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLi
     >>> geodesic_km([0, 30], [0, 0], [1, 30], [0, 1]).round(1)
     array([111.3, 110.6])
     """
-    return geodesic_inverse(lon1, lat1, lon2, lat2)[2] / 1000.0
+    return _inverse(lon1, lat1, lon2, lat2, back=False)[2] / 1000.0
 
 
 def geodesic_inverse(
@@ -62,15 +148,23 @@ def geodesic_inverse(
     >>> float(az), round(float(m))
     (0.0, 110574)
     """
+    return _inverse(lon1, lat1, lon2, lat2, back=True)
+
+
+def _inverse(lon1, lat1, lon2, lat2, *, back: bool):
+    """Inverse problem over broadcast arrays, on threads for large ones (back azimuth optional)."""
     arrays = np.broadcast_arrays(lon1, lat1, lon2, lat2)
     shape = arrays[0].shape
+    # one contiguous copy each: pyproj writes its results into buffers of its own
     flat = [np.array(a, dtype="float64").ravel() for a in arrays]
-    az12, az21, dist = WGS84.inv(*flat)
-    return (
-        np.asarray(az12).reshape(shape),
-        np.asarray(az21).reshape(shape),
-        np.asarray(dist).reshape(shape),
-    )
+
+    def solve(rows: slice):
+        return WGS84.inv(*(a[rows] for a in flat), return_back_azimuth=back)
+
+    parts = chunk_map(solve, flat[0].size)
+    if not parts:
+        return tuple(np.empty(shape) for _ in range(3))
+    return tuple(np.concatenate([np.asarray(p[i]) for p in parts]).reshape(shape) for i in range(3))
 
 
 def line_length_km(geometry) -> float:

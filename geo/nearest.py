@@ -4,7 +4,7 @@ The method, for each point:
 
 1. The line is densified along geodesics to edges of at most
    :data:`MAX_EDGE_KM`, so every edge is a geodesic to within centimetres.
-2. Vertices go into a k-d tree of Earth-centred (ECEF) coordinates. Chord
+2. Vertices go into a k-d tree (pykdtree) of Earth-centred (ECEF) coordinates. Chord
    length ranks distances almost exactly as geodesic length does (the two
    differ by ``c**3 / 24 R**2``, whose dependence on direction is below a metre
    at 500 km), so the nearest vertices by chord hold the nearest edge.
@@ -28,7 +28,10 @@ events, whose neighbouring border vertices lie in almost the same direction,
 need a handful of candidates and not thousands (:func:`_candidate_margin_km`).
 Towards the antipode that angle opens up and the margin tends to the full
 spread. Everything is vectorised over points; the only Python loops
-run over chunks and over the few points needing a wider search.
+run over chunks and over the few points needing a wider search. Chunks run on
+threads (:func:`geo.geodesy.chunk_map`): the tree, numpy and GeographicLib
+release the GIL, and each point is solved alone, so the answers do not depend
+on the number of threads.
 """
 
 from __future__ import annotations
@@ -39,10 +42,17 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
-from scipy.spatial import cKDTree
+from pykdtree.kdtree import KDTree
 
 from geo.errors import InputError
-from geo.geodesy import EARTH_RADIUS_KM, WGS84, densify_geodesic, ecef_km, geodetic_from_ecef
+from geo.geodesy import (
+    EARTH_RADIUS_KM,
+    WGS84,
+    chunk_map,
+    densify_geodesic,
+    ecef_km,
+    geodetic_from_ecef,
+)
 
 __all__ = ["MAX_EDGE_KM", "LineIndex", "NearestResult", "PairIndex", "line_index"]
 
@@ -140,10 +150,20 @@ class LineIndex:
         self.next_seg[self.seg_a] = np.arange(len(self.seg_a))
         self.prev_seg[self.seg_b] = np.arange(len(self.seg_a))
         self.xyz = ecef_km(self.lon, self.lat)
-        self.tree = cKDTree(self.xyz)
+        self.tree = KDTree(self.xyz)
         self.seg_vec = self.xyz[self.seg_b] - self.xyz[self.seg_a]
         self.seg_len2 = np.maximum(np.einsum("sj,sj->s", self.seg_vec, self.seg_vec), 1e-18)
         self.max_edge_km = float(np.sqrt(self.seg_len2.max(initial=0.0)))
+
+    def __getstate__(self) -> dict:
+        # pykdtree's tree does not pickle (Dask ships theatres to workers): rebuilt on load
+        state = self.__dict__.copy()
+        del state["tree"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.tree = KDTree(self.xyz)
 
     def nearest(self, lon: ArrayLike, lat: ArrayLike) -> NearestResult:
         """Exact geodesic distance, nearest point, azimuth and side for points.
@@ -171,9 +191,13 @@ class LineIndex:
         left = np.zeros(n, dtype=bool)
         part = np.full(n, -1)
         ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-        for start in range(0, len(ok), _CHUNK):
-            rows = ok[start : start + _CHUNK]
-            d, x, y, b, s, seg = self._solve(lon[rows], lat[rows], _K)
+
+        def solve(chunk: slice):
+            rows = ok[chunk]
+            return rows, self._solve(lon[rows], lat[rows], _K)
+
+        # each row is solved alone: slices on threads give the same answers
+        for rows, (d, x, y, b, s, seg) in chunk_map(solve, len(ok), max_rows=_CHUNK):
             dist[rows], nlon[rows], nlat[rows], bearing[rows], left[rows] = d, x, y, b, s
             part[rows] = self.seg_part[seg]
         return NearestResult(dist, nlon, nlat, bearing, left, part)
@@ -182,7 +206,7 @@ class LineIndex:
         n_vert = len(self.lon)
         k = min(k, n_vert)
         p = ecef_km(lon, lat)
-        chord, idx = self.tree.query(p, k=k, workers=-1)
+        chord, idx = self.tree.query(p, k=k)
         chord = chord.reshape(len(lon), k)
         idx = idx.reshape(len(lon), k)
         r0 = chord[:, 0]
@@ -248,7 +272,7 @@ class LineIndex:
         # section, which is within millimetres of the geodesic for 1 km edges
         a = self.xyz[self.seg_a[seg]]
         flon, flat = geodetic_from_ecef(a + t[:, None] * (self.xyz[self.seg_b[seg]] - a))
-        az, _, metres = WGS84.inv(lon, lat, flon, flat)
+        az, _, metres = WGS84.inv(lon, lat, flon, flat, return_back_azimuth=False)
         return np.asarray(metres) / 1000.0, flon, flat, np.asarray(az), seg, t
 
     def _left_of(self, p, seg, t):

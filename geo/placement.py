@@ -21,6 +21,7 @@ import shapely
 from geo import layers
 from geo.country_codes import countries_at
 from geo.errors import LayerError
+from geo.geodesy import MIN_ROWS_PER_THREAD, chunk_map
 from geo.nearest import line_index
 
 __all__ = [
@@ -65,22 +66,58 @@ def locate(lon: np.ndarray, lat: np.ndarray, polygons: gpd.GeoDataFrame, column:
 def containing_polygon(lon: np.ndarray, lat: np.ndarray, geoms: np.ndarray) -> np.ndarray:
     """Position of the polygon containing each point, or ``len(geoms)`` outside all.
 
-    The points go into an STR-tree; each polygon is prepared and asks the
-    tree for the points it contains, so the cost grows with the points near
-    each polygon, not with points times polygons. Where polygons overlap,
-    the last one wins.
+    The points are sorted by longitude once; each polygon is prepared and
+    tests only the points inside its bounding box (a binary search, then the
+    latitudes), so the cost grows with the points near each polygon, not
+    with points times polygons. Large inputs split the polygons between
+    threads (:func:`geo.geodesy.chunk_map`). Where polygons overlap, the last
+    one wins. A point on an outline is in no polygon (as ``contains``).
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+    geoms : numpy.ndarray of shapely geometries
+        Polygons in EPSG:4326.
+
+    Returns
+    -------
+    numpy.ndarray of int
+
+    Examples
+    --------
+    >>> squares = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)])
+    >>> lon = np.array([0.5, 1.5, 2.5, 9.0, np.nan])
+    >>> containing_polygon(lon, np.full(5, 1.5), squares).tolist()
+    [0, 1, 1, 2, 2]
     """
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
+    geoms = np.asarray(geoms, dtype=object)
     out = np.full(len(lon), len(geoms))
     ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     if len(ok) == 0 or len(geoms) == 0:
         return out
-    tree = shapely.STRtree(shapely.points(lon[ok], lat[ok]))
+    order = ok[np.argsort(lon[ok], kind="stable")]
+    xs, ys = lon[order], lat[order]
+    boxes = shapely.bounds(geoms)
+
+    def inside(polys: slice) -> list[np.ndarray]:
+        found = []
+        for g in range(polys.start, polys.stop):
+            xmin, ymin, xmax, ymax = boxes[g]
+            lo = np.searchsorted(xs, xmin, side="left")
+            hi = np.searchsorted(xs, xmax, side="right")
+            near = lo + np.flatnonzero((ys[lo:hi] >= ymin) & (ys[lo:hi] <= ymax))
+            found.append(order[near[shapely.contains_xy(geoms[g], xs[near], ys[near])]])
+        return found
+
+    # a thread per share of polygons: each prepared polygon is used by one thread only
+    per_thread = 1 if len(ok) >= MIN_ROWS_PER_THREAD else len(geoms)
     with _PREPARED:  # GEOS prepared geometries are shared and not thread-safe
-        poly, point = tree.query(np.asarray(geoms), predicate="contains")
-    order = np.argsort(poly, kind="stable")
-    out[ok[point[order]]] = poly[order]
+        shapely.prepare(geoms)
+        parts = chunk_map(inside, len(geoms), min_rows=per_thread)
+    for g, rows in enumerate(rows for part in parts for rows in part):  # the last polygon wins
+        out[rows] = g
     return out
 
 
@@ -122,22 +159,61 @@ def nearest_polygon(
     if len(ok) == 0 or len(geoms) == 0:
         return out, np.full(len(lon), np.nan)
     reach = _reach_deg(lat[ok], max_km)
-    windows = shapely.box(lon[ok] - reach, lat[ok] - reach, lon[ok] + reach, lat[ok] + reach)
-    point, poly = shapely.STRtree(np.asarray(geoms)).query(windows)  # boxes: cheap
-    for g in np.unique(poly):
-        rows = ok[point[poly == g]]
-        boxes = windows[point[poly == g]]
-        xmin, ymin, xmax, ymax = shapely.total_bounds(boxes)
-        outline = shapely.clip_by_rect(shapely.boundary(geoms[g]), xmin, ymin, xmax, ymax)
-        if shapely.is_empty(outline):
-            continue
-        d = line_index(outline).nearest(lon[rows], lat[rows]).distance_km
-        closer = d < best[rows]
-        best[rows[closer]] = d[closer]
-        out[rows[closer]] = g
+    windows = np.column_stack([lon[ok] - reach, lat[ok] - reach, lon[ok] + reach, lat[ok] + reach])
+    point, poly = _overlapping(windows, shapely.bounds(np.asarray(geoms)))
+
+    def measure(polys: slice) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        found = []
+        for g in range(polys.start, polys.stop):
+            near = point[starts[g] : starts[g + 1]]
+            if len(near) == 0:
+                continue
+            xmin, ymin = windows[near, :2].min(axis=0)
+            xmax, ymax = windows[near, 2:].max(axis=0)
+            outline = shapely.clip_by_rect(shapely.boundary(geoms[g]), xmin, ymin, xmax, ymax)
+            if not shapely.is_empty(outline):
+                rows = ok[near]
+                found.append(
+                    (g, rows, line_index(outline).nearest(lon[rows], lat[rows]).distance_km)
+                )
+        return found
+
+    order = np.argsort(poly, kind="stable")
+    point, poly = point[order], poly[order]
+    starts = np.searchsorted(poly, np.arange(len(geoms) + 1))
+    per_thread = 1 if len(point) >= MIN_ROWS_PER_THREAD else len(geoms)
+    for part in chunk_map(measure, len(geoms), min_rows=per_thread):
+        for g, rows, d in part:  # polygons in order: the first of equally near ones wins
+            closer = d < best[rows]
+            best[rows[closer]] = d[closer]
+            out[rows[closer]] = g
     near = best <= max_km
     out[~near] = len(geoms)
     return out, np.where(near, best, np.nan)
+
+
+def _overlapping(boxes: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (box, polygon) whose bounding boxes meet (edges touching count).
+
+    Boxes are compared with every polygon in blocks, so memory stays bounded
+    however many polygons there are; an empty polygon (NaN bounds) meets none.
+    """
+    step = max(1, 4_000_000 // max(len(bounds), 1))
+    found_box, found_poly = [], []
+    for start in range(0, len(boxes), step):
+        b = boxes[start : start + step]
+        meet = (
+            (b[:, None, 0] <= bounds[None, :, 2])
+            & (b[:, None, 2] >= bounds[None, :, 0])
+            & (b[:, None, 1] <= bounds[None, :, 3])
+            & (b[:, None, 3] >= bounds[None, :, 1])
+        )
+        box, poly = np.nonzero(meet)
+        found_box.append(box + start)
+        found_poly.append(poly)
+    if not found_box:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    return np.concatenate(found_box), np.concatenate(found_poly)
 
 
 def event_provinces(lon, lat, theatre=None) -> gpd.GeoDataFrame:

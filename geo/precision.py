@@ -53,9 +53,22 @@ UCDP_RADIUS_KM = {1: 2.0, 2: 25.0, 3: 50.0, 4: PROVINCE, 5: 100.0, 6: COUNTRY, 7
 NOMINAL_AREA_RADIUS_KM = {PROVINCE: 100.0, COUNTRY: 500.0}
 
 
-def _lookup(codes, table: dict[int, float]) -> np.ndarray:
+def _numeric(codes) -> np.ndarray:
+    """Codes as float64, NaN where missing or not a number."""
+    kind = getattr(codes, "dtype", None)
+    if (
+        isinstance(codes, (pd.Series, pd.api.extensions.ExtensionArray, np.ndarray))
+        and pd.api.types.is_numeric_dtype(kind)
+        and not pd.api.types.is_bool_dtype(kind)
+    ):
+        # a numeric column (the readers give Int64): no detour through Python objects
+        return np.atleast_1d(pd.array(codes).to_numpy(dtype="float64", na_value=np.nan))
     values = pd.Series(np.atleast_1d(np.asarray(codes, dtype=object)))
-    numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+
+
+def _lookup(codes, table: dict[int, float]) -> np.ndarray:
+    numeric = _numeric(codes)
     out = np.full(len(numeric), np.nan)
     for code, radius in table.items():
         out[numeric == code] = radius

@@ -164,3 +164,27 @@ def test_far_points_need_few_candidates():
     px, py = _far_points(rng, 35.0, 50.0, rng.uniform(3000, 9000, 200))
     index.nearest(px, py)
     assert max(calls) <= 64
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap, found in the issue 15/16 round: candidates are widened only when the "
+    "k-th vertex is within its own window, but the window grows with the angle to the nearest "
+    "vertex, so near the antipode of a winding line a farther vertex can hold the answer "
+    "(6 km here; 10.5 km for RUS-UKR)",
+)
+def test_near_antipodal_points_are_never_farther_than_a_vertex():
+    from geo.geodesy import geodesic_km
+
+    rng = np.random.default_rng(0)
+    x = 35 + np.cumsum(rng.uniform(-1, 1, 80)) * 0.8  # a winding line about 35E 50N
+    y = 50 + np.cumsum(rng.uniform(-1, 1, 80)) * 0.5
+    index = LineIndex(LineString(np.column_stack([x, y])))
+    px, py = rng.uniform(-170, -120, 150), rng.uniform(-65, -35, 150)  # near its antipode
+    got = index.nearest(px, py).distance_km
+    # any vertex of the line bounds the distance from above
+    vertex = np.array(
+        [geodesic_km(a, b, index.lon, index.lat).min() for a, b in zip(px, py, strict=True)]
+    )
+    assert (got <= vertex + 1e-6).all()

@@ -4,7 +4,8 @@
 (dates as ``YYYY-MM-DD``, categories as text, computed floats rounded to
 what they can honestly claim); :class:`CsvChunks` and
 :class:`GeoParquetChunks` append such tables to one binary file. Both are
-columnar: no Python runs per row.
+columnar: no Python runs per row, and both write behind the caller, on a
+thread of their own, so the next chunk is read and analysed meanwhile.
 
 Computed floats are rounded in CSV only, where a float is text: kilometres
 to the millimetre, the nearest point to 1e-7 degree (1 cm), bearings to
@@ -16,6 +17,8 @@ every value the analysis stands by and drop the binary noise
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
 import numpy as np
@@ -24,10 +27,16 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import shapely
 
-__all__ = ["CsvChunks", "GeoParquetChunks", "arrow_table", "csv_decimals"]
+from geo.geodesy import chunk_map
+
+__all__ = ["CsvChunks", "GeoParquetChunks", "arrow_table", "csv_decimals", "wkb_array"]
 
 _GEOPARQUET_VERSION = "1.1.0"
 _BBOX = "bbox"
+#: ISO WKB of a 2-D point: byte order (1, little-endian), type 1 (uint32), x, y.
+_POINT_WKB = np.dtype([("order", "u1"), ("kind", "<u4"), ("x", "<f8"), ("y", "<f8")])
+#: Rows rendered as CSV per thread at least (smaller tables are rendered whole).
+_CSV_ROWS_PER_THREAD = 20_000
 
 
 def csv_decimals(name: str) -> int | None:
@@ -112,8 +121,101 @@ def arrow_table(frame, computed: frozenset[str] = frozenset(), *, round_floats: 
     return pa.table(arrays, names=table.column_names)
 
 
+def wkb_array(geometry) -> pa.Array:
+    """ISO WKB of each geometry as an Arrow binary array (missing geometries are null).
+
+    2-D points are written straight from their coordinates (21 bytes each,
+    the bytes GEOS writes); anything else goes through :func:`shapely.to_wkb`.
+
+    Parameters
+    ----------
+    geometry : array_like of shapely geometries
+
+    Returns
+    -------
+    pyarrow.BinaryArray
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> wkb_array([Point(1, 2)]).to_pylist() == [Point(1, 2).wkb]
+    True
+    """
+    geometry = np.asarray(geometry, dtype=object)
+    n = len(geometry)
+    kinds = shapely.get_type_id(geometry)
+    points = (
+        n
+        and (kinds == 0).all()
+        and not shapely.is_empty(geometry).any()
+        and not shapely.has_z(geometry).any()  # (and M, where shapely knows it)
+        and not (hasattr(shapely, "has_m") and shapely.has_m(geometry).any())
+    )
+    if not points or n * _POINT_WKB.itemsize >= 2**31:  # binary offsets are int32
+        return pa.array(shapely.to_wkb(geometry, flavor="iso"), type=pa.binary())
+    cells = np.empty(n, dtype=_POINT_WKB)
+    cells["order"], cells["kind"] = 1, 1
+    cells["x"], cells["y"] = shapely.get_x(geometry), shapely.get_y(geometry)
+    offsets = np.arange(0, (n + 1) * _POINT_WKB.itemsize, _POINT_WKB.itemsize, dtype=np.int32)
+    return pa.Array.from_buffers(
+        pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(cells.view(np.uint8))]
+    )
+
+
+def _csv_bytes(table: pa.Table, header: bool) -> bytes:
+    """CSV of ``table``; large tables are rendered in row slices on threads, then joined."""
+
+    def render(rows: slice) -> pa.Buffer:
+        # write_csv closes a file it is given: render to memory
+        buffer = pa.BufferOutputStream()
+        first = header and rows.start == 0
+        options = pcsv.WriteOptions(include_header=first)
+        pcsv.write_csv(table.slice(rows.start, rows.stop - rows.start), buffer, options)
+        return buffer.getvalue()
+
+    if table.num_rows == 0:
+        return render(slice(0, 0)).to_pybytes()
+    parts = chunk_map(render, table.num_rows, min_rows=_CSV_ROWS_PER_THREAD)
+    return b"".join(memoryview(p) for p in parts)
+
+
+class _Behind:
+    """One job at a time on a thread of its own, in the order given.
+
+    A writer hands over the encoding and writing of a chunk (pyarrow releases
+    the GIL) and returns, so the next chunk is read and analysed meanwhile.
+    At most one chunk waits; a job's error is raised by the next call.
+    """
+
+    def __init__(self) -> None:
+        self.pool: ThreadPoolExecutor | None = None
+        self.job: Future | None = None
+
+    def submit(self, func: Callable, *args) -> None:
+        self.wait()
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="bordermap-writer")
+        self.job = self.pool.submit(func, *args)
+
+    def wait(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.result()
+
+    def finish(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+                self.pool = None
+
+
 class CsvChunks:
     """Append Arrow tables to a binary file as CSV: one header, then rows.
+
+    Rows reach ``sink`` in order, behind the caller (one chunk at most is
+    pending); :meth:`close` waits until every row is written.
 
     Parameters
     ----------
@@ -124,18 +226,19 @@ class CsvChunks:
     def __init__(self, sink: BinaryIO) -> None:
         self.sink = sink
         self.header = True
+        self.behind = _Behind()
 
     def write(self, table: pa.Table) -> None:
         """Write ``table``'s rows (and the header, the first time)."""
-        options = pcsv.WriteOptions(include_header=self.header)
-        # write_csv closes a file it is given: render to memory, then hand over the bytes
-        buffer = pa.BufferOutputStream()
-        pcsv.write_csv(table, buffer, options)
-        self.sink.write(memoryview(buffer.getvalue()))
+        self.behind.submit(self._write, table, self.header)
         self.header = False
 
+    def _write(self, table: pa.Table, header: bool) -> None:
+        self.sink.write(_csv_bytes(table, header))
+
     def close(self) -> None:
-        """Nothing to finish: CSV has no footer."""
+        """Wait until every row is written (CSV has no footer)."""
+        self.behind.finish()
 
 
 class GeoParquetChunks:
@@ -143,7 +246,8 @@ class GeoParquetChunks:
 
     The ``geo`` metadata (CRS, geometry types, the bounding box of all rows,
     and the ``bbox`` covering column) is written into the footer on
-    :meth:`close`, once every row is known.
+    :meth:`close`, once every row is known. Row groups are encoded and
+    written in order behind the caller (one chunk at most is pending).
 
     Parameters
     ----------
@@ -159,6 +263,7 @@ class GeoParquetChunks:
         self.bounds = np.array([np.inf, np.inf, -np.inf, -np.inf])
         self.types: set[str] = set()
         self.covered = False
+        self.behind = _Behind()
 
     def write(self, table: pa.Table, geometry) -> None:
         """Append ``table`` with ``geometry`` (shapely array) as its WKB column and bbox."""
@@ -168,8 +273,7 @@ class GeoParquetChunks:
             [pa.array(boxes[:, i], from_pandas=True) for i in range(4)],
             names=["xmin", "ymin", "xmax", "ymax"],
         )
-        wkb = pa.array(shapely.to_wkb(geometry, flavor="iso"), type=pa.binary())
-        table = table.append_column("geometry", wkb).append_column(_BBOX, bbox)
+        table = table.append_column("geometry", wkb_array(geometry)).append_column(_BBOX, bbox)
         if len(geometry):
             self.bounds[:2] = np.fmin(self.bounds[:2], np.nanmin(boxes[:, :2], axis=0))
             self.bounds[2:] = np.fmax(self.bounds[2:], np.nanmax(boxes[:, 2:], axis=0))
@@ -180,7 +284,8 @@ class GeoParquetChunks:
             self.covered = True
         elif table.schema != self.writer.schema:
             table = table.cast(self.writer.schema)
-        self.writer.write_table(table)
+        # encoded and compressed behind the caller; row groups stay in order
+        self.behind.submit(self.writer.write_table, table)
 
     def geo_metadata(self) -> dict:
         """Return the GeoParquet ``geo`` metadata for the rows written so far."""
@@ -199,6 +304,7 @@ class GeoParquetChunks:
 
     def close(self, empty_schema: pa.Schema | None = None) -> None:
         """Write the footer with the ``geo`` metadata (an empty file needs ``empty_schema``)."""
+        self.behind.finish()
         if self.writer is None:
             schema = (empty_schema or pa.schema([])).append(pa.field("geometry", pa.binary()))
             self.writer = _parquet_writer(self.sink, schema)
