@@ -48,6 +48,7 @@ from geo.figure.labels import drop_covered, importance_order, spread_site_labels
 from geo.figure.markers import draw_events, name_events
 from geo.geodesy import lon_span
 from geo.placement import provinces_of
+from geo.polygons import areal_part
 from geo.theatre import Theatre, as_theatre
 
 __all__ = ["VIEW_KM", "PlotInfo", "plot"]
@@ -224,7 +225,7 @@ def _base(
     for name, geom, iso3 in zip(
         provinces["name_en"], prov_geoms, provinces["adm0_a3"], strict=True
     ):
-        inside = shapely.intersection(geom, view)
+        inside = areal_part(shapely.intersection(geom, view))
         if iso3 not in theatre.countries or inside.is_empty or inside.area < 0.04 * view.area:
             continue
         spot = shapely.maximum_inscribed_circle(inside, 2000.0).coords[0]
@@ -232,7 +233,7 @@ def _base(
     x0, x1, y0, y1 = canvas.extent
     inner = view.buffer(-0.04 * (x1 - x0))
     for iso3, geom in zip(countries["iso3"], land, strict=True):
-        inside = shapely.intersection(geom, inner)
+        inside = areal_part(shapely.intersection(geom, inner))
         if inside.is_empty or inside.area < 0.02 * view.area:
             continue
         x, y = shapely.maximum_inscribed_circle(inside, 2000.0).coords[0]
@@ -275,8 +276,16 @@ def _sites(canvas: _Canvas, theatre: Theatre) -> tuple[list[shapely.Point], list
     return shown, names
 
 
-def _texts(ax: Axes, gid: str) -> list[Text]:
-    return [t for t in ax.texts if t.get_gid() == gid]
+def _inferred(analyzed: pd.DataFrame) -> int:
+    """How many events' attacker was inferred from actor names, for the caption."""
+    return int((analyzed.get("attacker_basis", pd.Series(dtype=str)) == "inferred").sum())
+
+
+def _settle_names(ax: Axes, site_names: list[Text]) -> None:
+    """Sites first, each on a free side of its mark; then area names that cover none."""
+    spread_site_labels(ax, site_names)
+    kinds = ("country-label", "province-label")
+    drop_covered(ax, [t for kind in kinds for t in ax.texts if t.get_gid() == kind], site_names)
 
 
 def _short(name: str) -> str:
@@ -427,11 +436,8 @@ def plot(
             host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM
         )
     _finish(canvas, title or _title(pd.concat([near, far]), theatre.label))
-    spread_site_labels(ax, site_names)
-    area_names = [t for kind in ("country-label", "province-label") for t in _texts(ax, kind)]
-    drop_covered(ax, area_names, site_names)
+    _settle_names(ax, site_names)
     info.labelled = name_events(ax, pending, site_names)
-    basis = analyzed["attacker_basis"] if "attacker_basis" in analyzed else pd.Series(dtype=str)
-    _caption(ax.figure, info, near, int((basis == "inferred").sum()))
+    _caption(ax.figure, info, near, _inferred(analyzed))
     ax.figure.bordermap = info
     return ax.figure

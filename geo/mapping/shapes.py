@@ -15,6 +15,7 @@ import shapely
 
 from geo.mapping import style
 from geo.mapping.text import html_text
+from geo.polygons import areal_part
 from geo.proximity import nearest_lines
 from geo.style import zone_ramp
 
@@ -270,7 +271,7 @@ def country_labels(countries: gpd.GeoDataFrame, border: gpd.GeoDataFrame) -> lis
     view = shapely.box(x0 - 2.0, y0 - 0.5, x1 + 2.0, y1 + 0.5)
     items = []
     for name, geom in zip(countries["name"], countries.geometry, strict=True):
-        part = shapely.intersection(geom, view)
+        part = areal_part(shapely.intersection(geom, view))
         if part.is_empty or shapely.area(part) < 0.5:
             continue
         # the part's largest inscribed circle keeps the name clear of the edges
