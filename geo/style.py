@@ -2,19 +2,20 @@
 
 A country keeps its colour across every output of a theatre: the theatre's
 two countries take :data:`PAIR_COLOURS` in order (Iran red, Pakistan blue in
-the default theatre), other attackers take :data:`PALETTE` in sorted order,
-and events with no attacker are :data:`OTHER_COLOUR`.
+the default theatre), every other attacker its own slot of :data:`PALETTE`
+(the same from map to map), and events with no attacker are :data:`OTHER_COLOUR`.
 
 Examples
 --------
 >>> attacker_colours(["PAK", "USA", "", "IRN"], ("IRN", "PAK"))
-{'IRN': '#d62728', 'PAK': '#1668b0', 'USA': '#2a9d3a', '': '#7f7f7f'}
+{'IRN': '#d62728', 'PAK': '#1668b0', 'USA': '#12a3b4', '': '#7f7f7f'}
 >>> zone_ramp(3)
 ['#4a3b78', '#9488b3', '#ddd6ee']
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -64,8 +65,11 @@ def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str
     Returns
     -------
     dict of str to str
-        Code to ``#rrggbb``: the pair first, then the other codes sorted,
-        then ``""`` for events with no attacker.
+        Code to ``#rrggbb``: the pair first (:data:`PAIR_COLOURS`), then the
+        other codes sorted, each in its own slot of :data:`PALETTE` (the same
+        in every map, figure and GeoPackage, whatever other codes are
+        present, unless two share a slot), then ``""`` for events with no
+        attacker.
 
     Examples
     --------
@@ -74,8 +78,17 @@ def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str
     """
     colours = dict(zip(pair, PAIR_COLOURS, strict=False))
     seen = {str(c) for c in codes if isinstance(c, str) and c and c not in colours}
-    for i, code in enumerate(sorted(seen)):
-        colours[code] = PALETTE[i % len(PALETTE)]
+    used: set[str] = set()
+    for code in sorted(seen):
+        # each code starts from its own slot, so Russia keeps its colour from map to
+        # map whoever else is there; a taken slot passes to the next free one
+        i = zlib.crc32(code.encode()) % len(PALETTE)
+        for step in range(len(PALETTE)):
+            if PALETTE[(i + step) % len(PALETTE)] not in used:
+                i = (i + step) % len(PALETTE)
+                break
+        colours[code] = PALETTE[i]
+        used.add(PALETTE[i])
     colours[""] = OTHER_COLOUR
     return colours
 

@@ -199,7 +199,7 @@ def test_layer_styles_follow_the_qgis_convention(gpkg):
     by_table = {row.f_table_name: row for row in defaults.itertuples()}
 
     events = _renderer(by_table["events"].styleQML)
-    assert events.get("type") == "categorizedSymbol" and events.get("attr") == "attacker_iso3"
+    assert events.get("type") == "categorizedSymbol" and events.get("attr") == "attacker"
     assert [c.get("value") for c in events.iter("category")] == ["IRN", "PAK", ""]
     assert 'name="size"' in ET.tostring(events, encoding="unicode")
     assert "fatalities" in ET.tostring(events, encoding="unicode")
@@ -404,7 +404,7 @@ def test_qgis_opens_the_layers_styled_and_renders_them(gpkg, tmp_path):
     layers = report["layers"]
     assert all(info["valid"] and info["crs"] == "EPSG:4326" for info in layers.values())
     assert layers["events"]["renderer"] == "categorizedSymbol"
-    assert layers["events"]["attr"] == "attacker_iso3"
+    assert layers["events"]["attr"] == "attacker"
     assert layers["events"]["size_data_defined"] is True
     events = layers["events"]
     assert events["categories"] == ["IRN", "PAK", ""]

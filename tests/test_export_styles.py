@@ -127,3 +127,32 @@ def test_a_users_line_has_no_pair_colours():
     assert got == attacker_colours(["PAK", "IRN"], ())
     countries = _renderer(next(r for r in rows if r.table == "countries").qml)
     assert countries.get("type") == "singleSymbol"
+
+
+def test_an_attackers_colour_does_not_depend_on_who_else_is_there():
+    import zlib
+
+    from geo.style import PALETTE, attacker_colours
+
+    def slot(code):
+        return zlib.crc32(code.encode()) % len(PALETTE)
+
+    alone = attacker_colours(["RUS"])["RUS"]
+    codes = ["ISR", "USA", "AZE", "ARM", "TUR", "IRN", "SDN", "TCD", "COD", "RWA"]
+    apart = [c for c in codes if slot(c) != slot("RUS")]
+    for i in range(len(apart) - 2):
+        others = apart[i : i + 3]
+        colours = attacker_colours(["RUS", *others])
+        if len({slot(c) for c in others}) == len(others):  # no two share a slot
+            assert colours["RUS"] == alone
+        assert len({colours[c] for c in ["RUS", *others]}) == len(others) + 1  # all distinct
+    assert alone in PALETTE
+
+
+def test_the_geopackage_events_are_styled_by_the_computed_attacker():
+    from geo.export.styles import _attacker_categories
+
+    # an ACLED-like frame has no attacker_iso3: the attacker comes from actor names
+    frame = pd.DataFrame({"attacker": ["RUS", "UKR", None], "attacker_basis": "inferred"})
+    cats, other = _attacker_categories(frame, ("RUS", "UKR"))
+    assert [c.value for c in cats] == ["RUS", "UKR"] and other.value == ""

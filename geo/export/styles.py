@@ -91,10 +91,15 @@ def fatality_size_expression(field: str = "fatalities") -> str:
     return f"CASE {' '.join(parts)} ELSE {FATALITY_CLASSES[0][3]:g} END"
 
 
+_ATTACKER = "attacker"
+
+
 def _attacker_categories(
     frame: pd.DataFrame, countries: tuple[str, ...]
 ) -> tuple[list[Category], Category]:
-    codes = frame.get("attacker_iso3", pd.Series(dtype=object)).dropna().astype(str)
+    # the computed attacker (stated or inferred from actor names), as the map and figure use
+    column = _ATTACKER if _ATTACKER in frame else "attacker_iso3"
+    codes = frame.get(column, pd.Series(dtype=object)).dropna().astype(str)
     present = set(codes) - {""}
     colours = attacker_colours(present, countries)
     size = fatality_size_expression()
@@ -111,7 +116,7 @@ def _attacker_categories(
 
 def _events(frame: pd.DataFrame, theatre: Theatre) -> list[StyleRow]:
     cats, other = _attacker_categories(frame, theatre.countries)
-    by_attacker = categorized("attacker_iso3", cats, other)
+    by_attacker = categorized(_ATTACKER if _ATTACKER in frame else "attacker_iso3", cats, other)
     by_fatalities = graduated(
         "fatalities",
         [
