@@ -330,7 +330,10 @@ def _incursion(out, lon, lat, nearest_key: np.ndarray, dist):
     via = np.full(len(out), None, dtype=object)
     attacker = out["attacker"].astype("string").fillna("").to_numpy(dtype=object)
     side = out["side"].astype("string").fillna("")
-    struck = side.where(side.str.len() == 3, "").to_numpy(dtype=object)
+    # the country struck: the side for an embedded pair; for a user's line (sides
+    # left and right) the country of the province the event lies in
+    country = out.get("province_iso3", pd.Series("", index=out.index)).astype("string")
+    struck = side.where(side.str.len() == 3, country.fillna("")).to_numpy(dtype=object)
     cross = (attacker != "") & (struck != "") & (attacker != struck)
     if not cross.any():
         return depth, via
@@ -340,13 +343,15 @@ def _incursion(out, lon, lat, nearest_key: np.ndarray, dist):
         rows = np.asarray(rows)
         this = nearest_key[rows] == key  # measured already: the event's own border
         depth[rows[this]] = dist[rows[this]]
-        via[rows[this]] = key
-        if not this.all():
+        via[rows[this & np.isfinite(dist[rows])]] = key
+        # an event known only to its province or country has no point depth (as it has
+        # no point distance): only located events are measured to another border
+        far = rows[~this & np.isfinite(lon[rows]) & np.isfinite(dist[rows])]
+        if len(far):
             try:
                 other = layers.border(a, b).geometry.iloc[0]
             except LayerError:  # the two share no land border
                 continue
-            far = rows[~this]
             depth[far] = distance_to_line_km(lon[far], lat[far], other)[0]
             via[far] = key
     return depth, via
