@@ -87,8 +87,11 @@ def _candidates(site: str) -> gpd.GeoDataFrame:
     for floor in (100.0, 95.0):
         best = found[found["score"] >= floor]
         if not best.empty:
-            return best
-    return best
+            break
+    # a site is a point: the province named after a town of its country (Khartoum,
+    # Khartoum state) is that town, not a second meaning
+    towns = set(best.loc[best["kind"] != "province", "iso3"])
+    return best[(best["kind"] != "province") | ~best["iso3"].isin(towns)]
 
 
 def _not_found(site: str) -> InputError:
@@ -160,7 +163,11 @@ def resolve_sites(sites: Iterable[Site]) -> dict[str, tuple[float, float]]:
             )
             warnings.warn(
                 f"site {site!r} is ambiguous, using the first of {len(hits)}: {listed}; "
-                'add the country to choose ("Name, Country")',
+                + (
+                    "the first is used"
+                    if "," in site
+                    else 'add the country to choose ("Name, Country")'
+                ),
                 AmbiguousSiteWarning,
                 stacklevel=2,
             )

@@ -96,3 +96,15 @@ def test_a_country_written_as_a_common_abbreviation_qualifies_a_site():
     assert join_qualifiers(["Goma", "DRC"]) == ["Goma, DRC"]
     ((name, (lon, lat)),) = resolve_sites(["Goma, DRC"]).items()
     assert name == "Goma, DRC" and 29.0 < lon < 29.5 and -2.0 < lat < -1.5
+
+
+def test_a_town_and_the_province_named_after_it_are_one_site():
+    import warnings
+
+    from geo.sites import AmbiguousSiteWarning, resolve_sites
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AmbiguousSiteWarning)
+        found = resolve_sites(["Khartoum, Sudan"])
+    lon, lat = found["Khartoum, Sudan"]
+    assert abs(lat - 15.55) < 0.05 and abs(lon - 32.53) < 0.05  # the city, not the state's centre
