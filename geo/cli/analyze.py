@@ -124,6 +124,7 @@ def analyze(
     and written in chunks, so memory stays bounded.
     """
     from geo.io.atomic import atomic_path, check_distinct_outputs, check_out
+    from geo.io.prefetch import prefetch
     from geo.io.progress import Progress
     from geo.io.stream import EventStream
     from geo.io.tables import AnalysisWriter
@@ -161,7 +162,8 @@ def analyze(
             sink = stack.enter_context(open(tmp, "wb"))
         writer = AnalysisWriter(fmt, sink, theatre.pair)
         with Progress(size, quiet=quiet) as progress:
-            for chunk in stream:
+            # the next chunk is read and checked while this one is analysed
+            for chunk in prefetch(stream):
                 result = analyze_events(chunk, theatre)
                 if sites_xy:
                     near = site_distances(result, sites_xy)

@@ -328,10 +328,21 @@ def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, 
     geopandas.GeoDataFrame
         Output of :func:`geo.proximity.analyze`.
     """
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.io.prefetch import prefetch
+    from geo.io.stream import EventStream
     from geo.proximity import analyze, site_distances
 
-    frame = load_events(events, read_options, rejects, overwrite=overwrite, quiet=quiet)
-    analyzed = analyze(frame, theatre)
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    # chunk by chunk, the next one read and checked while this one is analysed
+    parts = [analyze(chunk, theatre) for chunk in prefetch(stream)]
+    report_read(stream, quiet=quiet)
+    analyzed = parts[0]
+    if len(parts) > 1:
+        analyzed = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+        analyzed.attrs = dict(parts[0].attrs)
     if theatre.sites:  # the same dist_<site>_km columns as `bordermap analyze`
         points = [(name, x, y) for name, (x, y) in theatre.site_points.items()]
         near = site_distances(analyzed, points)
