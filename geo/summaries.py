@@ -13,7 +13,10 @@ from geo.errors import InputError
 from geo.geodesy import geodesic_km
 from geo.placement import AT_SEA
 
-__all__ = ["strike_pairs", "summarize"]
+#: The province of an event located only to its country, in summaries.
+COUNTRY_ONLY = "(country only)"
+
+__all__ = ["COUNTRY_ONLY", "strike_pairs", "summarize"]
 
 
 def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")) -> pd.DataFrame:
@@ -41,6 +44,12 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
         sea = (analyzed["side"] == AT_SEA).to_numpy()
         for k in {"province", "province_iso3"} & set(keys):
             frame[k] = frame[k].astype(object).where(~sea, AT_SEA)
+        # events located only to their country have no province: say so, in their country
+        if "province" in keys:
+            bare = frame["province"].isna().to_numpy() & ~sea
+            frame["province"] = frame["province"].where(~bare, COUNTRY_ONLY)
+            if "province_iso3" in keys:
+                frame["province_iso3"] = frame["province_iso3"].where(~bare, analyzed["side"])
     frame["events"] = 1
     frame["fatalities"] = (
         pd.to_numeric(analyzed["fatalities"], errors="coerce").fillna(0).astype("int64")

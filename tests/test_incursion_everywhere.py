@@ -52,3 +52,14 @@ def test_a_users_line_still_measures_the_depth_from_the_two_countries_border():
     own = analyze(_events(), "RUS-UKR").set_index("event_id")
     assert out.loc["kharkiv", "incursion_km"] == pytest.approx(own.loc["kharkiv", "incursion_km"])
     assert out.loc["kharkiv", "incursion_border"] == "RUS-UKR"
+
+
+def test_a_country_level_event_is_counted_as_country_only_in_its_country():
+    from geo.summaries import COUNTRY_ONLY, summarize
+
+    frame = _events().assign(where_prec=[1, 1, 6]).drop(columns="geo_precision")
+    out = analyze(frame, "RUS-UKR")
+    table = summarize(out, ("province_iso3", "province"))
+    bare = table[table["province"] == COUNTRY_ONLY]
+    assert bare[["province_iso3", "events"]].values.tolist() == [["UKR", 1]]
+    assert table["province"].notna().all()
