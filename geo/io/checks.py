@@ -258,7 +258,7 @@ def _outside_country(frame, lon, lat, iso3, outside, far_km: float) -> list[pd.D
     idx, km, actual = idx[~offshore], km[~offshore], actual[~offshore]
     outside = np.zeros(len(frame), dtype=bool)
     outside[idx] = True
-    where = np.where(actual == "", "outside the embedded countries", "in " + actual.astype(str))
+    where = np.where(actual == "", "at sea", "in " + actual.astype(str))
     text = pd.Series("", index=frame.index, dtype="string")
     text.iloc[idx] = [
         f"point lies {w}, {k:.1f} km outside the stated country {c}"

@@ -23,6 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.io.checks import EXCLUSIVE_ZONE_KM
 from geo.io.options import FAR_KM, ReadOptions
 from geo.io.pipeline import ChunkReader, detect_format, empty_chunk
 from geo.io.results import EventTable
@@ -49,7 +50,11 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "bad_fatalities": ("error", "fatalities not a whole number >= 0"),
     "extra_fields": ("error", "more fields than the header"),
     "field_too_long": ("error", "a field longer than the limit MAX_FIELD_BYTES"),
-    "country_mismatch": ("warning", f"point outside the stated country, within {FAR_KM:g} km"),
+    "country_mismatch": (
+        "warning",
+        f"point outside the stated country: on land within {FAR_KM:g} km, or at sea "
+        f"within its {EXCLUSIVE_ZONE_KM / 1.852:.0f} nautical-mile zone",
+    ),
     "admin1_mismatch": ("warning", "point outside the stated province"),
     "decimal_comma": ("warning", "decimal comma read as a decimal point"),
     "undecodable_bytes": ("warning", "bytes that are not UTF-8 (replaced or read as Latin-1)"),
