@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo import layers
+from geo.layers.names import AMBIGUOUS_NAMES
 
 __all__ = [
     "BOX_COLUMNS",
@@ -307,16 +308,6 @@ def iso3_from_name(values: pd.Series) -> pd.Series:
     return _map_unique(values, one)
 
 
-#: Short names used for more than one country: a place hint with one of them
-#: searches them all (a "Goma, Congo" is in the DRC, a "Pointe-Noire, Congo"
-#: in the Republic of the Congo).
-AMBIGUOUS_NAMES = {
-    "congo": ("COD", "COG"),
-    "the congo": ("COD", "COG"),
-    "korea": ("KOR", "PRK"),
-}
-
-
 def iso3_candidates(name: str) -> tuple[str, ...]:
     """Every ISO3 a country name may stand for: one, several (``Congo``) or none.
 
@@ -325,7 +316,7 @@ def iso3_candidates(name: str) -> tuple[str, ...]:
     >>> iso3_candidates("Congo"), iso3_candidates("DRC"), iso3_candidates("Atlantis")
     (('COD', 'COG'), ('COD',), ())
     """
-    several = AMBIGUOUS_NAMES.get(normalise_name(name))
+    several = AMBIGUOUS_NAMES.get(normalise_name(name))  # shared with pair names
     if several:
         return several
     found = iso3_from_name(pd.Series([str(name)])).iloc[0]

@@ -268,3 +268,20 @@ def test_pin_with_an_unknown_field_names_file_and_table(tmp_path):
         load_pins(pins)
     with pytest.raises(SourceError, match="does not start with package/dist/"):
         Pin("x", "npm", "x", "1", "0", "MIT", strip="package/dist/").local("package/x.js")
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("Congo-Rwanda", ("COD", "RWA")),
+        ("Congo, Gabon", ("COG", "GAB")),
+        ("Korea-China", ("PRK", "CHN")),
+    ],
+)
+def test_a_name_two_countries_share_means_the_one_on_the_border(text, pair):
+    assert layers.parse_pair(text) == pair
+
+
+def test_a_shared_name_bordering_both_is_ambiguous():
+    with pytest.raises(LayerError, match="ambiguous: COD-AGO; COG-AGO"):
+        layers.parse_pair("Congo, Angola")

@@ -218,7 +218,7 @@ def parse_pair(text: str) -> tuple[str, str]:
     >>> parse_pair("pak-irn")
     ('PAK', 'IRN')
     """
-    return split_pair(text, _csv("countries.csv"))
+    return split_pair(text, _csv("countries.csv"), set(_csv("borders.csv")["pair"]))
 
 
 def _no_border(a: str, b: str) -> LayerError:

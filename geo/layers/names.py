@@ -29,6 +29,15 @@ __all__ = ["country_code", "normalise", "parse_pair"]
 _SEPARATORS = re.compile(r"\s+(?:and|vs\.?|versus|to)\s+|[-/,_;|\u2013\u2014\s]+", re.IGNORECASE)
 
 
+#: Short names used for more than one country ("Congo", "Korea"): a pair or a
+#: place hint with one of them may mean either.
+AMBIGUOUS_NAMES = {
+    "congo": ("COD", "COG"),
+    "the congo": ("COD", "COG"),
+    "korea": ("KOR", "PRK"),
+}
+
+
 def normalise(name: str) -> str:
     """Return a name's matching key: no accents, lower case, words only, no leading 'the'.
 
@@ -70,7 +79,15 @@ def country_code(text: str, table: pd.DataFrame) -> str | None:
     return _lookup(table).get(normalise(text))
 
 
-def parse_pair(text: str, table: pd.DataFrame) -> tuple[str, str]:
+def _codes(name: str, lookup: dict[str, str]) -> list[str]:
+    key = normalise(name)
+    shared = AMBIGUOUS_NAMES.get(key)
+    if shared:
+        return [c for c in shared if c.casefold() in lookup]
+    return [lookup[key]] if key in lookup else []
+
+
+def parse_pair(text: str, table: pd.DataFrame, bordered: set[str] | None = None) -> tuple[str, str]:
     """Split a pair of countries, by code or English name, keeping the given order.
 
     Parameters
@@ -79,6 +96,9 @@ def parse_pair(text: str, table: pd.DataFrame) -> tuple[str, str]:
         Two countries with any separator between them.
     table : pandas.DataFrame
         The country table (``iso3``, ``name``).
+    bordered : set of str, optional
+        Pairs that share a border (``"COD-RWA"``): a name two countries share
+        (:data:`AMBIGUOUS_NAMES`) means the one that borders the other.
 
     Returns
     -------
@@ -94,10 +114,13 @@ def parse_pair(text: str, table: pd.DataFrame) -> tuple[str, str]:
     lookup = _lookup(table)
     found = set()
     for sep in _SEPARATORS.finditer(text):
-        a = lookup.get(normalise(text[: sep.start()]))
-        b = lookup.get(normalise(text[sep.end() :]))
-        if a and b and a != b:
-            found.add((a, b))
+        for a in _codes(text[: sep.start()], lookup):
+            for b in _codes(text[sep.end() :], lookup):
+                if a != b:
+                    found.add((a, b))
+    if len(found) > 1 and bordered is not None:  # "Congo-Rwanda": the Congo that borders it
+        sharing = {(a, b) for a, b in found if "-".join(sorted((a, b))) in bordered}
+        found = sharing or found
     if len(found) == 1:
         return found.pop()
     if found:
