@@ -205,6 +205,8 @@ def connect(
                     processes=processes,
                     dashboard_address=":0",
                     silence_logs=logging.CRITICAL,
+                    # one worker process per core: the kernels inside stay on one thread
+                    **({"env": {"BORDERMAP_THREADS": "1"}} if processes else {}),
                 )
             )
             client = stack.enter_context(Client(cluster))
