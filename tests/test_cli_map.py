@@ -111,3 +111,11 @@ def test_map_refuses_a_name_that_is_not_html(runner, tmp_path):
     result = runner.invoke(cli, ["map", "-q", "-o", str(tmp_path / "m.HTM")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.HTM").read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_map_of_a_border_whose_view_touches_an_outline(runner, tmp_path):
+    # RUS-UKR's view box touches outlines: clipping gave GeometryCollections (a crash)
+    out = tmp_path / "ru.html"
+    result = runner.invoke(cli, ["map", "-q", "--pair", "RUS-UKR", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Ukraine" in out.read_text()

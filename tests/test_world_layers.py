@@ -54,9 +54,8 @@ def test_no_invalid_geometry_in_the_world():
 @pytest.mark.parametrize("pair", sorted(FACTBOOK_KM))
 def test_border_lengths_beside_the_factbook(pair):
     row = layers.border(pair).iloc[0]
-    if pair == "RUS-UKR":  # the source draws Crimea in both: its coast counts (PROVENANCE.md)
-        assert row["length_km"] > FACTBOOK_KM[pair] and row["parts"] > 10
-        return
+    # RUS-UKR too: Crimea is Ukraine's alone (curated/overlaps.csv), so no line runs
+    # round its coast and the border is one land line
     assert row["length_km"] == pytest.approx(FACTBOOK_KM[pair], rel=FACTBOOK_TOLERANCE)
 
 

@@ -8,7 +8,10 @@ Two steps, both applied by :func:`tools.build_layers.build_provinces`:
    kind of change, the date it took effect and the source). A ``merge`` gives
    every old unit the new unit's code and fields, so the polygons dissolve
    into one; a ``rename`` gives a polygon the name of the unit it really is
-   (and clears its HASC code, which belonged to the unit it was mistaken for).
+   (and clears its HASC code, which belonged to the unit it was mistaken for);
+   a ``transfer`` moves units Natural Earth files under another country to
+   ``iso3`` (as ``layers/curated/overlaps.csv`` gives their land), under a
+   new code of that country.
 2. :func:`unique_names` settles the names that are still shared within a
    country (Natural Earth names a city and the region around it alike: Cork
    the county and Cork the city): a province whose local ``name`` differs
@@ -35,7 +38,7 @@ CHANGE_COLUMNS = [
     "effective",
     "source",
 ]
-CHANGE_KINDS = ("merge", "rename")
+CHANGE_KINDS = ("merge", "rename", "transfer")
 
 
 def load_changes(path: Path) -> pd.DataFrame:
@@ -69,7 +72,13 @@ def load_changes(path: Path) -> pd.DataFrame:
             )
         if not change.effective or not change.source:
             raise ValueError(f"{path.name}, row {row}: every change needs its date and source")
-        if change.new_unit not in change.old_units:
+        if change.change == "transfer":
+            if not change.new_unit.startswith(f"{change.iso3}-"):
+                raise ValueError(
+                    f"{path.name}, row {row}, new_unit: a unit transferred to "
+                    f"{change.iso3} needs a code starting {change.iso3}-"
+                )
+        elif change.new_unit not in change.old_units:
             raise ValueError(
                 f"{path.name}, row {row}, new_unit: {change.new_unit} not in old_units"
             )
@@ -125,14 +134,15 @@ def apply_changes(ne: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
         rows = out["adm1_code"].isin(change.old_units).to_numpy()
         if not rows.any():
             continue
-        base = (
-            out.loc[out["adm1_code"] == change.new_unit].iloc[0].drop("geometry", errors="ignore")
-        )
+        source = change.old_units[0] if change.change == "transfer" else change.new_unit
+        base = out.loc[out["adm1_code"] == source].iloc[0].drop("geometry", errors="ignore")
+        if change.change == "transfer":
+            base["adm1_code"], base["adm0_a3"] = change.new_unit, change.iso3
         for field in ("name", "name_en", "iso_3166_2"):
             value = getattr(change, field)
             if value:
                 base[field] = value
-        if change.change == "rename" and "code_hasc" in base:
+        if change.change in ("rename", "transfer") and "code_hasc" in base:
             base["code_hasc"] = ""  # the polygon's HASC code was the other unit's
         for field, value in base.items():
             out.loc[rows, field] = value

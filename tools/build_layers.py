@@ -9,7 +9,9 @@ sorts rows, so a rebuild is byte-identical.
 Method (also in ``layers/PROVENANCE.md``):
 
 1. Countries: every OSM-derived 100 m polygon, made valid, inland-water holes
-   filled (a lake or river belongs to the country around it).
+   filled (a lake or river belongs to the country around it); an area drawn
+   in two outlines goes to the owner ``layers/curated/overlaps.csv`` names
+   (:mod:`tools.overlaps`).
 2. Borders (:mod:`tools.world_borders`): pairs found from shared grid vertices
    with numpy; the line runs through shared vertices and the middle of rivers
    up to 2 km wide, with bridges across lakes, never across open sea.
@@ -43,6 +45,7 @@ from tools.build_places import write_places
 from tools.command import build_command
 from tools.country_names import ALIASES, EXTRA_NAMES
 from tools.geojson import read_geojson
+from tools.overlaps import load_overlaps, settle_overlaps
 from tools.sources import fetch, read_member
 from tools.store import write_layer, write_manifest
 from tools.world_borders import build_borders
@@ -93,7 +96,10 @@ def _names(world: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> dict[str, str]:
 
 
 def build_countries(
-    world: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, pool: ProcessPoolExecutor | None = None
+    world: gpd.GeoDataFrame,
+    admin1: gpd.GeoDataFrame,
+    pool: ProcessPoolExecutor | None = None,
+    overlaps: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Every upstream country outline, valid, holes filled, named, sorted by code.
 
@@ -105,6 +111,9 @@ def build_countries(
         Natural Earth admin-1, whose ``admin`` column gives country names.
     pool : ProcessPoolExecutor, optional
         Worker processes for the per-country work.
+    overlaps : DataFrame, optional
+        Areas drawn in two outlines and whom they are given to
+        (:func:`tools.overlaps.load_overlaps`).
 
     Returns
     -------
@@ -115,6 +124,8 @@ def build_countries(
     geoms = sel.geometry.to_numpy()
     filled = np.array(list(pool.map(_filled, geoms) if pool else map(_filled, geoms)))
     filled = _cut_enclaves(filled)
+    if overlaps is not None:
+        filled = settle_overlaps(sel["A3"].to_numpy(), filled, overlaps)
     names = _names(sel, admin1)
     return gpd.GeoDataFrame(
         {"iso3": sel["A3"].to_numpy(), "name": [names[a] for a in sel["A3"]]},
@@ -209,7 +220,8 @@ def _upstream(out_dir: Path, cache: Path):
     _log("reading Natural Earth admin-1")
     admin1 = read_geojson(_pinned_member(sources, "provinces", cache))
     changes = load_changes(out_dir / "curated" / "admin1_changes.csv")
-    return world, admin1, changes
+    overlaps = load_overlaps(out_dir / "curated" / "overlaps.csv")
+    return world, admin1, changes, overlaps
 
 
 #: Outlines within this many degrees of a rebuilt country are built too: every
@@ -302,13 +314,13 @@ def build_all(
     dict of str to pathlib.Path
         Written items by name.
     """
-    world, admin1, changes = _upstream(out_dir, cache)
+    world, admin1, changes, overlaps = _upstream(out_dir, cache)
     world_dir = out_dir / "world"
     subset = set(world["A3"]) if countries is None else set(countries)
     world = _around(world, subset)
     with ProcessPoolExecutor(max_workers=2) as pool:
         _log(f"countries: {len(world)} outlines")
-        outlines = build_countries(world, admin1, pool)
+        outlines = build_countries(world, admin1, pool, overlaps)
         _log(f"borders of {len(subset)} countries")
         borders, bridges = build_borders(outlines, subset=subset, progress=_log)
         _log(f"borders: {len(borders)} pairs; closing the water between outlines")

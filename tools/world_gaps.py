@@ -15,13 +15,15 @@ __all__ = ["close_border_gaps", "gap_faces"]
 WINDOW_DEG = 0.2
 
 
-def gap_faces(line, ga, gb) -> tuple[list, list]:
+def gap_faces(line, ga, gb, others=None) -> tuple[list, list]:
     """Faces between two outlines that touch ``line``, split by the side they lie on.
 
     The outlines and the border are polygonised in a window around the border;
-    a face that neither country covers, touches the border and stays inside the
-    window is a gap (a river between the banks, a lake cut by a bridge). It goes
-    to the country with which it shares the longer edge.
+    a face that no country covers (neither of the two, nor any of ``others``),
+    touches the border and stays inside the window is a gap (a river between
+    the banks, a lake cut by a bridge). It goes to the country with which it
+    shares the longer edge. A third country in the window (the West Bank
+    beside ISR-JOR, Andorra beside ESP-FRA) is land, never a gap.
 
     Parameters
     ----------
@@ -29,6 +31,8 @@ def gap_faces(line, ga, gb) -> tuple[list, list]:
         The border of the pair.
     ga, gb : shapely geometry
         The two countries' polygons.
+    others : sequence of shapely geometry, optional
+        The other countries whose outlines come near the border.
 
     Returns
     -------
@@ -44,6 +48,8 @@ def gap_faces(line, ga, gb) -> tuple[list, list]:
         return [], []
     probes = shapely.point_on_surface(faces)
     land = shapely.union(a, b)
+    if others:
+        land = shapely.union_all([land, *(clip(o, *window) for o in others)], grid_size=GRID_DEG)
     frame = shapely.box(*window).exterior
     keep = (
         ~shapely.contains(land, probes)
@@ -80,6 +86,8 @@ def close_border_gaps(
         ``mine`` with the faces merged, on the output grid.
     """
     geoms = dict(zip(outlines["iso3"], outlines.geometry, strict=True))
+    every, codes = outlines.geometry.to_numpy(), outlines["iso3"].to_numpy()
+    tree = shapely.STRtree(every)
     out = mine.copy()
     filled = []
     for iso3, geom in zip(mine["iso3"], mine.geometry, strict=True):
@@ -88,7 +96,9 @@ def close_border_gaps(
         for left, right, line in zip(
             rows["left_iso3"], rows["right_iso3"], rows.geometry, strict=True
         ):
-            faces_left, faces_right = gap_faces(line, geoms[left], geoms[right])
+            near = tree.query(shapely.buffer(shapely.envelope(line), WINDOW_DEG))
+            others = [every[i] for i in near if codes[i] not in (left, right)]
+            faces_left, faces_right = gap_faces(line, geoms[left], geoms[right], others)
             extra.extend(faces_left if left == iso3 else faces_right)
         if extra:
             geom = shapely.union_all([geom, *extra], grid_size=GRID_DEG)

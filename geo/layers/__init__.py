@@ -81,8 +81,19 @@ def country_table() -> pd.DataFrame:
     pandas.DataFrame
         ``iso3, name, alt_names`` (``|``-separated other English names),
         ``west, south, east, north`` (the outline's bounds, degrees), sorted by ``iso3``.
+        A country the sources name only by its code (Natural Earth's PSE)
+        takes its first alternate name (Palestine).
     """
-    return _csv("countries.csv").copy()
+    return _named(_csv("countries.csv"))
+
+
+def _named(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy where a ``name`` that is only the code is the first alternate name."""
+    table = table.copy()
+    first = table["alt_names"].fillna("").astype(str).str.split("|").str[0]
+    bare = (table["name"] == table["iso3"]) & (first != "")
+    table.loc[bare, "name"] = first[bare]
+    return table
 
 
 def country_boxes() -> pd.DataFrame:
@@ -157,7 +168,10 @@ def countries(iso3: list[str] | tuple[str, ...] | None = None) -> gpd.GeoDataFra
         ``iso3``, ``name``, ``geometry``.
     """
     codes = list(_csv("countries.csv")["iso3"]) if iso3 is None else _codes(iso3)
-    return _concat([_partition("countries", c) for c in codes], ["iso3", "name"])
+    frame = _concat([_partition("countries", c) for c in codes], ["iso3", "name"])
+    names = dict(zip(*country_table()[["iso3", "name"]].to_numpy().T, strict=True))
+    frame["name"] = frame["iso3"].map(names).fillna(frame["name"])
+    return frame
 
 
 def borders() -> gpd.GeoDataFrame:
