@@ -44,6 +44,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from geo import layers
+from geo.cache import memoised
 from geo.country_codes import EMBEDDED, iso3_candidates
 from geo.geodesy import geodesic_km
 from geo.spelling import loose_key, normalise
@@ -195,10 +196,15 @@ def _country_provinces(iso3: str) -> dict[tuple[str, str], str]:
     """(ISO3, loose key) of one country's province names and alternates to its ``adm1_code``.
 
     Built per country on first use, so checking a file about two countries
-    never keys the names of all 4,500 provinces.
+    never keys the names of all 4,500 provinces, and kept in the on-disk
+    cache (:mod:`geo.cache`), so later runs do not read the gazetteer for it.
     """
-    entries = _province_names()
-    return _province_lookup(entries[entries["iso3"] == iso3])
+
+    def build() -> dict[tuple[str, str], str]:
+        entries = _province_names()
+        return _province_lookup(entries[entries["iso3"] == iso3])
+
+    return memoised("province-names", [iso3], build, modules=("geo.gazetteer", "geo.spelling"))
 
 
 def _province_table(countries) -> dict[tuple[str, str], str]:

@@ -169,9 +169,14 @@ def countries(iso3: list[str] | tuple[str, ...] | None = None) -> gpd.GeoDataFra
     """
     codes = list(_csv("countries.csv")["iso3"]) if iso3 is None else _codes(iso3)
     frame = _concat([_partition("countries", c) for c in codes], ["iso3", "name"])
-    names = dict(zip(*country_table()[["iso3", "name"]].to_numpy().T, strict=True))
-    frame["name"] = frame["iso3"].map(names).fillna(frame["name"])
+    frame["name"] = frame["iso3"].map(_names_by_code()).fillna(frame["name"])
     return frame
+
+
+@functools.cache
+def _names_by_code() -> dict[str, str]:
+    table = country_table()
+    return dict(zip(table["iso3"], table["name"], strict=True))
 
 
 def borders() -> gpd.GeoDataFrame:
