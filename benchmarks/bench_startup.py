@@ -7,7 +7,9 @@ Every figure is a whole ``bordermap`` process, started as a user starts it
 exit; the median of ``--repeat`` runs after one warm-up run (so the operating
 system's file cache and bordermap's derived-shape cache, ``geo.cache``, are
 warm, as they are for a user's second command), and beside it one first run
-with an empty derived-shape cache. Beside
+with an empty derived-shape cache. The timed processes write and use Python's
+bytecode cache as Python does by default (``PYTHONDONTWRITEBYTECODE`` is
+cleared for them). Beside
 them, in the same run, the floor every Python geospatial tool pays: a bare
 interpreter, and ``import geopandas``.
 
@@ -64,6 +66,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
     args = parser.parse_args()
     rows = []
+    # Python writes bytecode caches by default; a shell that sets
+    # PYTHONDONTWRITEBYTECODE (as this development sandbox does) would make every
+    # run recompile bordermap's modules, which no user's second run does
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         for name, argv in commands(Path(tmp)).items():
             # the first run on a machine: an empty derived-shape cache (geo.cache)
