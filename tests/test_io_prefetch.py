@@ -56,8 +56,7 @@ def test_stopping_early_closes_the_generator_on_its_thread():
 
     def source():
         try:
-            for i in range(1000):
-                yield i
+            yield from range(1000)
         finally:
             closed.set()
 
