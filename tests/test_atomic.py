@@ -198,6 +198,9 @@ def test_sigterm_and_sigint_remove_the_temporary(tmp_path, signum):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: a runner started in the background inherits SIGINT ignored,
+        # and bordermap rightly keeps an ignored signal ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     tmp = proc.stdout.readline().strip()
     assert tmp and os.path.exists(tmp)
