@@ -45,11 +45,14 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
         for k in {"province", "province_iso3"} & set(keys):
             frame[k] = frame[k].astype(object).where(~sea, AT_SEA)
         # events located only to their country have no province: say so, in their country
-        if "province" in keys:
-            bare = frame["province"].isna().to_numpy() & ~sea
+        if "province" in keys and "distance_basis" in analyzed:
+            country = (analyzed["distance_basis"] == "country").to_numpy()
+            bare = frame["province"].isna().to_numpy() & ~sea & country
             frame["province"] = frame["province"].where(~bare, COUNTRY_ONLY)
             if "province_iso3" in keys:
-                frame["province_iso3"] = frame["province_iso3"].where(~bare, analyzed["side"])
+                side = analyzed["side"].astype("string")
+                known = bare & (side.str.len() == 3).fillna(False).to_numpy()
+                frame["province_iso3"] = frame["province_iso3"].where(~known, side)
     frame["events"] = 1
     frame["fatalities"] = (
         pd.to_numeric(analyzed["fatalities"], errors="coerce").fillna(0).astype("int64")
