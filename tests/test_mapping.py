@@ -303,3 +303,22 @@ def test_script_json_cannot_close_a_script(value):
     out = str(script_json(value))
     assert "<" not in out and ">" not in out
     assert json.loads(out) == value
+
+
+def test_a_deep_strikes_arrow_starts_near_the_border_and_ends_near_its_target():
+    import math
+
+    from geo.mapping.strikes import _curve, _start
+
+    # a strike 430 km into Ukraine (Kherson) from the nearest RUS-UKR border point
+    target, nearest = (32.61, 46.64), (38.2, 47.1)
+    start = _start(*nearest, *target, None)
+    path, _head = _curve(start, *target)
+    k = math.cos(math.radians(target[1]))
+
+    def km(a, b):
+        return 111.2 * math.hypot((a[0] - b[0]) * k, a[1] - b[1])
+
+    assert km(start, nearest) <= 112  # at most ~110 km beyond the border
+    end = (path[-1][1], path[-1][0])
+    assert 5 <= km(end, target) <= 15  # stops just short of the target's marker

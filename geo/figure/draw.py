@@ -281,11 +281,19 @@ def _inferred(analyzed: pd.DataFrame) -> int:
     return int((analyzed.get("attacker_basis", pd.Series(dtype=str)) == "inferred").sum())
 
 
-def _settle_names(ax: Axes, site_names: list[Text]) -> None:
-    """Sites first, each on a free side of its mark; then area names that cover none."""
+def _settle_names(ax: Axes, site_names: list[Text], locator: Axes | None) -> None:
+    """Sites first, each on a free side of its mark; then area names that cover none.
+
+    In the locator, the far events' names come first, then the countries'.
+    """
     spread_site_labels(ax, site_names)
-    kinds = ("country-label", "province-label")
-    drop_covered(ax, [t for kind in kinds for t in ax.texts if t.get_gid() == kind], site_names)
+    for axes, kinds, above in (
+        (ax, ("country-label", "province-label"), site_names),
+        (locator, ("locator-event", "locator-country"), ()),
+    ):
+        if axes is not None:
+            names = [t for kind in kinds for t in axes.texts if t.get_gid() == kind]
+            drop_covered(axes, names, above)
 
 
 def _short(name: str) -> str:
@@ -431,12 +439,10 @@ def plot(
     info.scale_bar = parts.scale_bar(ax, crs, canvas.extent)
     info.north = parts.north_arrow(ax, crs, canvas.extent)
     rect = [0.0, 0.63, 1.0, 0.35] if panel is not None else [0.70, 0.70, 0.29, 0.29]
-    if len(countries):  # a locator needs land to locate by
-        parts.inset(
-            host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM
-        )
+    inset = (host, rect, crs, canvas.extent, countries, theatre.countries, far, colours, VIEW_KM)
+    locator = parts.inset(*inset) if len(countries) else None  # a locator needs land
     _finish(canvas, title or _title(pd.concat([near, far]), theatre.label))
-    _settle_names(ax, site_names)
+    _settle_names(ax, site_names, locator)
     info.labelled = name_events(ax, pending, site_names)
     _caption(ax.figure, info, near, _inferred(analyzed))
     ax.figure.bordermap = info

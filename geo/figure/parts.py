@@ -318,6 +318,11 @@ def inset(
     return locator
 
 
+_LOCATOR_COUNTRY = {"fontsize": 5, "ha": "center", "va": "center", "color": "#555555"}
+_LOCATOR_COUNTRY["gid"] = "locator-country"
+_LOCATOR_EVENT = {"fontsize": 5.5, "path_effects": HALO, "gid": "locator-event"}
+
+
 def _locator_map(
     locator: Axes, crs: CRS, countries: gpd.GeoDataFrame, pair: tuple[str, ...]
 ) -> None:
@@ -345,9 +350,7 @@ def _locator_map(
     locator.set_yticks([])
     spots = cartography.project(countries.geometry.representative_point().to_numpy(), crs)
     for spot, name in zip(spots, countries["name"], strict=True):
-        locator.text(
-            spot.x, spot.y, name.upper(), fontsize=5, ha="center", va="center", color="#555555"
-        )
+        locator.text(spot.x, spot.y, name.upper(), **_LOCATOR_COUNTRY)
 
 
 def _far_events(locator: Axes, crs: CRS, far: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
@@ -368,9 +371,7 @@ def _far_events(locator: Axes, crs: CRS, far: gpd.GeoDataFrame, colours: dict[st
     for x, y, name in zip(
         xs[:FAR_LABELS], ys[:FAR_LABELS], far["_label"][:FAR_LABELS], strict=True
     ):
-        locator.annotate(
-            name, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=5.5, path_effects=HALO
-        )
+        locator.annotate(name, (x, y), xytext=(3, 2), textcoords="offset points", **_LOCATOR_EVENT)
 
 
 def _key_entries(

@@ -106,7 +106,9 @@ def _start(nx: float, ny: float, tx: float, ty: float, attacker_land) -> tuple[f
     k = math.cos(math.radians(ty))
     dx, dy = (nx - tx) * k, ny - ty  # roughly isotropic units near the target
     length = math.hypot(dx, dy) or 1e-9
-    back = max(0.6 * length, 0.35)  # at least ~35 km beyond the border
+    # 60 % of the depth beyond the border, at least ~35 km and at most ~110 km, so a
+    # deep strike's arrow still starts near the border and on the map
+    back = min(max(0.6 * length, 0.35), 1.0)
     for turn in (0, 30, -30, 60, -60, 90, -90):
         c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
         ux, uy = (dx * c - dy * s) / length, (dx * s + dy * c) / length
@@ -126,7 +128,8 @@ def _curve(start: tuple[float, float], tx: float, ty: float, steps: int = 24):
     # bend to the left of travel by a quarter of the span
     px, py = -(ty - sy) / span, (tx - sx) * k / span
     cx, cy = mx + px * 0.25 * span / k, my + py * 0.25 * span
-    t = np.linspace(0.0, 0.82, steps)  # stop short of the target's own marker
+    # stop short of the target's own marker: about 10 km, or 18 % of a short arrow
+    t = np.linspace(0.0, 1.0 - min(0.18, 0.09 / max(span, 1e-9)), steps)
     xs = (1 - t) ** 2 * sx + 2 * (1 - t) * t * cx + t**2 * tx
     ys = (1 - t) ** 2 * sy + 2 * (1 - t) * t * cy + t**2 * ty
     path = [[round(float(y), 5), round(float(x), 5)] for x, y in zip(xs, ys, strict=True)]
