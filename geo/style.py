@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ZONE_NEAR",
     "attacker_colours",
     "blend",
+    "frame_colours",
     "zone_ramp",
 ]
 
@@ -90,6 +92,39 @@ def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str
         colours[code] = PALETTE[i]
         used.add(PALETTE[i])
     colours[""] = OTHER_COLOUR
+    return colours
+
+
+def frame_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str, str]:
+    """Colours of a frame's attackers, as the map's legend gives them.
+
+    The pair keeps :data:`PAIR_COLOURS`; the most frequent other attackers
+    (as many as :data:`PALETTE` has colours; ties by code) take their
+    :func:`attacker_colours`; any rarer one is :data:`OTHER_COLOUR` ("other
+    attackers"). The map, the figure and the GeoPackage's style all call
+    this on the same events, so an attacker has one colour in all three.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        The attacker of every event (repeated: frequency matters).
+    pair : sequence of str
+
+    Returns
+    -------
+    dict of str to str
+        Every code present, and ``""``.
+
+    Examples
+    --------
+    >>> frame_colours(["RUS", "RUS", "BLR", ""], ("UKR",))["BLR"] in PALETTE
+    True
+    """
+    counts = Counter(str(c) for c in codes if isinstance(c, str) and c)
+    others = sorted((c for c in counts if c not in pair), key=lambda c: (-counts[c], c))
+    colours = attacker_colours(others[: len(PALETTE)], pair)
+    for code in others[len(PALETTE) :]:
+        colours[code] = OTHER_COLOUR
     return colours
 
 

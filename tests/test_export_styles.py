@@ -156,3 +156,33 @@ def test_the_geopackage_events_are_styled_by_the_computed_attacker():
     frame = pd.DataFrame({"attacker": ["RUS", "UKR", None], "attacker_basis": "inferred"})
     cats, other = _attacker_categories(frame, ("RUS", "UKR"))
     assert [c.value for c in cats] == ["RUS", "UKR"] and other.value == ""
+
+
+def test_map_legend_geopackage_style_and_figure_share_each_attackers_colour():
+    from geo.export.styles import _attacker_categories
+    from geo.mapping.features import attacker_legend
+    from geo.style import OTHER_COLOUR, frame_colours
+
+    # nine attackers of different frequencies, more than the palette holds
+    codes = ["RUS"] * 9 + ["BLR"] * 8 + ["ISR"] * 7 + ["IRN"] * 6 + ["TUR"] * 5
+    codes += ["SDN"] * 4 + ["TCD"] * 3 + ["KHM"] * 2 + ["THA"] + ["UKR"] * 2 + [None] * 3
+    frame = pd.DataFrame({"attacker": codes})
+    pair = ("RUS", "UKR")
+    expected = frame_colours(frame["attacker"], pair)
+    event_rows, rows = attacker_legend(frame, {}, pair)
+    on_map = {
+        c: rows[r][1]
+        for c, r in zip(frame["attacker"], event_rows, strict=True)
+        if isinstance(c, str)
+    }
+    cats, _other = _attacker_categories(frame, pair)
+    in_gpkg = {c.value: c.symbol.props["color"] for c in cats}  # "r,g,b,a"
+
+    def rgba(hex_colour):
+        return ",".join(str(int(hex_colour[i : i + 2], 16)) for i in (1, 3, 5)) + ",255"
+
+    for code, colour in on_map.items():
+        assert colour == expected[code], code
+        assert in_gpkg[code] == rgba(colour), code
+    named = [c for c in on_map if on_map[c] != OTHER_COLOUR]
+    assert len({on_map[c] for c in named}) == len(named)  # no two named attackers share one

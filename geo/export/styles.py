@@ -43,7 +43,7 @@ from geo.style import (
     COUNTRY_FILL,
     COUNTRY_OUTLINE,
     ZONE_NEAR,
-    attacker_colours,
+    frame_colours,
     zone_ramp,
 )
 from geo.theatre import Theatre
@@ -101,7 +101,7 @@ def _attacker_categories(
     column = _ATTACKER if _ATTACKER in frame else "attacker_iso3"
     codes = frame.get(column, pd.Series(dtype=object)).dropna().astype(str)
     present = set(codes) - {""}
-    colours = attacker_colours(present, countries)
+    colours = frame_colours(codes, countries)  # the map's and the figure's colours
     size = fatality_size_expression()
     cats = [
         Category(code, f"attacked by {code}", marker_symbol(code, colour, size_expression=size))

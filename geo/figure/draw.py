@@ -428,7 +428,7 @@ def plot(
     region = theatre.region(analyzed)
     countries = layers.countries(list(region))
     codes = pd.concat([near["_attacker"], far["_attacker"]])
-    colours = style.attacker_colours(codes, theatre.countries)
+    colours = style.frame_colours(codes, theatre.countries)
     swatches = _base(canvas, theatre, countries, provinces_of(region))
     site_points, site_names = _sites(canvas, theatre)
     pending = draw_events(ax, crs, near, colours, site_points)
