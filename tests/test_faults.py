@@ -243,7 +243,8 @@ def test_kill_9_while_replacing_leaves_the_old_or_a_complete_new_file(tmp_path, 
     assert _complete(command, out)
     args = [*base, "-q", "-o", str(out), "--overwrite"]
     hits = 0
-    for delay in (0.0, 0.01, 0.03, 0.1, 0.3, 1.0):  # after the temporary appears
+    # after the temporary appears: a fast writer (a small GeoTIFF) holds it a few ms only
+    for delay in (0.0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.1, 0.3, 1.0):
         hits += _kill_while_writing(args, tmp_path, delay)
         assert out.is_file() and _complete(command, out), (command, delay)
         visible = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")]
