@@ -246,15 +246,9 @@ class Fullscreen(JSCSSMixin, MacroElement):
 
     def __init__(self, position: str = "topleft") -> None:
         super().__init__()
-        self._name = "Fullscreen"
-        self.options = {
-            "position": position,
-            "title": "Full screen",
-            "titleCancel": "Leave full screen",
-            "forceSeparateButton": False,
-        }
-        self.default_js = assets.links("fullscreen_js")
-        self.default_css = assets.links("fullscreen_css")
+        _pinned_control(self, "Fullscreen", "fullscreen", position)
+        self.options.update(title="Full screen", titleCancel="Leave full screen")
+        self.options["forceSeparateButton"] = False
 
 
 class MeasureControl(JSCSSMixin, MacroElement):
@@ -288,12 +282,19 @@ class MeasureControl(JSCSSMixin, MacroElement):
 
     def __init__(self, position: str = "topleft") -> None:
         super().__init__()
-        self._name = "MeasureControl"
-        self.options = {
-            "position": position,
-            "primaryLengthUnit": "kilometers",
-            "secondaryLengthUnit": "miles",
-            "primaryAreaUnit": "sqkilometers",
-        }
-        self.default_js = assets.links("measure_js")
-        self.default_css = assets.links("measure_css")
+        _pinned_control(self, "MeasureControl", "measure", position)
+        self.options.update(
+            {
+                "primaryLengthUnit": "kilometers",
+                "secondaryLengthUnit": "miles",
+                "primaryAreaUnit": "sqkilometers",
+            }
+        )
+
+
+def _pinned_control(element: MacroElement, name: str, asset: str, position: str) -> None:
+    """Name a Leaflet plugin control, place it, and load its pinned script and style."""
+    element._name = name
+    element.options = {"position": position}
+    element.default_js = assets.links(f"{asset}_js")
+    element.default_css = assets.links(f"{asset}_css")
