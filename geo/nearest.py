@@ -60,7 +60,10 @@ MAX_EDGE_KM = 1.0
 _CHUNK = 200_000
 # Candidates (points x k) measured at once when a search widens: bounds memory.
 _WIDE_BATCH = 2_000_000
-_K = 4
+_K = 2
+# Chord beyond which points are settled against every vertex: 120 degrees of
+# arc (about 13,300 km), where the chord-to-geodesic ranking margin no longer holds.
+_FAR_CHORD_KM = 2 * EARTH_RADIUS_KM * np.sin(np.radians(60.0))
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ class LineIndex:
         self.seg_vec = self.xyz[self.seg_b] - self.xyz[self.seg_a]
         self.seg_len2 = np.maximum(np.einsum("sj,sj->s", self.seg_vec, self.seg_vec), 1e-18)
         self.max_edge_km = float(np.sqrt(self.seg_len2.max(initial=0.0)))
+        # the plane of each edge through the Earth's centre: its sign gives the side
+        self.seg_normal = np.cross(self.xyz[self.seg_a], self.xyz[self.seg_b])
 
     def __getstate__(self) -> dict:
         # pykdtree's tree does not pickle (Dask ships theatres to workers): rebuilt on load
@@ -210,15 +215,29 @@ class LineIndex:
         chord = chord.reshape(len(lon), k)
         idx = idx.reshape(len(lon), k)
         r0 = chord[:, 0]
-        # how far each candidate lies from the nearest vertex (plus an edge,
-        # as the nearest point may lie anywhere on the edges of that vertex)
-        apart = np.linalg.norm(self.xyz[idx] - self.xyz[idx[:, :1]], axis=2) + self.max_edge_km
-        window = np.sqrt(r0**2 + (self.max_edge_km / 2) ** 2)[:, None] + _candidate_margin_km(
-            r0[:, None], apart
-        )
-        usable = chord <= window
-        widen = usable[:, -1] if k < n_vert else np.zeros(len(lon), dtype=bool)
+        # a candidate may hold the nearest edge if its chord is within the
+        # window: half an edge beyond the nearest vertex, plus the ranking
+        # margin; that margin is at most the full spread, so only candidates
+        # inside the widest window need the angle-dependent one (far events)
+        base = np.sqrt(r0**2 + (self.max_edge_km / 2) ** 2)
+        usable = chord <= (base + _ranking_margin_km(r0))[:, None]
+        r, c = np.nonzero(usable[:, 1:])
+        c += 1
+        if len(r):
+            # how far each candidate lies from the nearest vertex (plus an edge,
+            # as the nearest point may lie anywhere on the edges of that vertex)
+            gap = self.xyz[idx[r, c]] - self.xyz[idx[r, 0]]
+            apart = np.sqrt(np.einsum("nj,nj->n", gap, gap)) + self.max_edge_km
+            usable[r, c] = chord[r, c] <= base[r] + _candidate_margin_km(r0[r], apart)
+        # beyond a third of the way round, chord order stops telling the nearest
+        # vertex reliably: every vertex is measured by exact geodesic instead
+        far = r0 > _FAR_CHORD_KM
+        widen = usable[:, -1] & ~far if k < n_vert else np.zeros(len(lon), dtype=bool)
         out = self._measure(lon, lat, p, idx, usable)
+        if far.any():
+            rows = np.flatnonzero(far)
+            for arr, new in zip(out, self._nearest_vertex(lon[rows], lat[rows], p[rows]), strict=True):
+                arr[rows] = new
         wide = np.flatnonzero(widen)
         step = max(1, _WIDE_BATCH // (k * 4))
         for start in range(0, len(wide), step):
@@ -229,33 +248,40 @@ class LineIndex:
         return out
 
     def _measure(self, lon, lat, p, idx, usable):
-        n = idx.shape[0]
+        # the edges before and after each usable candidate vertex, as compact
+        # (row, edge) pairs in row order: most events have one usable vertex
         segs = np.concatenate([self.prev_seg[idx], self.next_seg[idx]], axis=1)
         valid = np.concatenate([usable, usable], axis=1) & (segs >= 0)
-        segs = np.where(valid, segs, 0)
-        a = self.xyz[self.seg_a[segs]]
+        rows, cols = np.nonzero(valid)
+        segs = segs[rows, cols]
         ab = self.seg_vec[segs]
-        ap = p[:, None, :] - a
-        t = np.clip(np.einsum("nkj,nkj->nk", ap, ab) / self.seg_len2[segs], 0.0, 1.0)
-        ap -= t[..., None] * ab  # now the vector from the foot to the point
-        chord2 = np.where(valid, np.einsum("nkj,nkj->nk", ap, ap), np.inf)
-        rows = np.arange(n)
-        best = np.argmin(chord2, axis=1)
-        dist, flon, flat, az, seg, tt = self._exact(lon, lat, segs[rows, best], t[rows, best])
+        foot = self.xyz[self.seg_a[segs]]
+        ap = p[rows] - foot
+        t = np.clip(np.einsum("kj,kj->k", ap, ab) / self.seg_len2[segs], 0.0, 1.0)
+        ab *= t[:, None]
+        ap -= ab  # now the vector from the foot to the point
+        foot += ab
+        chord2 = np.einsum("kj,kj->k", ap, ap)
+        # each row has a pair (its nearest vertex is usable and ends an edge):
+        # the first pair of least chord per row, as argmin would take it
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        low = np.minimum.reduceat(chord2, starts)
+        at_low = np.flatnonzero(chord2 == low[rows])
+        best = at_low[np.r_[True, rows[at_low][1:] != rows[at_low][:-1]]]
+        dist, flon, flat, az, seg, tt = self._exact(lon, lat, segs[best], t[best], foot[best])
         # every other edge within the ranking margin is settled by exact geodesics
-        c1 = np.sqrt(chord2[rows, best])
-        excess = np.sqrt(chord2) - c1[:, None]
-        maybe = excess <= _ranking_margin_km(c1)[:, None]
-        maybe[rows, best] = False
-        r, j = np.nonzero(maybe)
-        foot = self.xyz[self.seg_a[segs[r, j]]] + t[r, j, None] * ab[r, j]
-        best_foot = self.xyz[self.seg_a[segs[r, best[r]]]] + t[r, best[r], None] * ab[r, best[r]]
-        apart = np.linalg.norm(foot - best_foot, axis=1)
+        c1 = np.sqrt(low)
+        excess = np.sqrt(chord2) - c1[rows]
+        maybe = excess <= _ranking_margin_km(c1)[rows]
+        maybe[best] = False
+        j = np.flatnonzero(maybe)
+        r = rows[j]
+        apart = np.linalg.norm(foot[j] - foot[best[r]], axis=1)
         # the same point reached from the next edge (a shared vertex) is no rival
-        tie = (apart > 1e-9) & (excess[r, j] <= _candidate_margin_km(c1[r], apart))
+        tie = (apart > 1e-9) & (excess[j] <= _candidate_margin_km(c1[r], apart))
         r, j = r[tie], j[tie]
         if len(r):
-            d2 = self._exact(lon[r], lat[r], segs[r, j], t[r, j])
+            d2 = self._exact(lon[r], lat[r], segs[j], t[j], foot[j])
             # best tie per row: sort by row, then distance, keep each row's first
             order = np.lexsort((d2[0], r))
             first = order[np.r_[True, r[order][1:] != r[order][:-1]]]
@@ -267,11 +293,46 @@ class LineIndex:
         bearing = np.where(dist > 1e-9, np.mod(az, 360.0), np.nan)
         return dist, flon, flat, bearing, left, seg
 
-    def _exact(self, lon, lat, seg, t):
+    def _nearest_vertex(self, lon, lat, p):
+        """Brute force for points far round the globe: the vertex of least exact geodesic.
+
+        Between the nearest vertex and the true nearest point, at most half a
+        1 km edge away, the distance differs by about ``0.125 / rho`` km, where
+        ``rho`` is the radius of the circle of points at that distance: a few
+        centimetres at 120 degrees of arc, a metre only within about 125 km of
+        the line's antipode.
+        """
+        n_vert = len(self.lon)
+        best = np.empty(len(lon), dtype=int)
+        dist = np.empty(len(lon))
+        az = np.empty(len(lon))
+        step = max(1, _WIDE_BATCH // n_vert)
+        for start in range(0, len(lon), step):
+            sl = slice(start, start + step)
+            m = len(lon[sl])
+            fwd, _, metres = WGS84.inv(
+                np.repeat(lon[sl], n_vert),
+                np.repeat(lat[sl], n_vert),
+                np.tile(self.lon, m),
+                np.tile(self.lat, m),
+                return_back_azimuth=False,
+            )
+            metres = np.asarray(metres).reshape(m, n_vert)
+            j = np.argmin(metres, axis=1)
+            best[sl] = j
+            dist[sl] = metres[np.arange(m), j] / 1000.0
+            az[sl] = np.asarray(fwd).reshape(m, n_vert)[np.arange(m), j]
+        # the vertex as the start of its next edge, or the end of the last one
+        seg = np.where(self.next_seg[best] >= 0, self.next_seg[best], self.prev_seg[best])
+        t = np.where(self.next_seg[best] >= 0, 0.0, 1.0)
+        left = self._left_of(p, seg, t)
+        bearing = np.where(dist > 1e-9, np.mod(az, 360.0), np.nan)
+        return dist, self.lon[best], self.lat[best], bearing, left, seg
+
+    def _exact(self, lon, lat, seg, t, foot):
         # the chord foot, lifted to the surface, lies on the edge's normal
         # section, which is within millimetres of the geodesic for 1 km edges
-        a = self.xyz[self.seg_a[seg]]
-        flon, flat = geodetic_from_ecef(a + t[:, None] * (self.xyz[self.seg_b[seg]] - a))
+        flon, flat = geodetic_from_ecef(foot)
         az, _, metres = WGS84.inv(lon, lat, flon, flat, return_back_azimuth=False)
         return np.asarray(metres) / 1000.0, flon, flat, np.asarray(az), seg, t
 
@@ -297,8 +358,7 @@ class LineIndex:
         return side
 
     def _left_of_edge(self, p, seg):
-        normal = np.cross(self.xyz[self.seg_a[seg]], self.xyz[self.seg_b[seg]])
-        return np.einsum("nj,nj->n", p, normal) > 0
+        return np.einsum("nj,nj->n", p, self.seg_normal[seg]) > 0
 
 
 class PairIndex:

@@ -167,13 +167,6 @@ def test_far_points_need_few_candidates():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, found in the issue 15/16 round: candidates are widened only when the "
-    "k-th vertex is within its own window, but the window grows with the angle to the nearest "
-    "vertex, so near the antipode of a winding line a farther vertex can hold the answer "
-    "(6 km here; 10.5 km for RUS-UKR)",
-)
 def test_near_antipodal_points_are_never_farther_than_a_vertex():
     from geo.geodesy import geodesic_km
 
