@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -114,6 +115,11 @@ def _points(events: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
+# Interval of each area against each border index, by the area's outline
+# (WKB): chunks of one file name the same provinces again and again.
+_AREA_INTERVALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _area_intervals(
     theatre: Theatre, areas: np.ndarray, names: np.ndarray, polygons: gpd.GeoDataFrame, key: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -121,17 +127,24 @@ def _area_intervals(
     lo = np.full(len(names), np.nan)
     hi = np.full(len(names), np.nan)
     table = polygons.set_index(key).geometry
-    for name in pd.unique(names[areas != ""]):
+    wanted = np.flatnonzero(areas != "")
+    codes, uniques = pd.factorize(pd.Series(names[wanted], dtype=object))
+    known = _AREA_INTERVALS.setdefault(theatre.index, {})
+    bounds = np.full((len(uniques) + 1, 2), np.nan)  # the last row: names not found
+    for i, name in enumerate(uniques):
         if name is None or name not in table.index:
             continue
         geom = table.loc[name]
         geom = geom.iloc[0] if isinstance(geom, gpd.GeoSeries) else geom
-        xy = shapely.get_coordinates(geom)
-        d = theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km
-        touches = d.min() < 1e-3 or shapely.intersects(geom, theatre.line)
-        rows = names == name
-        lo[rows] = 0.0 if touches else d.min()
-        hi[rows] = d.max()
+        outline = shapely.to_wkb(geom)
+        if outline not in known:
+            xy = shapely.get_coordinates(geom)
+            d = theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km
+            touches = d.min() < 1e-3 or shapely.intersects(geom, theatre.line)
+            known[outline] = (0.0 if touches else d.min(), d.max())
+        bounds[i] = known[outline]
+    codes = np.where(codes < 0, len(uniques), codes)
+    lo[wanted], hi[wanted] = bounds[codes, 0], bounds[codes, 1]
     return lo, hi
 
 
