@@ -115,8 +115,9 @@ def _points(events: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
-# Interval of each area against each border index, by the area's outline
-# (WKB): chunks of one file name the same provinces again and again.
+# Interval of each area outline against each border index: chunks of one file
+# name the same provinces again and again. Keyed by the outline object's id,
+# the entry holding the outline itself, so an id is never reused while cached.
 _AREA_INTERVALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -136,13 +137,13 @@ def _area_intervals(
             continue
         geom = table.loc[name]
         geom = geom.iloc[0] if isinstance(geom, gpd.GeoSeries) else geom
-        outline = shapely.to_wkb(geom)
-        if outline not in known:
+        entry = known.get(id(geom))
+        if entry is None or entry[0] is not geom:
             xy = shapely.get_coordinates(geom)
             d = theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km
             touches = d.min() < 1e-3 or shapely.intersects(geom, theatre.line)
-            known[outline] = (0.0 if touches else d.min(), d.max())
-        bounds[i] = known[outline]
+            entry = known[id(geom)] = (geom, 0.0 if touches else d.min(), d.max())
+        bounds[i] = entry[1:]
     codes = np.where(codes < 0, len(uniques), codes)
     lo[wanted], hi[wanted] = bounds[codes, 0], bounds[codes, 1]
     return lo, hi
@@ -320,7 +321,9 @@ def _intervals(events, dist, province, province_iso3, provs, theatre: Theatre):
             located = province if kind == "province" else province_iso3
             named = pd.Series(own if own is not None else None, index=events.index, dtype=object)
             polygons = provs if kind == "province" else _countries(named[rows], located[rows])
-            known = named.isin(polygons[key]).to_numpy()
+            # each distinct name is looked up once
+            codes, uniques = pd.factorize(named)
+            known = np.append(pd.Index(uniques, dtype=object).isin(polygons[key]), False)[codes]
             names = np.where(known, named.to_numpy(dtype=object), located)
             where = np.where(rows, kind, "")
             a_lo, a_hi = _area_intervals(theatre, where, names, polygons, key)
@@ -332,7 +335,8 @@ def _intervals(events, dist, province, province_iso3, provs, theatre: Theatre):
 
 def _countries(named: pd.Series, located: np.ndarray) -> gpd.GeoDataFrame:
     """Outlines of only the countries country-level events name or lie in."""
-    wanted = {str(c).upper() for c in [*named.dropna(), *located] if c is not None and c == c}
+    values = [*pd.unique(named.dropna()), *pd.unique(pd.Series(located, dtype=object).dropna())]
+    wanted = {str(c).upper() for c in values}
     known = wanted & set(layers_codes)
     return layers.countries(sorted(known)) if known else layers.countries([])
 
