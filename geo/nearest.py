@@ -207,6 +207,27 @@ class LineIndex:
             part[rows] = self.seg_part[seg]
         return NearestResult(dist, nlon, nlat, bearing, left, part)
 
+    def lower_bound_km(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+        """A cheap lower bound of each point's distance to the line, in km.
+
+        The chord to the nearest vertex, less the longest edge: no point of
+        the line is nearer by chord, and a chord is never longer than the
+        geodesic. Lets callers skip exact work for points surely out of reach.
+
+        Examples
+        --------
+        >>> from shapely import LineString
+        >>> index = LineIndex(LineString([(60, 25), (60, 30)]))
+        >>> bound = index.lower_bound_km([61.0], [27.0])
+        >>> exact = index.nearest([61.0], [27.0]).distance_km
+        >>> bool(exact[0] - 1.0 <= bound[0] <= exact[0])
+        True
+        """
+        lon = np.asarray(lon, dtype="float64").ravel()
+        lat = np.asarray(lat, dtype="float64").ravel()
+        chord, _ = self.tree.query(ecef_km(lon, lat), k=1)
+        return np.maximum(chord - self.max_edge_km, 0.0)
+
     def _solve(self, lon, lat, k):
         n_vert = len(self.lon)
         k = min(k, n_vert)

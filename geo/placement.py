@@ -173,9 +173,12 @@ def nearest_polygon(
             outline = shapely.clip_by_rect(shapely.boundary(geoms[g]), xmin, ymin, xmax, ymax)
             if not shapely.is_empty(outline):
                 rows = ok[near]
-                found.append(
-                    (g, rows, line_index(outline).nearest(lon[rows], lat[rows]).distance_km)
-                )
+                index = line_index(outline)
+                # exact geodesics only where the outline may be within reach
+                d = np.full(len(rows), np.inf)
+                maybe = np.flatnonzero(index.lower_bound_km(lon[rows], lat[rows]) <= max_km)
+                d[maybe] = index.nearest(lon[rows[maybe]], lat[rows[maybe]]).distance_km
+                found.append((g, rows, d))
         return found
 
     order = np.argsort(poly, kind="stable")

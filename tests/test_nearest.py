@@ -181,3 +181,16 @@ def test_near_antipodal_points_are_never_farther_than_a_vertex():
         [geodesic_km(a, b, index.lon, index.lat).min() for a, b in zip(px, py, strict=True)]
     )
     assert (got <= vertex + 1e-6).all()
+
+
+def test_lower_bound_never_exceeds_the_exact_distance_and_stays_close_nearby():
+    rng = np.random.default_rng(11)
+    coords = _random_line(rng, 30.0, 600.0, 8)
+    index = LineIndex(LineString(coords))
+    cx, cy = np.mean(coords, axis=0)
+    px, py = _far_points(rng, cx, cy, rng.uniform(0.0, 3000.0, 400))
+    bound = index.lower_bound_km(px, py)
+    exact = index.nearest(px, py).distance_km
+    assert (bound <= exact + 1e-9).all()
+    near = exact < 300.0
+    assert near.sum() > 20 and (exact[near] - bound[near] <= 1.5).all()
