@@ -48,6 +48,10 @@ class ReadOptions:
         Rows per chunk.
     far_km : float
         Distance outside the stated country beyond which a row is rejected.
+    points : bool
+        Build point geometries for the kept rows (a GeoDataFrame). False
+        gives a plain DataFrame with ``longitude``/``latitude`` only, for
+        callers that only count and report (``events check``).
     """
 
     fmt: str | None = None
@@ -63,6 +67,7 @@ class ReadOptions:
     strict: bool = False
     chunksize: int = 200_000
     far_km: float = FAR_KM
+    points: bool = True
 
     def __post_init__(self) -> None:
         if self.fmt is not None and self.fmt.lower() == "auto":

@@ -152,6 +152,7 @@ class ChunkReader:
     def __init__(self, path: str | Path, options: ReadOptions) -> None:
         self.source = Source(path, options.layer)
         self.path, self.strict, self.far_km = self.source.label, options.strict, options.far_km
+        self.points = options.points
         self.options = options
         try:
             self.layout, self.text, self.table_layout = _layout_of(
@@ -229,7 +230,7 @@ class ChunkReader:
             )
         self.rows_read += len(norm)
         return EventTable(
-            events=_to_geo(keep_rows(norm, ~rejected)),
+            events=_to_geo(keep_rows(norm, ~rejected), points=self.points),
             rejects=_rejects(keep_rows(raw, rejected), keep_rows(norm, rejected), table),
             problems=table,
             path=self.path,
@@ -426,10 +427,12 @@ def keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(columns, index=frame.index[keep], copy=False)
 
 
-def _to_geo(norm: pd.DataFrame) -> gpd.GeoDataFrame:
+def _to_geo(norm: pd.DataFrame, *, points: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     ordered = ["row", *SCHEMA, *[c for c in EXTRA if c != "row"]]
     rest = [c for c in norm.columns if c not in ordered]
     frame = norm[ordered + rest].reset_index(drop=True)
+    if not points:
+        return frame
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs="EPSG:4326"
     )
