@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import InputError
@@ -66,6 +67,12 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
 def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     """Tit-for-tat pairs: a cross-border strike and the first strike back.
 
+    Pairs are one to one. A strike is paired with the first strike back (on
+    or after its day, within ``max_days``) when it is the latest strike that
+    reply could answer: of several strikes before one reply, only the last
+    is paired. Two strikes in opposite directions on the same day make one
+    pair (the earlier row first), not two.
+
     Parameters
     ----------
     analyzed : DataFrame
@@ -101,7 +108,9 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
     strikes["_a"] = strikes["attacker"].astype(str)
     strikes["_s"] = strikes["side"].astype(str)
-    base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]].dropna(subset=["_date"])
+    strikes["_pos"] = np.arange(len(strikes))
+    cols_in = ["_id", "_date", "_a", "_s", "_loc", "_x", "_y", "_pos"]
+    base = strikes[cols_in].dropna(subset=["_date"])
     # each strike's first strike back: the earliest reverse strike on or after its day,
     # found by a sorted as-of join (linear in the strikes, never all pairs)
     first = base.sort_values("_date", kind="stable").add_suffix("1")
@@ -117,9 +126,30 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
         tolerance=pd.Timedelta(days=max_days),
         allow_exact_matches=True,
     ).dropna(subset=["_date2"])
+    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
+    # strikes both ways on one day answer each other: one pair, in file order
+    same_day = merged["days_between"].to_numpy() == 0
+    p1, p2 = merged["_pos1"].to_numpy(), merged["_pos2"].to_numpy()
+    mutual = pd.MultiIndex.from_arrays([p1, p2]).isin(pd.MultiIndex.from_arrays([p2, p1]))
+    merged = merged[~(same_day & mutual & (p1 > p2))]
+    # a reply answers only the latest strike against it up to its day: earlier
+    # strikes it would also be the first reply to are left unpaired
+    keys = ["_date", "_a", "_s", "_pos"]
+    latest = pd.merge_asof(
+        back[keys].add_suffix("2"),
+        first[[f"{k}1" for k in keys]],
+        left_on="_date2",
+        right_on="_date1",
+        left_by=["_a2", "_s2"],  # in ``back`` a reply's target is "_a", its attacker "_s"
+        right_by=["_a1", "_s1"],
+        direction="backward",
+        tolerance=pd.Timedelta(days=max_days),
+        allow_exact_matches=True,
+    )
+    answers = pd.Series(latest["_pos1"].to_numpy(), index=latest["_pos2"].to_numpy())
+    merged = merged[merged["_pos2"].map(answers).to_numpy() == merged["_pos1"].to_numpy()]
     # the reply's own attacker is the first strike's target
     merged["_a2"], merged["_s2"] = merged["_s1"], merged["_a1"]
-    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
     out = pd.DataFrame(
         {
             "first_event_id": merged["_id1"].to_numpy(),

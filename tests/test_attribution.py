@@ -99,7 +99,46 @@ def test_acled_cross_border_strike_coded_only_in_actor1_gets_a_depth_and_a_pair(
     assert pairs[["first_event_id", "second_event_id"]].values.tolist() == [["AFG1", "PAK1"]]
 
 
-def test_strike_pairs_are_each_strikes_first_reply_and_scale_linearly():
+def _pairs_by_brute_force(frame: pd.DataFrame, max_days: int = 30) -> dict:
+    """The pairing rule spelled out strike by strike (quadratic: small frames only)."""
+    rows = list(frame.reset_index(drop=True).itertuples())
+    pos = {r.event_id: i for i, r in enumerate(rows)}
+
+    def first_reply(a):
+        replies = [
+            r
+            for r in rows
+            if r.attacker == a.side
+            and r.side == a.attacker
+            and a.event_date <= r.event_date <= a.event_date + pd.Timedelta(days=max_days)
+        ]
+        # the earliest day; among equal days the earliest row
+        return min(replies, key=lambda r: (r.event_date, pos[r.event_id]), default=None)
+
+    def latest_answered(b):
+        hits = [
+            r
+            for r in rows
+            if r.attacker == b.side
+            and r.side == b.attacker
+            and b.event_date - pd.Timedelta(days=max_days) <= r.event_date <= b.event_date
+        ]
+        return max(hits, key=lambda r: (r.event_date, pos[r.event_id]), default=None)
+
+    pairs = {}
+    for a in rows:
+        b = first_reply(a)
+        if b is None or latest_answered(b).event_id != a.event_id:
+            continue
+        days = (b.event_date - a.event_date).days
+        mutual = days == 0 and first_reply(b) is not None and first_reply(b).event_id == a.event_id
+        if mutual and pos[a.event_id] > pos[b.event_id]:
+            continue
+        pairs[a.event_id] = (b.event_id, days)
+    return pairs
+
+
+def test_strike_pairs_are_one_to_one_latest_strike_and_first_reply_and_scale_linearly():
     import time
 
     rng = np.random.default_rng(1)
@@ -120,17 +159,32 @@ def test_strike_pairs_are_each_strikes_first_reply_and_scale_linearly():
     start = time.perf_counter()
     pairs = strike_pairs(frame)
     assert time.perf_counter() - start < 10  # 20k strikes: never all 200M pairs
-    assert pairs["first_event_id"].is_unique
+    assert pairs["first_event_id"].is_unique and pairs["second_event_id"].is_unique
     small = frame.iloc[:300]
-    got = strike_pairs(small).set_index("first_event_id")["days_between"]
-    for row in small.itertuples():
-        back = small[
-            (small["attacker"] == row.side)
-            & (small["side"] == row.attacker)
-            & (small["event_date"] >= row.event_date)
-            & (small["event_date"] <= row.event_date + pd.Timedelta(days=30))
-        ]
-        if back.empty:
-            assert row.event_id not in got.index
-        else:
-            assert got[row.event_id] == (back["event_date"].min() - row.event_date).days
+    got = strike_pairs(small)
+    got = {
+        a: (b, d)
+        for a, b, d in got[["first_event_id", "second_event_id", "days_between"]].values.tolist()
+    }
+    want = _pairs_by_brute_force(small)
+    assert len(want) > 20 and got == want
+
+
+def test_strikes_both_ways_on_one_day_make_one_pair():
+    frame = gpd.GeoDataFrame(
+        {
+            "event_id": ["A", "B", "C"],
+            "event_date": pd.to_datetime(["2024-01-16", "2024-01-16", "2024-01-20"]),
+            "attacker": ["IRN", "PAK", "IRN"],
+            "side": ["PAK", "IRN", "PAK"],
+            "incursion_km": [40.0, 45.0, 10.0],
+        },
+        geometry=gpd.points_from_xy([64.1, 62.3, 64.0], [26.9, 27.4, 26.5]),
+        crs="EPSG:4326",
+    )
+    pairs = strike_pairs(frame)
+    # A and B answer each other on the same day: one pair, A (the earlier row) first;
+    # C's first strike back would be none (no PAK strike on or after the 20th)
+    assert pairs[["first_event_id", "second_event_id", "days_between"]].values.tolist() == [
+        ["A", "B", 0]
+    ]
