@@ -877,7 +877,7 @@ def test_rows_placed_by_name_are_each_named(tmp_path):
 def test_forced_layout_without_date_column_is_an_error(tmp_path):
     path = tmp_path / "nodate.csv"
     path.write_text("event_id_cnty,latitude,longitude\nA,27.37,62.33\n")
-    with pytest.raises(InputError, match="date column is missing"):
+    with pytest.raises(InputError, match="forced layout acled but no event_date column"):
         read_events(path, fmt="acled")
 
 
@@ -940,3 +940,41 @@ def test_an_empty_date_in_an_acled_export_is_still_an_error(tmp_path):
     table = read_events(path)
     assert list(table.events["event_id"]) == ["PAK1"]
     assert list(table.rejects["kind"]) == ["bad_date"]
+
+
+# --- required columns ------------------------------------------------------
+
+
+@pytest.mark.parametrize("dropped", ["latitude", "longitude"])
+def test_one_coordinate_column_without_the_other_is_an_error_not_a_lookup(tmp_path, dropped):
+    # the location column would otherwise place every row by name and overwrite the other
+    columns = [c for c in ACLED_CURRENT if c != dropped]
+    path = write_rows(tmp_path / "half.csv", columns, [acled_row(columns)])
+    with pytest.raises(InputError) as err:
+        read_events(path)
+    assert err.value.field == dropped and "half.csv" in str(err.value)
+
+
+@pytest.mark.parametrize("dropped", ["event_date", "fatalities"])
+def test_acled_layout_without_its_date_or_fatalities_column_is_refused(tmp_path, dropped):
+    columns = [c for c in ACLED_CURRENT if c != dropped]
+    path = write_rows(tmp_path / "acled.csv", columns, [acled_row(columns)])
+    with pytest.raises(InputError) as err:
+        read_events(path)
+    assert err.value.field == dropped and "layout acled" in str(err.value)
+
+
+@pytest.mark.parametrize("dropped", ["date_start", "best"])
+def test_ucdp_layout_without_its_date_or_deaths_column_is_refused(tmp_path, dropped):
+    columns = [c for c in GED_COLUMNS if c != dropped]
+    row = dict(zip(GED_COLUMNS, ged_row(), strict=True))
+    path = write_rows(tmp_path / "ged.csv", columns, [[row[c] for c in columns]])
+    with pytest.raises(InputError) as err:
+        read_events(path)
+    assert err.value.field == dropped and "layout ucdp" in str(err.value)
+
+
+def test_a_plain_table_needs_no_date_or_fatalities_column(tmp_path):
+    path = write_rows(tmp_path / "plain.csv", ["id", "lat", "lon"], [["a", "27.37", "62.33"]])
+    table = read_events(path)
+    assert len(table.events) == 1 and table.events["event_date"].isna().all()

@@ -186,6 +186,17 @@ def column_map(
                 path, None, given, f"no such column; columns are: {listed_columns(columns)}"
             )
         mapping[key] = found
+    if (mapping["latitude"] is None) != (mapping["longitude"] is None):
+        present = "latitude" if mapping["longitude"] is None else "longitude"
+        missing = "longitude" if present == "latitude" else "latitude"
+        raise InputError(
+            path,
+            None,
+            missing,
+            f"a {present} column ({mapping[present]}) but no {missing} column "
+            f"(tried {', '.join(_ALIASES[missing])}); columns are: {listed_columns(columns)}; "
+            f"name it with --{'lat' if missing == 'latitude' else 'lon'}-col",
+        )
     has_coords = mapping["latitude"] is not None and mapping["longitude"] is not None
     if not has_coords and mapping["location"] is None:
         missing = "latitude" if mapping["latitude"] is None else "longitude"

@@ -255,7 +255,7 @@ class ChunkReader:
                 if layout == "ucdp"
                 else column_map(columns, layout, path=self.path, **names, **others)
             )
-            self._forced_date(columns, mapping)
+            self._required_columns(columns, mapping, layout)
             return mapping
         mapping = column_map([*columns, "latitude", "longitude"], "csv", path=self.path, **others)
         # rows without a geometry may still carry coordinate attributes
@@ -268,20 +268,36 @@ class ChunkReader:
         mapping["latitude"], mapping["longitude"] = GEOM_COLUMNS[0], GEOM_COLUMNS[1]
         return mapping
 
-    def _forced_date(self, columns: list[str], mapping: dict) -> None:
-        """Refuse a forced layout without its date column (every date would be empty)."""
+    def _required_columns(self, columns: list[str], mapping: dict, layout: str) -> None:
+        """Refuse an ACLED or UCDP table without its date or fatalities column.
+
+        These layouts date and count every event: without the column, every
+        date would be empty and every total zero, so the file is refused
+        (detected or forced with ``--format``) and the column named.
+        """
         forced = self.options.fmt
-        if forced not in ("acled", "ucdp"):
+        layout = forced if forced in ("acled", "ucdp") else layout
+        if layout not in ("acled", "ucdp"):
             return
-        date = "date_start" if forced == "ucdp" else mapping.get("event_date")
-        if date is None or date not in columns:
-            raise InputError(
-                self.path,
-                None,
-                "date_start" if forced == "ucdp" else "event_date",
-                f"forced layout {forced} but the date column is missing; "
-                f"columns are: {listed_columns(columns)}",
+        wanted = (
+            (("event_date", "date_start"), ("fatalities", "best"))
+            if layout == "ucdp"
+            else (
+                ("event_date", mapping.get("event_date")),
+                ("fatalities", mapping.get("fatalities")),
             )
+        )
+        for role, col in wanted:
+            if col is None or col not in columns:
+                name = col or role
+                what = "" if name == role else f" ({role.replace('_', ' ')})"
+                raise InputError(
+                    self.path,
+                    None,
+                    name,
+                    f"{'forced' if forced == layout else 'detected'} layout {layout} "
+                    f"but no {name} column{what}; columns are: {listed_columns(columns)}",
+                )
 
     def _geometry_from_attributes(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Rows of a vector file with no geometry take their coordinate attributes."""
