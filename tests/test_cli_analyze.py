@@ -57,6 +57,23 @@ def test_machine_formats_hold_one_row_per_event(runner, fmt, tmp_path):
     assert saravan["border_distance_km"] == pytest.approx(45, abs=3)
 
 
+@pytest.mark.parametrize("fmt", ["json", "geojson"])
+def test_json_outputs_are_strict_json_with_null_for_an_open_zone(runner, fmt, tmp_path):
+    # the last zone has no upper edge (inf): strict parsers refuse Infinity
+    far = tmp_path / "far.csv"
+    far.write_text("id,lat,lon\nfar,35.7,51.4\nnear,27.37,62.33\n")
+    out = tmp_path / f"a.{fmt}"
+    result = runner.invoke(cli, ["analyze", "--events", str(far), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    doc = json.loads(out.read_text(), parse_constant=refuse)
+    rows = doc if fmt == "json" else [f["properties"] for f in doc["features"]]
+    assert [r["zone_max_km"] for r in rows if r["id"] == "far"] == [None]
+
+
 def test_refuses_to_overwrite_without_flag(runner, tmp_path):
     out = tmp_path / "a.csv"
     out.write_text("keep me")

@@ -14,6 +14,7 @@ import json
 from typing import Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.io.columnar import CsvChunks, GeoParquetChunks, arrow_table
@@ -114,6 +115,9 @@ class AnalysisWriter:
         if self.fmt == "json":
             body = plain.to_json(orient="records", force_ascii=False)[1:-1]
         else:
+            # JSON has no Infinity (an open-ended zone's upper edge): null, as in --format json
+            floats = plain.select_dtypes("float").columns
+            plain[floats] = plain[floats].where(np.isfinite(plain[floats]))
             frame = gpd.GeoDataFrame(plain, geometry=analyzed.geometry.to_numpy(), crs="EPSG:4326")
             feats = json.loads(frame.to_json(na="null", drop_id=True))["features"]
             body = ",\n".join(json.dumps(f, ensure_ascii=False) for f in feats)
