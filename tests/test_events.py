@@ -978,3 +978,31 @@ def test_a_plain_table_needs_no_date_or_fatalities_column(tmp_path):
     path = write_rows(tmp_path / "plain.csv", ["id", "lat", "lon"], [["a", "27.37", "62.33"]])
     table = read_events(path)
     assert len(table.events) == 1 and table.events["event_date"].isna().all()
+
+
+def test_short_rows_are_kept_with_a_warning_naming_their_width(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text(
+        "event_id,event_date,latitude,longitude,fatalities,notes\n"
+        'a,2024-01-18,27.37,62.33,5,"two\nlines"\n'
+        "\n"
+        "b,2024-01-18,27.37,62.33\n"  # cut after the coordinates
+        "c,2024-01-18,27.37,62.33,2,\n"  # an empty last field is not a short row
+        "d,2024-01-19,27.1,62.1,1,ok,surplus\n"
+    )
+    table = read_events(path, chunksize=2)
+    assert table.events["event_id"].tolist() == ["a", "b", "c"]
+    short = table.problems[table.problems["kind"] == "short_row"]
+    assert short[["row", "event_id", "severity"]].values.tolist() == [[2, "b", "warning"]]
+    assert "4 fields, the header has 6" in short["message"].iloc[0]
+    assert table.rejects["kind"].tolist() == ["extra_fields"]
+    assert pd.isna(table.events.set_index("event_id").loc["b", "fatalities"])
+
+
+def test_short_rows_are_found_in_a_legacy_encoding_too(tmp_path):
+    path = tmp_path / "win.csv"
+    text = "id,lat,lon,notes\na,27.37,62.33,caf\u00e9\nb,27.1,62.1\n"
+    path.write_bytes(text.encode("cp1252"))
+    table = read_events(path)
+    assert table.problems.loc[table.problems["kind"] == "short_row", "row"].tolist() == [2]
+    assert table.events["notes"].iloc[0] == "caf\u00e9" and pd.isna(table.events["notes"].iloc[1])

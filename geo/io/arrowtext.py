@@ -18,7 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-__all__ = ["BLOCK_BYTES", "TEXT", "NeedsFallback", "Position", "arrow_chunks", "text_bytes"]
+__all__ = [
+    "BLOCK_BYTES",
+    "TEXT",
+    "NeedsFallback",
+    "Position",
+    "arrow_chunks",
+    "short_rows",
+    "text_bytes",
+]
 
 #: Bytes pyarrow parses per block (one thread each). Small blocks stay in the CPU's caches:
 #: 2 MiB parses the ACLED file twice as fast as 16 MiB (wall and CPU time). A row longer
@@ -170,3 +178,64 @@ def arrow_chunks(
     position.done = position.total or position.done  # the whole file, quotes and all
     if held:
         yield _frame(pa.Table.from_batches(pending), done, extra), False
+
+
+def short_rows(path: str, layout) -> dict[int, int]:
+    """Data rows with fewer fields than the header, and how many fields each has.
+
+    pandas fills a short row's missing fields with empty strings, exactly as
+    it reads empty fields, so the reader asks Arrow's parser, which sees
+    every row's width: one pass on one thread (row numbers are known only
+    then), reading no column's values. Rows are numbered from 1 as the
+    reader numbers them (blank lines skipped, a quoted newline inside one
+    row). An empty dict when Arrow cannot read the file at all.
+
+    Parameters
+    ----------
+    path : str
+    layout : geo.io.text.TextLayout
+
+    Returns
+    -------
+    dict of int to int
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from types import SimpleNamespace
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = os.path.join(d, "t.csv")
+    ...     _ = open(f, "w").write("a,b,c\\n1,2,3\\n\\n4,5\\n6,7,8,9\\n")
+    ...     short_rows(f, SimpleNamespace(names=["a", "b", "c"], header=["a", "b", "c"],
+    ...                                   delimiter=",", encoding="utf-8"))
+    {2: 2}
+    """
+    names = list(layout.names)
+    found: dict[int, int] = {}
+
+    def note(row) -> str:
+        if row.number is not None and row.actual_columns < row.expected_columns:
+            found[row.number - (1 if layout.header is not None else 0)] = row.actual_columns
+        return "skip"
+
+    encoding = layout.encoding
+    read = pacsv.ReadOptions(
+        column_names=names,
+        skip_rows=0 if layout.header is None else 1,
+        use_threads=False,
+        encoding="utf8" if encoding.lower().replace("-", "").startswith("utf8") else encoding,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=layout.delimiter,
+        quote_char='"',
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=True,
+        invalid_row_handler=note,
+    )
+    convert = pacsv.ConvertOptions(include_columns=names[:1], column_types={names[0]: pa.binary()})
+    try:
+        pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowException, UnicodeError, LookupError, ValueError):
+        return {}
+    return found

@@ -41,7 +41,7 @@ from geo.io.layouts import (
 from geo.io.options import EVENT_FORMATS, ReadOptions
 from geo.io.placing import place_by_name
 from geo.io.results import EventTable
-from geo.io.text import BAD_FIELDS, SURPLUS, iter_text_chunks, sniff_text
+from geo.io.text import BAD_FIELDS, SHORT, SURPLUS, iter_text_chunks, sniff_text
 from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
 
 __all__ = [
@@ -116,7 +116,7 @@ def _decoding_problems(raw: pd.DataFrame, legacy: str | None) -> pd.DataFrame:
     hit = np.zeros(len(raw), dtype=bool)
     first_col = np.full(len(raw), "", dtype=object)
     for col in raw.columns:
-        if col in ("row", BAD_FIELDS, SURPLUS):
+        if col in ("row", BAD_FIELDS, SURPLUS, SHORT):
             continue
         found = raw[col].astype("string").str.contains(pattern, regex=bool(legacy)).fillna(False)
         found = found.to_numpy(dtype=bool) & ~hit
@@ -314,9 +314,25 @@ class ChunkReader:
     def _file_problems(self, raw: pd.DataFrame, norm: pd.DataFrame, invalid: bool) -> list:
         """Rows with more fields than the header or too long a field, and bytes not UTF-8."""
         problems = check_field_sizes(raw, norm["event_id"])
+        width = len(self.text.names) if self.text is not None else 0
+        short = raw[SHORT] != "" if SHORT in raw.columns else None
+        if short is not None and short.any():
+            problems.append(
+                problems_frame(
+                    raw["row"],
+                    norm["event_id"],
+                    short.to_numpy(),
+                    "short_row",
+                    None,
+                    "warning",
+                    lambda m: [
+                        f"row has {n} fields, the header has {width}; the missing ones read as empty"
+                        for n in raw[SHORT].to_numpy(dtype=object)[m]
+                    ],
+                )
+            )
         extra = raw[BAD_FIELDS] != "" if BAD_FIELDS in raw.columns else None
         if extra is not None and extra.any():
-            width = len(self.text.names)
             problems.append(
                 problems_frame(
                     raw["row"],
@@ -489,4 +505,5 @@ def empty_chunk(reader: ChunkReader) -> pd.DataFrame:
     frame.insert(0, "row", pd.Series(dtype="int64"))
     frame[BAD_FIELDS] = pd.Series(dtype="string")
     frame[SURPLUS] = pd.Series(dtype="string")
+    frame[SHORT] = pd.Series(dtype="string")
     return frame

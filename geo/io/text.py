@@ -20,12 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import InputError
-from geo.io.arrowtext import NeedsFallback, Position, arrow_chunks
+from geo.io.arrowtext import NeedsFallback, Position, arrow_chunks, short_rows
 from geo.io.limits import MAX_COLUMNS, MAX_HEADER_BYTES, limit_text
 
 __all__ = [
     "BAD_FIELDS",
     "GED_COLUMNS",
+    "SHORT",
     "SURPLUS",
     "TextLayout",
     "iter_text_chunks",
@@ -49,6 +50,8 @@ GED_COLUMNS = (
 BAD_FIELDS = "_bordermap_fields"
 # Name of the column that keeps those rows' surplus fields, joined by the delimiter.
 SURPLUS = "_bordermap_surplus"
+#: Bookkeeping column: the field count of a row shorter than the header, else "".
+SHORT = "_bordermap_short"
 _MARK = "\x00bordermap-extra\x00"
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -395,17 +398,26 @@ def iter_text_chunks(
     position.total = Path(path).stat().st_size
     try:
         yield from arrow_chunks(
-            path, layout, chunksize, {BAD_FIELDS: "", SURPLUS: ""}, position=position
+            path, layout, chunksize, {BAD_FIELDS: "", SURPLUS: "", SHORT: ""}, position=position
         )
         return
     except NeedsFallback as stop:
         fast = stop.rows
+    # pandas reads a missing field as an empty one: Arrow tells which rows are short
+    short = short_rows(path, layout)
     # a row of another width, or bytes that are not UTF-8: pandas' C parser
     # carries on after the rows the fast path yielded
     done = [0]
     try:
         yield from _chunks(
-            path, layout, chunksize, engine="c", skip=fast, counter=done, position=position
+            path,
+            layout,
+            chunksize,
+            engine="c",
+            skip=fast,
+            counter=done,
+            position=position,
+            short=short,
         )
         return
     except pd.errors.ParserError as exc:
@@ -426,6 +438,7 @@ def iter_text_chunks(
             counter=counter,
             bad=_extra_fields(width, layout.delimiter),
             position=position,
+            short=short,
         )
     except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
         raise _split_error(path, layout, exc) from None
@@ -436,7 +449,9 @@ def _clean(exc: Exception | str) -> str:
     return f"cannot split into rows: {text[:200]}"
 
 
-def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error", position=None):
+def _chunks(
+    path, layout, chunksize, *, engine, skip, counter, bad="error", position=None, short=None
+):
     width = len(layout.names)
     with open(path, "rb") as raw:
         legacy = not layout.encoding.startswith("utf")
@@ -458,6 +473,11 @@ def _chunks(path, layout, chunksize, *, engine, skip, counter, bad="error", posi
                 if "row" in chunk.columns:
                     chunk = chunk.rename(columns={"row": "row_original"})
                 chunk.insert(0, "row", pd.RangeIndex(start + 1, start + 1 + len(chunk)))
+                chunk[SHORT] = ""
+                if short:
+                    fields = chunk["row"].map(short)
+                    hit = fields.notna().to_numpy()
+                    chunk.loc[hit, SHORT] = fields[hit].astype(int).astype(str)
                 if counter[0] <= skip:
                     continue
                 if start < skip:
