@@ -208,7 +208,7 @@ class LineIndex:
         return NearestResult(dist, nlon, nlat, bearing, left, part)
 
     def lower_bound_km(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
-        """A cheap lower bound of each point's distance to the line, in km.
+        """Bound each point's distance to the line from below, cheaply (km).
 
         The chord to the nearest vertex, less the longest edge: no point of
         the line is nearer by chord, and a chord is never longer than the
@@ -257,7 +257,8 @@ class LineIndex:
         out = self._measure(lon, lat, p, idx, usable)
         if far.any():
             rows = np.flatnonzero(far)
-            for arr, new in zip(out, self._nearest_vertex(lon[rows], lat[rows], p[rows]), strict=True):
+            brute = self._nearest_vertex(lon[rows], lat[rows], p[rows])
+            for arr, new in zip(out, brute, strict=True):
                 arr[rows] = new
         wide = np.flatnonzero(widen)
         step = max(1, _WIDE_BATCH // (k * 4))

@@ -80,6 +80,18 @@ def text_bytes(table: pa.Table) -> int:
     return fields + table.num_rows * table.num_columns
 
 
+def _parse_options(layout, invalid_row_handler=None) -> pacsv.ParseOptions:
+    """How every Arrow pass splits the text: the layout's delimiter, RFC 4180 quotes."""
+    return pacsv.ParseOptions(
+        delimiter=layout.delimiter,
+        quote_char='"',
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=True,
+        invalid_row_handler=invalid_row_handler,
+    )
+
+
 def _options(layout, block_bytes: int):
     names = list(layout.names)
     read = pacsv.ReadOptions(
@@ -88,13 +100,7 @@ def _options(layout, block_bytes: int):
         block_size=block_bytes,
         use_threads=True,
     )
-    parse = pacsv.ParseOptions(
-        delimiter=layout.delimiter,
-        quote_char='"',
-        double_quote=True,
-        newlines_in_values=True,
-        ignore_empty_lines=True,
-    )
+    parse = _parse_options(layout)
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.large_string()),
         strings_can_be_null=False,
@@ -181,7 +187,7 @@ def arrow_chunks(
 
 
 def short_rows(path: str, layout) -> dict[int, int]:
-    """Data rows with fewer fields than the header, and how many fields each has.
+    r"""Find the data rows with fewer fields than the header, and their field counts.
 
     pandas fills a short row's missing fields with empty strings, exactly as
     it reads empty fields, so the reader asks Arrow's parser, which sees
@@ -205,9 +211,13 @@ def short_rows(path: str, layout) -> dict[int, int]:
     >>> from types import SimpleNamespace
     >>> with tempfile.TemporaryDirectory() as d:
     ...     f = os.path.join(d, "t.csv")
-    ...     _ = open(f, "w").write("a,b,c\\n1,2,3\\n\\n4,5\\n6,7,8,9\\n")
-    ...     short_rows(f, SimpleNamespace(names=["a", "b", "c"], header=["a", "b", "c"],
-    ...                                   delimiter=",", encoding="utf-8"))
+    ...     _ = open(f, "w").write("a,b,c\n1,2,3\n\n4,5\n6,7,8,9\n")
+    ...     short_rows(
+    ...         f,
+    ...         SimpleNamespace(
+    ...             names=["a", "b", "c"], header=["a", "b", "c"], delimiter=",", encoding="utf-8"
+    ...         ),
+    ...     )
     {2: 2}
     """
     names = list(layout.names)
@@ -225,14 +235,7 @@ def short_rows(path: str, layout) -> dict[int, int]:
         use_threads=False,
         encoding="utf8" if encoding.lower().replace("-", "").startswith("utf8") else encoding,
     )
-    parse = pacsv.ParseOptions(
-        delimiter=layout.delimiter,
-        quote_char='"',
-        double_quote=True,
-        newlines_in_values=True,
-        ignore_empty_lines=True,
-        invalid_row_handler=note,
-    )
+    parse = _parse_options(layout, note)
     convert = pacsv.ConvertOptions(include_columns=names[:1], column_types={names[0]: pa.binary()})
     try:
         pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)

@@ -315,39 +315,36 @@ class ChunkReader:
         """Rows with more fields than the header or too long a field, and bytes not UTF-8."""
         problems = check_field_sizes(raw, norm["event_id"])
         width = len(self.text.names) if self.text is not None else 0
-        short = raw[SHORT] != "" if SHORT in raw.columns else None
-        if short is not None and short.any():
+        fields = {
+            col: raw[col].to_numpy(dtype=object)
+            for col in (SHORT, BAD_FIELDS, SURPLUS)
+            if col in raw.columns
+        }
+        for kind, severity, count_col, tail in (
+            ("short_row", "warning", SHORT, lambda m: ["the missing ones read as empty"] * m.sum()),
+            (
+                "extra_fields",
+                "error",
+                BAD_FIELDS,
+                lambda m: [f"surplus {t[:40]!r}" for t in fields[SURPLUS][m]],
+            ),
+        ):
+            if count_col not in fields:
+                continue
+            found = fields[count_col] != ""
+            if not found.any():
+                continue
             problems.append(
                 problems_frame(
                     raw["row"],
                     norm["event_id"],
-                    short.to_numpy(),
-                    "short_row",
+                    found,
+                    kind,
                     None,
-                    "warning",
-                    lambda m: [
-                        f"row has {n} fields, the header has {width}; the missing ones read as empty"
-                        for n in raw[SHORT].to_numpy(dtype=object)[m]
-                    ],
-                )
-            )
-        extra = raw[BAD_FIELDS] != "" if BAD_FIELDS in raw.columns else None
-        if extra is not None and extra.any():
-            problems.append(
-                problems_frame(
-                    raw["row"],
-                    norm["event_id"],
-                    extra.to_numpy(),
-                    "extra_fields",
-                    None,
-                    "error",
-                    lambda m: [
-                        f"row has {n} fields, the header has {width}; surplus {t[:40]!r}"
-                        for n, t in zip(
-                            raw[BAD_FIELDS].to_numpy(dtype=object)[m],
-                            raw[SURPLUS].to_numpy(dtype=object)[m],
-                            strict=True,
-                        )
+                    severity,
+                    lambda m, col=count_col, tail=tail: [
+                        f"row has {n} fields, the header has {width}; {t}"
+                        for n, t in zip(fields[col][m], tail(m), strict=True)
                     ],
                 )
             )

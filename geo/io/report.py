@@ -74,7 +74,8 @@ def check_file(
             on_chunk(rows, chunks.bytes_read)
     problems = pd.concat(found, ignore_index=True)
     if placed:
-        notes = [*notes, f"{placed} row{'' if placed == 1 else 's'} placed from their location name (gazetteer)"]
+        rows_word = "row" if placed == 1 else "rows"
+        notes = [*notes, f"{placed} {rows_word} placed from their location name (gazetteer)"]
     order = list(PROBLEM_KINDS)
     kinds = sorted(problems["kind"].unique(), key=lambda k: order.index(k) if k in order else 99)
     grouped = {}
