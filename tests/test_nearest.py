@@ -194,3 +194,20 @@ def test_lower_bound_never_exceeds_the_exact_distance_and_stays_close_nearby():
     assert (bound <= exact + 1e-9).all()
     near = exact < 300.0
     assert near.sum() > 20 and (exact[near] - bound[near] <= 1.5).all()
+
+
+def test_points_beyond_120_degrees_are_never_farther_than_a_vertex_of_a_real_border():
+    # at 120-150 degrees of arc the chord ranking alone missed RUS-UKR's nearest edge
+    # by up to 0.6 km; such points are settled against every vertex
+    from geo import layers
+    from geo.geodesy import EARTH_RADIUS_KM, ecef_km, geodesic_km
+
+    index = LineIndex(layers.border("RUS-UKR").geometry.iloc[0])
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(-180, 180, 40_000), rng.uniform(-89, 89, 40_000)
+    chord = np.linalg.norm(ecef_km(lon, lat) - index.xyz[len(index.xyz) // 2], axis=1)
+    angle = 2 * np.degrees(np.arcsin(np.minimum(chord / (2 * EARTH_RADIUS_KM), 1.0)))
+    pick = np.flatnonzero((angle > 120) & (angle < 178))[:60]
+    got = index.nearest(lon[pick], lat[pick]).distance_km
+    vertex = np.array([geodesic_km(lon[i], lat[i], index.lon, index.lat).min() for i in pick])
+    assert len(pick) == 60 and (got <= vertex + 1e-6).all()
