@@ -61,6 +61,7 @@ _CHUNK = 200_000
 # Candidates (points x k) measured at once when a search widens: bounds memory.
 _WIDE_BATCH = 2_000_000
 _K = 2
+_B_KM = 6356.752314245  # WGS84 polar radius
 # Chord beyond which points are settled against every vertex: 120 degrees of
 # arc (about 13,300 km): beyond it the chord-to-geodesic ranking margin was found to
 # miss the nearest edge by up to 16 m at 120-130 degrees and 0.6 km at 140-150 (RUS-UKR).
@@ -132,7 +133,7 @@ class LineIndex:
         parts = [p for p in shapely.get_parts(line) if not p.is_empty]
         if not parts or any(p.geom_type != "LineString" for p in parts):
             raise InputError("border", None, "geometry", "needs a LineString or MultiLineString")
-        lons, lats, seg_start, seg_part, part_first, part_last = [], [], [], [], [], []
+        lons, lats, seg_start, seg_part = [], [], [], []
         offset = 0
         for i, part in enumerate(parts):
             xy = shapely.get_coordinates(part)
@@ -140,8 +141,6 @@ class LineIndex:
             lons.append(lon)
             lats.append(lat)
             seg_start.append(offset + np.arange(len(lon) - 1))
-            part_first.append(np.full(len(lon), offset))
-            part_last.append(np.full(len(lon), offset + len(lon) - 1))
             seg_part.append(np.full(len(lon) - 1, i))
             offset += len(lon)
         self.lon = np.concatenate(lons)
@@ -149,9 +148,6 @@ class LineIndex:
         self.seg_a = np.concatenate(seg_start)
         self.seg_part = np.concatenate(seg_part)
         self.seg_b = self.seg_a + 1
-        # first and last vertex of each vertex's part
-        self.part_first = np.concatenate(part_first)
-        self.part_last = np.concatenate(part_last)
         n = len(self.lon)
         # edge before and after each vertex (-1 at the ends of a part)
         self.prev_seg = np.full(n, -1)
@@ -324,10 +320,9 @@ class LineIndex:
     def _nearest_vertex(self, lon, lat, p):
         """For points far round the globe: the vertex of least exact geodesic.
 
-        Every vertex is covered: exact geodesics to a sample of each part's
-        vertices bound the rest (the distance changes by at most an edge per
-        vertex along a part), and every vertex that the bound cannot rule out
-        is measured exactly.
+        Every vertex is covered: a cheap lower bound (the polar radius times
+        the geocentric angle) rules out most of them, and every vertex it
+        cannot rule out is measured exactly.
 
         Between the nearest vertex and the true nearest point, at most half a
         1 km edge away, the distance differs by about ``0.125 / rho`` km, where
@@ -339,35 +334,24 @@ class LineIndex:
         best = np.empty(len(lon), dtype=int)
         dist = np.empty(len(lon))
         az = np.empty(len(lon))
-        # exact geodesics to every stride-th vertex of each part (and its ends)
-        # first; along a part the distance changes by at most one edge per
-        # vertex, so only the neighbourhoods of samples within stride edges of
-        # the best sample can hold a nearer vertex, and those are measured too
-        stride = max(4, int(np.sqrt(n_vert / 6)))
-        index = np.arange(n_vert)
-        sampled = (index - self.part_first) % stride == 0
-        sampled = np.flatnonzero(sampled | (index == self.part_last))
-        slack_m = stride * self.max_edge_km * 1000.0
-        offsets = np.arange(-stride, stride + 1)
-        step = max(1, _WIDE_BATCH // len(sampled))
+        # A curve on the ellipsoid stays outside the sphere of the polar radius
+        # b, and projecting it onto that sphere does not lengthen it, so a
+        # geodesic is at least b times the angle between the geocentric
+        # directions of its ends. The exact distance to the vertex of least
+        # angle bounds the answer from above; only vertices whose bound is
+        # below it are measured exactly.
+        vertices = self.xyz / np.linalg.norm(self.xyz, axis=1)[:, None]
+        points = p / np.linalg.norm(p, axis=1)[:, None]
+        step = max(1, _WIDE_BATCH // n_vert)
         for start in range(0, len(lon), step):
             x, y = lon[start : start + step], lat[start : start + step]
             m = len(x)
-            _, _, metres = WGS84.inv(
-                np.repeat(x, len(sampled)),
-                np.repeat(y, len(sampled)),
-                np.tile(self.lon[sampled], m),
-                np.tile(self.lat[sampled], m),
-                return_back_azimuth=False,
+            angle = np.arccos(np.clip(points[start : start + step] @ vertices.T, -1.0, 1.0))
+            closest = np.argmin(angle, axis=1)
+            _, _, upper = WGS84.inv(
+                x, y, self.lon[closest], self.lat[closest], return_back_azimuth=False
             )
-            metres = np.asarray(metres).reshape(m, len(sampled))
-            r, k = np.nonzero(metres <= metres.min(axis=1)[:, None] + slack_m)
-            centre = sampled[k]
-            v = centre[:, None] + offsets[None, :]
-            lowest, highest = self.part_first[centre][:, None], self.part_last[centre][:, None]
-            inside = (v >= lowest) & (v <= highest)
-            r = np.broadcast_to(r[:, None], v.shape)[inside]
-            v = v[inside]
+            r, v = np.nonzero(angle * (_B_KM * 1000.0) <= np.asarray(upper)[:, None] + 1e-3)
             fwd, _, near = WGS84.inv(
                 x[r], y[r], self.lon[v], self.lat[v], return_back_azimuth=False
             )
