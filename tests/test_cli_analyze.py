@@ -235,3 +235,12 @@ def test_analyze_writes_the_table_to_a_text_file_or_a_bare_name(runner, tmp_path
     result = runner.invoke(cli, ["analyze", "-f", "csv", "-o", str(tmp_path / "c.txt")])
     assert result.exit_code == 0, result.output
     assert pd.read_csv(tmp_path / "c.txt")["event_id"].notna().all()
+
+
+def test_out_dash_writes_to_standard_output(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["analyze", "--format", "csv", "--out", "-"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert '"event_id"' in lines[0] and len(lines) == 7, lines[:2]
+    assert not (tmp_path / "-").exists()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 import geo.dask
+from geo.cli.options import dash_is_stdout
 from geo.io.atomic import check_out
 from geo.io.options import ReadOptions
 
@@ -59,7 +60,8 @@ engine_out_opt = click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Write to this file (--engine local) or folder (--engine dask).",
+    callback=dash_is_stdout,
+    help="Write to this file (--engine local; - for standard output) or folder (--engine dask).",
 )
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "bounds_opt",
     "build_theatre",
     "command_line",
+    "dash_is_stdout",
     "dumps_json",
     "emit",
     "event_options",
@@ -58,12 +59,20 @@ report_format_opt = click.option(
     show_default=True,
     help="Output format.",
 )
+
+
+def dash_is_stdout(ctx, param, value: Path | None) -> Path | None:
+    """``--out -`` means standard output, as when ``--out`` is left out."""
+    return None if value is not None and str(value) == "-" else value
+
+
 out_opt = click.option(
     "-o",
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file instead of standard output.",
+    callback=dash_is_stdout,
+    help="Write to this file instead of standard output (- for standard output).",
 )
 
 
