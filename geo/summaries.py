@@ -111,43 +111,10 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     strikes["_pos"] = np.arange(len(strikes))
     cols_in = ["_id", "_date", "_a", "_s", "_loc", "_x", "_y", "_pos"]
     base = strikes[cols_in].dropna(subset=["_date"])
-    # each strike's first strike back: the earliest reverse strike on or after its day,
-    # found by a sorted as-of join (linear in the strikes, never all pairs)
     first = base.sort_values("_date", kind="stable").add_suffix("1")
     back = base.rename(columns={"_a": "_s", "_s": "_a"}).sort_values("_date", kind="stable")
-    merged = pd.merge_asof(
-        first,
-        back.add_suffix("2"),
-        left_on="_date1",
-        right_on="_date2",
-        left_by=["_a1", "_s1"],
-        right_by=["_a2", "_s2"],
-        direction="forward",
-        tolerance=pd.Timedelta(days=max_days),
-        allow_exact_matches=True,
-    ).dropna(subset=["_date2"])
-    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
-    # strikes both ways on one day answer each other: one pair, in file order
-    same_day = merged["days_between"].to_numpy() == 0
-    p1, p2 = merged["_pos1"].to_numpy(), merged["_pos2"].to_numpy()
-    mutual = pd.MultiIndex.from_arrays([p1, p2]).isin(pd.MultiIndex.from_arrays([p2, p1]))
-    merged = merged[~(same_day & mutual & (p1 > p2))]
-    # a reply answers only the latest strike against it up to its day: earlier
-    # strikes it would also be the first reply to are left unpaired
-    keys = ["_date", "_a", "_s", "_pos"]
-    latest = pd.merge_asof(
-        back[keys].add_suffix("2"),
-        first[[f"{k}1" for k in keys]],
-        left_on="_date2",
-        right_on="_date1",
-        left_by=["_a2", "_s2"],  # in ``back`` a reply's target is "_a", its attacker "_s"
-        right_by=["_a1", "_s1"],
-        direction="backward",
-        tolerance=pd.Timedelta(days=max_days),
-        allow_exact_matches=True,
-    )
-    answers = pd.Series(latest["_pos1"].to_numpy(), index=latest["_pos2"].to_numpy())
-    merged = merged[merged["_pos2"].map(answers).to_numpy() == merged["_pos1"].to_numpy()]
+    merged = _first_replies(first, back, max_days)
+    merged = merged[_answers_latest(first, back, merged, max_days)]
     # the reply's own attacker is the first strike's target
     merged["_a2"], merged["_s2"] = merged["_s1"], merged["_a1"]
     out = pd.DataFrame(
@@ -163,3 +130,52 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
         }
     )
     return out.reset_index(drop=True)
+
+
+def _first_replies(first: pd.DataFrame, back: pd.DataFrame, max_days: int) -> pd.DataFrame:
+    """Each strike's first strike back: the earliest reverse strike on or after its day.
+
+    Found by a sorted as-of join (linear in the strikes, never all pairs).
+    Strikes both ways on one day answer each other: only the pair in file
+    order is kept.
+    """
+    merged = pd.merge_asof(
+        first,
+        back.add_suffix("2"),
+        left_on="_date1",
+        right_on="_date2",
+        left_by=["_a1", "_s1"],
+        right_by=["_a2", "_s2"],
+        direction="forward",
+        tolerance=pd.Timedelta(days=max_days),
+        allow_exact_matches=True,
+    ).dropna(subset=["_date2"])
+    merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
+    same_day = merged["days_between"].to_numpy() == 0
+    p1, p2 = merged["_pos1"].to_numpy(), merged["_pos2"].to_numpy()
+    mutual = pd.MultiIndex.from_arrays([p1, p2]).isin(pd.MultiIndex.from_arrays([p2, p1]))
+    return merged[~(same_day & mutual & (p1 > p2))]
+
+
+def _answers_latest(
+    first: pd.DataFrame, back: pd.DataFrame, merged: pd.DataFrame, max_days: int
+) -> np.ndarray:
+    """Whether each pair's reply answers its strike: the latest against it up to its day.
+
+    Earlier strikes the same reply would also be the first answer to are
+    left unpaired.
+    """
+    keys = ["_date", "_a", "_s", "_pos"]
+    latest = pd.merge_asof(
+        back[keys].add_suffix("2"),
+        first[[f"{k}1" for k in keys]],
+        left_on="_date2",
+        right_on="_date1",
+        left_by=["_a2", "_s2"],  # in ``back`` a reply's target is "_a", its attacker "_s"
+        right_by=["_a1", "_s1"],
+        direction="backward",
+        tolerance=pd.Timedelta(days=max_days),
+        allow_exact_matches=True,
+    )
+    answers = pd.Series(latest["_pos1"].to_numpy(), index=latest["_pos2"].to_numpy())
+    return merged["_pos2"].map(answers).to_numpy() == merged["_pos1"].to_numpy()

@@ -186,28 +186,23 @@ def column_map(
                 path, None, given, f"no such column; columns are: {listed_columns(columns)}"
             )
         mapping[key] = found
-    if (mapping["latitude"] is None) != (mapping["longitude"] is None):
-        present = "latitude" if mapping["longitude"] is None else "longitude"
-        missing = "longitude" if present == "latitude" else "latitude"
-        raise InputError(
-            path,
-            None,
-            missing,
-            f"a {present} column ({mapping[present]}) but no {missing} column "
-            f"(tried {', '.join(_ALIASES[missing])}); columns are: {listed_columns(columns)}; "
-            f"name it with --{'lat' if missing == 'latitude' else 'lon'}-col",
+    lat_none, lon_none = mapping["latitude"] is None, mapping["longitude"] is None
+    if lat_none != lon_none or (lat_none and mapping["location"] is None):
+        # one coordinate without the other is never filled in by name
+        missing = "latitude" if lat_none else "longitude"
+        present = "longitude" if lat_none else "latitude"
+        tried = f"(tried {', '.join(_ALIASES[missing])})"
+        reason = (
+            f"a {present} column ({mapping[present]}) but no {missing} column {tried}"
+            if lat_none != lon_none
+            else f"no {missing} column {tried} and no location column"
         )
-    has_coords = mapping["latitude"] is not None and mapping["longitude"] is not None
-    if not has_coords and mapping["location"] is None:
-        missing = "latitude" if mapping["latitude"] is None else "longitude"
-        tried = ", ".join(_ALIASES[missing])
         raise InputError(
             path,
             None,
             missing,
-            f"no {missing} column (tried {tried}) and no location column; "
-            f"columns are: {listed_columns(columns)}; name it with "
-            f"--{'lat' if missing == 'latitude' else 'lon'}-col",
+            f"{reason}; columns are: {listed_columns(columns)}; "
+            f"name it with --{'lat' if missing == 'latitude' else 'lon'}-col",
         )
     return mapping
 

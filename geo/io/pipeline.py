@@ -40,6 +40,7 @@ from geo.io.layouts import (
 )
 from geo.io.options import EVENT_FORMATS, ReadOptions
 from geo.io.placing import place_by_name
+from geo.io.problems import row_width_problems
 from geo.io.results import EventTable
 from geo.io.text import BAD_FIELDS, SHORT, SURPLUS, iter_text_chunks, sniff_text
 from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
@@ -315,39 +316,7 @@ class ChunkReader:
         """Rows with more fields than the header or too long a field, and bytes not UTF-8."""
         problems = check_field_sizes(raw, norm["event_id"])
         width = len(self.text.names) if self.text is not None else 0
-        fields = {
-            col: raw[col].to_numpy(dtype=object)
-            for col in (SHORT, BAD_FIELDS, SURPLUS)
-            if col in raw.columns
-        }
-        for kind, severity, count_col, tail in (
-            ("short_row", "warning", SHORT, lambda m: ["the missing ones read as empty"] * m.sum()),
-            (
-                "extra_fields",
-                "error",
-                BAD_FIELDS,
-                lambda m: [f"surplus {t[:40]!r}" for t in fields[SURPLUS][m]],
-            ),
-        ):
-            if count_col not in fields:
-                continue
-            found = fields[count_col] != ""
-            if not found.any():
-                continue
-            problems.append(
-                problems_frame(
-                    raw["row"],
-                    norm["event_id"],
-                    found,
-                    kind,
-                    None,
-                    severity,
-                    lambda m, col=count_col, tail=tail: [
-                        f"row has {n} fields, the header has {width}; {t}"
-                        for n, t in zip(fields[col][m], tail(m), strict=True)
-                    ],
-                )
-            )
+        problems += row_width_problems(raw, norm["event_id"], width, SHORT, BAD_FIELDS, SURPLUS)
         if invalid:
             codec = "utf-8" if self.text is None else self.text.encoding
             dec = _decoding_problems(raw, None if codec.startswith("utf") else codec)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["PROBLEM_COLUMNS", "listed_columns", "problems_frame"]
+__all__ = ["PROBLEM_COLUMNS", "listed_columns", "problems_frame", "row_width_problems"]
 
 PROBLEM_COLUMNS = ["row", "event_id", "kind", "field", "severity", "message"]
 
@@ -56,3 +56,52 @@ def problems_frame(
             "message": msg,
         }
     )
+
+
+def row_width_problems(
+    raw: pd.DataFrame, ids: pd.Series, width: int, short: str, count: str, surplus: str
+) -> list[pd.DataFrame]:
+    """Rows shorter than the header (warning) and longer (error, the surplus quoted).
+
+    Parameters
+    ----------
+    raw : DataFrame
+        A chunk as read, with ``row`` and the reader's bookkeeping columns
+        ``short`` (field count of a short row), ``count`` (of a long row) and
+        ``surplus`` (a long row's extra fields); absent columns report nothing.
+    ids : Series
+        Event ids of the rows.
+    width : int
+        Fields in the header.
+
+    Returns
+    -------
+    list of DataFrame
+    """
+    fields = {c: raw[c].to_numpy(dtype=object) for c in (short, count, surplus) if c in raw}
+    found = []
+    for kind, severity, col, tail in (
+        ("short_row", "warning", short, lambda m: ["the missing ones read as empty"] * m.sum()),
+        (
+            "extra_fields",
+            "error",
+            count,
+            lambda m: [f"surplus {t[:40]!r}" for t in fields[surplus][m]],
+        ),
+    ):
+        if col in fields and (fields[col] != "").any():
+            found.append(
+                problems_frame(
+                    raw["row"],
+                    ids,
+                    fields[col] != "",
+                    kind,
+                    None,
+                    severity,
+                    lambda m, col=col, tail=tail: [
+                        f"row has {n} fields, the header has {width}; {t}"
+                        for n, t in zip(fields[col][m], tail(m), strict=True)
+                    ],
+                )
+            )
+    return found

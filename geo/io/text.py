@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import warnings
@@ -407,18 +408,10 @@ def iter_text_chunks(
     short = short_rows(path, layout)
     # a row of another width, or bytes that are not UTF-8: pandas' C parser
     # carries on after the rows the fast path yielded
+    read = functools.partial(_chunks, path, layout, chunksize, position=position, short=short)
     done = [0]
     try:
-        yield from _chunks(
-            path,
-            layout,
-            chunksize,
-            engine="c",
-            skip=fast,
-            counter=done,
-            position=position,
-            short=short,
-        )
+        yield from read(engine="c", skip=fast, counter=done)
         return
     except pd.errors.ParserError as exc:
         if "Expected" not in str(exc):
@@ -429,16 +422,11 @@ def iter_text_chunks(
     # parser can hand such rows to us, so re-read and skip what was yielded
     counter = [0]
     try:
-        yield from _chunks(
-            path,
-            layout,
-            chunksize,
+        yield from read(
             engine="python",
             skip=max(done[0], fast),
             counter=counter,
             bad=_extra_fields(width, layout.delimiter),
-            position=position,
-            short=short,
         )
     except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
         raise _split_error(path, layout, exc) from None
