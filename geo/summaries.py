@@ -67,11 +67,13 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
 def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     """Tit-for-tat pairs: a cross-border strike and the first strike back.
 
-    Pairs are one to one. A strike is paired with the first strike back (on
-    or after its day, within ``max_days``) when it is the latest strike that
-    reply could answer: of several strikes before one reply, only the last
-    is paired. Two strikes in opposite directions on the same day make one
-    pair (the earlier row first), not two.
+    Strikes are ordered by day, then by row within a day. A strike is paired
+    with the first strike back after it (within ``max_days``) when it is the
+    latest strike that reply could answer: of several strikes before one
+    reply, only the last is paired, so each strike opens at most one pair and
+    each reply closes at most one (a reply may open the next pair). Two
+    strikes in opposite directions on the same day make one pair, the earlier
+    row first.
 
     Parameters
     ----------
@@ -108,13 +110,14 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
     strikes["_a"] = strikes["attacker"].astype(str)
     strikes["_s"] = strikes["side"].astype(str)
-    strikes["_pos"] = np.arange(len(strikes))
-    cols_in = ["_id", "_date", "_a", "_s", "_loc", "_x", "_y", "_pos"]
-    base = strikes[cols_in].dropna(subset=["_date"])
-    first = base.sort_values("_date", kind="stable").add_suffix("1")
-    back = base.rename(columns={"_a": "_s", "_s": "_a"}).sort_values("_date", kind="stable")
+    base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]].dropna(subset=["_date"])
+    # one order of all strikes: by day, then by row within a day
+    base = base.sort_values("_date", kind="stable")
+    base["_t"] = np.arange(len(base))
+    first = base.add_suffix("1")
+    back = base.rename(columns={"_a": "_s", "_s": "_a"})
     merged = _first_replies(first, back, max_days)
-    merged = merged[_answers_latest(first, back, merged, max_days)]
+    merged = merged[_answers_latest(first, back, merged)]
     # the reply's own attacker is the first strike's target
     merged["_a2"], merged["_s2"] = merged["_s1"], merged["_a1"]
     out = pd.DataFrame(
@@ -133,49 +136,42 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
 
 
 def _first_replies(first: pd.DataFrame, back: pd.DataFrame, max_days: int) -> pd.DataFrame:
-    """Each strike's first strike back: the earliest reverse strike on or after its day.
+    """Each strike's first strike back: the next reverse strike, in time then file order.
 
-    Found by a sorted as-of join (linear in the strikes, never all pairs).
-    Strikes both ways on one day answer each other: only the pair in file
-    order is kept.
+    Found by a sorted as-of join on the strikes' rank (linear in the strikes,
+    never all pairs). On one day, a strike listed later answers one listed
+    earlier: the day gives no finer order.
     """
     merged = pd.merge_asof(
         first,
         back.add_suffix("2"),
-        left_on="_date1",
-        right_on="_date2",
+        left_on="_t1",
+        right_on="_t2",
         left_by=["_a1", "_s1"],
         right_by=["_a2", "_s2"],
         direction="forward",
-        tolerance=pd.Timedelta(days=max_days),
-        allow_exact_matches=True,
-    ).dropna(subset=["_date2"])
+        allow_exact_matches=False,
+    ).dropna(subset=["_t2"])
     merged["days_between"] = (merged["_date2"] - merged["_date1"]).dt.days
-    same_day = merged["days_between"].to_numpy() == 0
-    p1, p2 = merged["_pos1"].to_numpy(), merged["_pos2"].to_numpy()
-    mutual = pd.MultiIndex.from_arrays([p1, p2]).isin(pd.MultiIndex.from_arrays([p2, p1]))
-    return merged[~(same_day & mutual & (p1 > p2))]
+    return merged[merged["days_between"] <= max_days]
 
 
-def _answers_latest(
-    first: pd.DataFrame, back: pd.DataFrame, merged: pd.DataFrame, max_days: int
-) -> np.ndarray:
-    """Whether each pair's reply answers its strike: the latest against it up to its day.
+def _answers_latest(first: pd.DataFrame, back: pd.DataFrame, merged: pd.DataFrame) -> np.ndarray:
+    """Whether each pair's reply answers its strike: the latest against it before it.
 
     Earlier strikes the same reply would also be the first answer to are
     left unpaired.
     """
-    keys = ["_date", "_a", "_s", "_pos"]
+    keys = ["_t", "_a", "_s"]
     latest = pd.merge_asof(
         back[keys].add_suffix("2"),
         first[[f"{k}1" for k in keys]],
-        left_on="_date2",
-        right_on="_date1",
+        left_on="_t2",
+        right_on="_t1",
         left_by=["_a2", "_s2"],  # in ``back`` a reply's target is "_a", its attacker "_s"
         right_by=["_a1", "_s1"],
         direction="backward",
-        tolerance=pd.Timedelta(days=max_days),
-        allow_exact_matches=True,
+        allow_exact_matches=False,
     )
-    answers = pd.Series(latest["_pos1"].to_numpy(), index=latest["_pos2"].to_numpy())
-    return merged["_pos2"].map(answers).to_numpy() == merged["_pos1"].to_numpy()
+    answers = pd.Series(latest["_t1"].to_numpy(), index=latest["_t2"].to_numpy())
+    return merged["_t2"].map(answers).to_numpy() == merged["_t1"].to_numpy()

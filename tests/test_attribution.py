@@ -104,37 +104,28 @@ def _pairs_by_brute_force(frame: pd.DataFrame, max_days: int = 30) -> dict:
     rows = list(frame.reset_index(drop=True).itertuples())
     pos = {r.event_id: i for i, r in enumerate(rows)}
 
+    def order(r):  # by day, then by row within a day
+        return (r.event_date, pos[r.event_id])
+
     def first_reply(a):
         replies = [
-            r
-            for r in rows
-            if r.attacker == a.side
-            and r.side == a.attacker
-            and a.event_date <= r.event_date <= a.event_date + pd.Timedelta(days=max_days)
+            r for r in rows if r.attacker == a.side and r.side == a.attacker and order(r) > order(a)
         ]
-        # the earliest day; among equal days the earliest row
-        return min(replies, key=lambda r: (r.event_date, pos[r.event_id]), default=None)
+        return min(replies, key=order, default=None)
 
     def latest_answered(b):
-        hits = [
-            r
-            for r in rows
-            if r.attacker == b.side
-            and r.side == b.attacker
-            and b.event_date - pd.Timedelta(days=max_days) <= r.event_date <= b.event_date
+        before = [
+            r for r in rows if r.attacker == b.side and r.side == b.attacker and order(r) < order(b)
         ]
-        return max(hits, key=lambda r: (r.event_date, pos[r.event_id]), default=None)
+        return max(before, key=order, default=None)
 
     pairs = {}
     for a in rows:
         b = first_reply(a)
-        if b is None or latest_answered(b).event_id != a.event_id:
+        if b is None or (b.event_date - a.event_date).days > max_days:
             continue
-        days = (b.event_date - a.event_date).days
-        mutual = days == 0 and first_reply(b) is not None and first_reply(b).event_id == a.event_id
-        if mutual and pos[a.event_id] > pos[b.event_id]:
-            continue
-        pairs[a.event_id] = (b.event_id, days)
+        if latest_answered(b).event_id == a.event_id:
+            pairs[a.event_id] = (b.event_id, (b.event_date - a.event_date).days)
     return pairs
 
 
@@ -183,8 +174,26 @@ def test_strikes_both_ways_on_one_day_make_one_pair():
         crs="EPSG:4326",
     )
     pairs = strike_pairs(frame)
-    # A and B answer each other on the same day: one pair, A (the earlier row) first;
-    # C's first strike back would be none (no PAK strike on or after the 20th)
+    # A and B on the same day: one pair, A (the earlier row) first; B is then
+    # answered by C four days later
     assert pairs[["first_event_id", "second_event_id", "days_between"]].values.tolist() == [
-        ["A", "B", 0]
+        ["A", "B", 0],
+        ["B", "C", 4],
     ]
+
+
+def test_a_same_day_strike_listed_after_a_reply_does_not_take_its_pair():
+    # Q3 (4th), then P3 (10th) replies, then Q4 on the 10th but listed after P3
+    frame = gpd.GeoDataFrame(
+        {
+            "event_id": ["Q3", "P3", "Q4"],
+            "event_date": pd.to_datetime(["2024-03-04", "2024-03-10", "2024-03-10"]),
+            "attacker": ["IRN", "PAK", "IRN"],
+            "side": ["PAK", "IRN", "PAK"],
+            "incursion_km": 1.0,
+        },
+        geometry=gpd.points_from_xy([64.1, 62.3, 64.0], [26.9, 27.4, 26.5]),
+        crs="EPSG:4326",
+    )
+    got = strike_pairs(frame)[["first_event_id", "second_event_id", "days_between"]]
+    assert got.values.tolist() == [["Q3", "P3", 6], ["P3", "Q4", 0]]

@@ -244,3 +244,12 @@ def test_out_dash_writes_to_standard_output(runner, tmp_path, monkeypatch):
     lines = result.output.splitlines()
     assert '"event_id"' in lines[0] and len(lines) == 7, lines[:2]
     assert not (tmp_path / "-").exists()
+
+
+def test_a_dash_is_never_written_as_a_file(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["analyze", "--rejects", "-", "-q"])
+    assert result.exit_code != 0 and "standard output" in result.output
+    result = runner.invoke(cli, ["export", "--out", "-"])
+    assert result.exit_code != 0 and "standard output" in result.output
+    assert not (tmp_path / "-").exists()

@@ -87,6 +87,10 @@ def check_out(target: Path | str | None, overwrite: bool) -> None:
     """
     if target is None:
         return
+    if str(target) == "-":  # never a file named "-": only some --out take it for stdout
+        raise InputError(
+            "-", None, None, "means standard output, which this output cannot be: name a file"
+        )
     target = Path(target)
     if target.is_symlink():
         raise InputError(
