@@ -161,17 +161,24 @@ def test_strike_pairs_are_one_to_one_latest_strike_and_first_reply_and_scale_lin
     assert len(want) > 20 and got == want
 
 
-def test_strikes_both_ways_on_one_day_make_one_pair():
-    frame = gpd.GeoDataFrame(
+def _strikes(ids, days, attackers) -> gpd.GeoDataFrame:
+    """IRN-PAK strikes: each attacker strikes the other country."""
+    return gpd.GeoDataFrame(
         {
-            "event_id": ["A", "B", "C"],
-            "event_date": pd.to_datetime(["2024-01-16", "2024-01-16", "2024-01-20"]),
-            "attacker": ["IRN", "PAK", "IRN"],
-            "side": ["PAK", "IRN", "PAK"],
-            "incursion_km": [40.0, 45.0, 10.0],
+            "event_id": ids,
+            "event_date": pd.to_datetime(days),
+            "attacker": attackers,
+            "side": ["PAK" if a == "IRN" else "IRN" for a in attackers],
+            "incursion_km": 1.0,
         },
         geometry=gpd.points_from_xy([64.1, 62.3, 64.0], [26.9, 27.4, 26.5]),
         crs="EPSG:4326",
+    )
+
+
+def test_strikes_both_ways_on_one_day_make_one_pair():
+    frame = _strikes(
+        ["A", "B", "C"], ["2024-01-16", "2024-01-16", "2024-01-20"], ["IRN", "PAK", "IRN"]
     )
     pairs = strike_pairs(frame)
     # A and B on the same day: one pair, A (the earlier row) first; B is then
@@ -184,16 +191,8 @@ def test_strikes_both_ways_on_one_day_make_one_pair():
 
 def test_a_same_day_strike_listed_after_a_reply_does_not_take_its_pair():
     # Q3 (4th), then P3 (10th) replies, then Q4 on the 10th but listed after P3
-    frame = gpd.GeoDataFrame(
-        {
-            "event_id": ["Q3", "P3", "Q4"],
-            "event_date": pd.to_datetime(["2024-03-04", "2024-03-10", "2024-03-10"]),
-            "attacker": ["IRN", "PAK", "IRN"],
-            "side": ["PAK", "IRN", "PAK"],
-            "incursion_km": 1.0,
-        },
-        geometry=gpd.points_from_xy([64.1, 62.3, 64.0], [26.9, 27.4, 26.5]),
-        crs="EPSG:4326",
+    frame = _strikes(
+        ["Q3", "P3", "Q4"], ["2024-03-04", "2024-03-10", "2024-03-10"], ["IRN", "PAK", "IRN"]
     )
     got = strike_pairs(frame)[["first_event_id", "second_event_id", "days_between"]]
     assert got.values.tolist() == [["Q3", "P3", 6], ["P3", "Q4", 0]]

@@ -955,23 +955,21 @@ def test_one_coordinate_column_without_the_other_is_an_error_not_a_lookup(tmp_pa
     assert err.value.field == dropped and "half.csv" in str(err.value)
 
 
-@pytest.mark.parametrize("dropped", ["event_date", "fatalities"])
-def test_acled_layout_without_its_date_or_fatalities_column_is_refused(tmp_path, dropped):
-    columns = [c for c in ACLED_CURRENT if c != dropped]
-    path = write_rows(tmp_path / "acled.csv", columns, [acled_row(columns)])
+@pytest.mark.parametrize(
+    ("layout", "dropped"),
+    [("acled", "event_date"), ("acled", "fatalities"), ("ucdp", "date_start"), ("ucdp", "best")],
+)
+def test_acled_or_ucdp_layout_without_its_date_or_deaths_column_is_refused(
+    tmp_path, layout, dropped
+):
+    header = ACLED_CURRENT if layout == "acled" else GED_COLUMNS
+    full = acled_row(header) if layout == "acled" else ged_row()
+    row = dict(zip(header, full, strict=True))
+    columns = [c for c in header if c != dropped]
+    path = write_rows(tmp_path / f"{layout}.csv", columns, [[row[c] for c in columns]])
     with pytest.raises(InputError) as err:
         read_events(path)
-    assert err.value.field == dropped and "layout acled" in str(err.value)
-
-
-@pytest.mark.parametrize("dropped", ["date_start", "best"])
-def test_ucdp_layout_without_its_date_or_deaths_column_is_refused(tmp_path, dropped):
-    columns = [c for c in GED_COLUMNS if c != dropped]
-    row = dict(zip(GED_COLUMNS, ged_row(), strict=True))
-    path = write_rows(tmp_path / "ged.csv", columns, [[row[c] for c in columns]])
-    with pytest.raises(InputError) as err:
-        read_events(path)
-    assert err.value.field == dropped and "layout ucdp" in str(err.value)
+    assert err.value.field == dropped and f"layout {layout}" in str(err.value)
 
 
 def test_a_plain_table_needs_no_date_or_fatalities_column(tmp_path):

@@ -153,7 +153,6 @@ class ChunkReader:
     def __init__(self, path: str | Path, options: ReadOptions) -> None:
         self.source = Source(path, options.layer)
         self.path, self.strict, self.far_km = self.source.label, options.strict, options.far_km
-        self.points = options.points
         self.options = options
         try:
             self.layout, self.text, self.table_layout = _layout_of(
@@ -231,7 +230,7 @@ class ChunkReader:
             )
         self.rows_read += len(norm)
         return EventTable(
-            events=_to_geo(keep_rows(norm, ~rejected), points=self.points),
+            events=_to_geo(keep_rows(norm, ~rejected), points=self.options.points),
             rejects=_rejects(keep_rows(raw, rejected), keep_rows(norm, rejected), table),
             problems=table,
             path=self.path,
@@ -316,7 +315,7 @@ class ChunkReader:
         """Rows with more fields than the header or too long a field, and bytes not UTF-8."""
         problems = check_field_sizes(raw, norm["event_id"])
         width = len(self.text.names) if self.text is not None else 0
-        problems += row_width_problems(raw, norm["event_id"], width, SHORT, BAD_FIELDS, SURPLUS)
+        problems += row_width_problems(raw, norm["event_id"], width)
         if invalid:
             codec = "utf-8" if self.text is None else self.text.encoding
             dec = _decoding_problems(raw, None if codec.startswith("utf") else codec)

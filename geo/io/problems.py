@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.io.text import BAD_FIELDS, SHORT, SURPLUS
+
 __all__ = ["PROBLEM_COLUMNS", "listed_columns", "problems_frame", "row_width_problems"]
 
 PROBLEM_COLUMNS = ["row", "event_id", "kind", "field", "severity", "message"]
@@ -58,17 +60,16 @@ def problems_frame(
     )
 
 
-def row_width_problems(
-    raw: pd.DataFrame, ids: pd.Series, width: int, short: str, count: str, surplus: str
-) -> list[pd.DataFrame]:
+def row_width_problems(raw: pd.DataFrame, ids: pd.Series, width: int) -> list[pd.DataFrame]:
     """Rows shorter than the header (warning) and longer (error, the surplus quoted).
 
     Parameters
     ----------
     raw : DataFrame
-        A chunk as read, with ``row`` and the reader's bookkeeping columns
-        ``short`` (field count of a short row), ``count`` (of a long row) and
-        ``surplus`` (a long row's extra fields); absent columns report nothing.
+        A chunk as read, with ``row`` and the text reader's bookkeeping columns
+        (:data:`geo.io.text.SHORT`, the field count of a short row;
+        :data:`~geo.io.text.BAD_FIELDS`, of a long row; :data:`~geo.io.text.SURPLUS`,
+        a long row's extra fields); absent columns report nothing.
     ids : Series
         Event ids of the rows.
     width : int
@@ -78,6 +79,7 @@ def row_width_problems(
     -------
     list of DataFrame
     """
+    short, count, surplus = SHORT, BAD_FIELDS, SURPLUS
     fields = {c: raw[c].to_numpy(dtype=object) for c in (short, count, surplus) if c in raw}
     found = []
     for kind, severity, col, tail in (
