@@ -630,6 +630,31 @@ def test_a_lost_scheduler_or_all_workers_is_one_line(tmp_path, remote_cluster, l
 
 
 @pytest.mark.slow
+def test_results_lost_with_their_workers_before_the_fetch_are_one_error(
+    remote_cluster, monkeypatch
+):
+    from geo.dask import cluster
+
+    address, _, workers = remote_cluster
+    watch = cluster._watch
+
+    def watch_then_lose_the_workers(client, futures, no_workers_s):
+        watch(client, futures, no_workers_s)
+        if workers.poll() is None:  # the race that hung a run in CI: every task had
+            os.killpg(workers.pid, 9)  # finished, and the workers holding the
+            workers.wait()  # results died before they were fetched
+            while cluster._workers(client):
+                time.sleep(0.1)
+
+    monkeypatch.setattr(cluster, "_watch", watch_then_lose_the_workers)
+    started = time.monotonic()
+    with Client(address, timeout="10s"), dask.config.set({"bordermap.no-workers": "1s"}):
+        with pytest.raises(cluster.ClusterError, match="no Dask worker left for 1 s"):
+            cluster.compute(*[dask.delayed(sum)([i, 1]) for i in range(4)])
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_is_retried_or_fails_cleanly(tmp_path):
     psutil = pytest.importorskip("psutil")
     events = messy_csv(tmp_path / "e.csv", 40_000)

@@ -1004,3 +1004,15 @@ def test_short_rows_are_found_in_a_legacy_encoding_too(tmp_path):
     table = read_events(path)
     assert table.problems.loc[table.problems["kind"] == "short_row", "row"].tolist() == [2]
     assert table.events["notes"].iloc[0] == "caf\u00e9" and pd.isna(table.events["notes"].iloc[1])
+
+
+def test_a_short_row_with_bytes_that_are_not_utf8_is_found_quietly(tmp_path, capfd):
+    town = "\u011e\u00fc\u00e7l\u00fc \u015fehir"  # UTF-8 text, so UTF-8 is detected
+    rows = [f'{i},62.{i % 9},27.{i % 7},"{town} {i}"' for i in range(200)]
+    data = ("id,lon,lat,notes\n" + "\n".join(rows) + "\n").encode()
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data + b"short,62.0,27.5\xff\n" + "last,62.1,27.2,\u011e\n".encode())
+    table = read_events(path)
+    # the bad byte cannot stop Arrow's row-width pass, nor print a traceback
+    assert table.problems.loc[table.problems["kind"] == "short_row", "row"].tolist() == [201]
+    assert "Traceback" not in capfd.readouterr().err

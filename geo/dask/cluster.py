@@ -47,6 +47,9 @@ CONNECT_TIMEOUT = ("bordermap.connect-timeout", "10s")
 #: computation may wait with no worker before it is given up.
 NO_WORKERS_S = ("bordermap.no-workers", "30s")
 
+# first time limit to fetch one finished result (seconds), doubled on each retry
+_FETCH_S = 2.0
+
 
 class ClusterError(BordermapError):
     """The Dask cluster could not be reached, started, or was lost during a run.
@@ -243,6 +246,29 @@ def _watch(client, futures: list, no_workers_s: float) -> None:
             alone_since = None
 
 
+def _gather(client, futures: list, no_workers_s: float) -> tuple:
+    """Each future's result, watching again whenever one is lost with its worker.
+
+    A result finished but held by a worker killed before it was fetched
+    makes a plain ``client.gather`` wait forever for workers that never
+    come; here each fetch has a time limit (doubled at each retry, so a large
+    result still arrives) and the cluster is watched again in between.
+    """
+    results: dict[int, Any] = {}
+    limit = _FETCH_S
+    while True:
+        _watch(client, futures, no_workers_s)
+        try:
+            for i, future in enumerate(futures):
+                if i not in results:
+                    results[i] = future.result(timeout=limit)
+            return tuple(results[i] for i in range(len(futures)))
+        except TimeoutError:
+            if any(f.status == "error" for f in futures):
+                raise  # the task's own TimeoutError
+            limit = min(2 * limit, 60.0)
+
+
 def _as_cluster_error(exc: BaseException) -> ClusterError | None:
     from distributed import KilledWorker
     from distributed.comm.core import CommClosedError
@@ -336,8 +362,7 @@ def compute(*collections: Any, no_workers_s: float | None = None) -> tuple:
     with guard():
         futures = client.compute(list(collections))
         try:
-            _watch(client, futures, no_workers_s)
-            return tuple(client.gather(futures))
+            return _gather(client, futures, no_workers_s)
         finally:
             with contextlib.suppress(Exception):
                 client.cancel(futures)

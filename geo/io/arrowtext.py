@@ -229,11 +229,15 @@ def short_rows(path: str, layout) -> dict[int, int]:
         return "skip"
 
     encoding = layout.encoding
+    # Arrow decodes a bad row's text as UTF-8 before calling ``note``, and a byte
+    # that is not UTF-8 there escapes as a traceback; read as Latin-1, every
+    # byte decodes, and fields split the same (delimiters, quotes and newlines
+    # are ASCII, which never occurs inside a UTF-8 sequence)
     read = pacsv.ReadOptions(
         column_names=names,
         skip_rows=0 if layout.header is None else 1,
         use_threads=False,
-        encoding="utf8" if encoding.lower().replace("-", "").startswith("utf8") else encoding,
+        encoding="latin1" if encoding.lower().replace("-", "").startswith("utf8") else encoding,
     )
     parse = _parse_options(layout, note)
     convert = pacsv.ConvertOptions(include_columns=names[:1], column_types={names[0]: pa.binary()})
