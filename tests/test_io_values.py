@@ -60,6 +60,28 @@ def test_parse_dates_never_raises(texts):
     assert parsed[bad].isna().all() and parsed[~bad].notna().all()
 
 
+_DATE_TEXTS = st.sampled_from(
+    ["2024-01-16", " 2024-01-16 ", "16 January 2024", "16/01/2024", "03/04/2024", "20240116",
+     "2024-01-16T23:30:00+05:00", "2024-13-01", "9999-12-31", "", "  ", "x", None]
+)  # fmt: skip
+
+
+@settings(deadline=None)
+@given(
+    st.lists(_DATE_TEXTS, min_size=2, max_size=40),
+    st.booleans(),
+    st.sampled_from(["object", "str"]),
+)
+def test_repeated_dates_parse_as_each_would_alone(texts, dayfirst, dtype):
+    # a chunk with repeats parses each distinct text once: the result must not change
+    parsed, bad = parse_dates(pd.Series(texts * 3, dtype=dtype), dayfirst=dayfirst)
+    for i, text in enumerate(texts * 3):
+        one, one_bad = parse_dates(pd.Series([text], dtype=dtype), dayfirst=dayfirst)
+        assert bad[i] == one_bad[0], text
+        assert (pd.isna(parsed.iloc[i]) and pd.isna(one.iloc[0])) or parsed.iloc[i] == one.iloc[0]
+    assert parsed.dtype == "datetime64[ns]"
+
+
 def test_parse_dates_never_guesses_day_month_order():
     _, bad = parse_dates(pd.Series(["03/04/2024", "2024-04-03"]))
     assert bad.tolist() == [True, False]

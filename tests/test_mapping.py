@@ -252,6 +252,21 @@ def test_map_attacker_colours_are_the_theatres_palette(pair):
         assert re.search(f'background:{expected[code]}"></i>{label}</div>', html), (pair, code)
 
 
+def test_attackers_beyond_the_palette_share_the_other_row_and_uncoded_ones_theirs():
+    many = [f"X{i:02d}" for i in range(len(geo.style.PALETTE) + 3)]
+    # each listed attacker once more than the next, so the palette takes the first ones
+    attackers = [a for i, a in enumerate(many) for _ in range(len(many) - i)]
+    frame = pd.DataFrame({"attacker": [*attackers, None, " ", "PAK"]})
+    codes, rows = features.attacker_legend(frame, {"PAK": "Pakistan"}, ("IRN", "PAK"))
+    labels = [label for label, _ in rows]
+    drawn = dict(zip(frame["attacker"].fillna("<none>"), (labels[c] for c in codes), strict=False))
+    assert labels[0] == "Pakistan (state forces)" and drawn["PAK"] == labels[0]
+    assert [drawn[a] for a in many[: len(geo.style.PALETTE)]] == many[: len(geo.style.PALETTE)]
+    assert {drawn[a] for a in many[len(geo.style.PALETTE) :]} == {"other attackers"}
+    assert drawn["<none>"] == drawn[" "] == features.NO_ATTACKER
+    assert labels[-2:] == ["other attackers", features.NO_ATTACKER]
+
+
 def test_user_line_theatre_has_no_state_colours():
     line = gpd.GeoDataFrame(geometry=[THEATRE.line], crs=4326)
     theatre = Theatre.from_border(line, name="my line", zones_km=(25,))

@@ -43,6 +43,23 @@ def test_pack_arrays_round_trip_keeps_types_and_values():
         np.testing.assert_allclose(out[key], values, rtol=1e-6)
 
 
+@pytest.mark.parametrize("slices", [1, 2, 3, 7])
+def test_gzip_slices_make_one_gzip_file_that_any_reader_opens(tmp_path, slices):
+    import gzip
+    import subprocess
+    import zlib
+
+    rng = np.random.default_rng(slices)
+    data = rng.integers(0, 50, 300_001).astype("<i4").tobytes()  # not a multiple of anything
+    blob = packed.gzip_slices(data, slices=slices)
+    assert gzip.decompress(blob) == data
+    # one member, read by zlib's own gzip mode too (it stops at the first member's end)
+    assert zlib.decompress(blob, 16 + zlib.MAX_WBITS) == data
+    (tmp_path / "b.gz").write_bytes(blob)
+    assert subprocess.run(["gzip", "-t", str(tmp_path / "b.gz")]).returncode == 0
+    assert len(blob) < 1.01 * len(gzip.compress(data, compresslevel=1)) + 64
+
+
 def test_pack_events_keeps_each_row_together_in_drawing_order():
     analyzed = analyze(synthetic_events(400, seed=3), THEATRE)
     columns = features.event_columns(

@@ -128,8 +128,6 @@ def analyze(
     from geo.io.progress import Progress
     from geo.io.stream import EventStream
     from geo.io.tables import AnalysisWriter
-    from geo.proximity import analyze as analyze_events
-    from geo.proximity import site_distances
 
     source = click.get_current_context().get_parameter_source("fmt")
     stated_format = source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
@@ -153,8 +151,7 @@ def analyze(
     check_out(out, overwrite)
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
     size = None if stream.path is None else stream.path.stat().st_size
-    # resolved once (the gazetteer is read at most once), measured per chunk
-    sites_xy = [(name, x, y) for name, (x, y) in theatre.site_points.items()]
+    sites = options.theatre_sites(theatre)
     with contextlib.ExitStack() as stack:
         sink = _EchoSink()
         if out is not None:
@@ -164,11 +161,7 @@ def analyze(
         with Progress(size, quiet=quiet) as progress:
             # the next chunk is read and checked while this one is analysed
             for chunk in prefetch(stream):
-                result = analyze_events(chunk, theatre)
-                if sites_xy:
-                    near = site_distances(result, sites_xy)
-                    result[near.columns] = near
-                writer.add(result)
+                writer.add(options.analyse_chunk(chunk, theatre, sites))
                 progress.update(stream.rows, getattr(stream, "bytes_read", None))
         options.report_read(stream, quiet=quiet)
         writer.close()

@@ -142,6 +142,16 @@ def parse_dates(
     [True, True]
     """
     text = values if pd.api.types.is_string_dtype(values.dtype) else values.astype("string")
+    # a chunk holds few distinct dates: each is parsed once, then spread over its rows
+    codes, uniques = pd.factorize(text)
+    if len(uniques) < len(text) // 2:
+        distinct, _ = parse_dates(
+            pd.Series(uniques, dtype=text.dtype), dayfirst=dayfirst, date_format=date_format
+        )
+        # a missing value's code, -1, takes the NaT appended last
+        found = np.append(distinct.to_numpy(), np.datetime64("NaT", "ns"))[codes]
+        out = pd.Series(found, index=values.index, dtype="datetime64[ns]")
+        return out, out.isna().to_numpy(dtype=bool)
     text = text.str.strip()
     timed = text.str.len() > 16  # only a date with a time can carry a zone
     if timed.any():

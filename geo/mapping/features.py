@@ -168,20 +168,25 @@ def day_codes(dates: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.astype("int32"), [pd.Timestamp(d).strftime("%Y-%m-%d") for d in distinct]
 
 
-def _attacker_keys(events: pd.DataFrame) -> pd.Series:
-    """Return the computed ``attacker`` ("" when none), or the older guess without it."""
+def _attacker_keys(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each row's index into the distinct attacker keys ("" when none), and those keys.
+
+    The key is the computed ``attacker``, or the older guess for frames without it.
+    """
     if "attacker" in events:
-        # stripped once per distinct code, not once per event
-        codes, uniques = pd.factorize(events["attacker"], use_na_sentinel=True)
-        keys = np.asarray([str(u).strip() for u in uniques] + [""], dtype=object)
-        return pd.Series(keys[codes], index=events.index, dtype=object)
-    keys = pd.Series("unknown attacker", index=events.index, dtype="object")
-    for column in ("actor1", "attacker_iso3"):
-        if column in events:
-            value = events[column].astype("object")
-            ok = value.notna() & (value.map(str).str.strip() != "")
-            keys = keys.where(~ok, value.map(str).str.strip())
-    return keys
+        values = events["attacker"]
+    else:
+        values = pd.Series("unknown attacker", index=events.index, dtype="object")
+        for column in ("actor1", "attacker_iso3"):
+            if column in events:
+                value = events[column].astype("object")
+                ok = value.notna() & (value.map(str).str.strip() != "")
+                values = values.where(~ok, value.map(str).str.strip())
+    # stripped once per distinct value, not once per event; -1 (missing) takes the last, ""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    stripped = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    keys, merged = np.unique(stripped, return_inverse=True)
+    return merged.reshape(-1)[codes], [str(k) for k in keys]
 
 
 def attacker_legend(
@@ -226,9 +231,10 @@ def attacker_legend(
     """
     names = names or {}
     countries = tuple(countries)
-    keys = _attacker_keys(events)
-    counts = keys[keys != ""].value_counts(sort=True)
-    ordered = sorted(counts.index, key=lambda k: (k not in countries, -counts[k], k))
+    row_keys, keys = _attacker_keys(events)
+    events_of = np.bincount(row_keys, minlength=len(keys))
+    counts = {k: int(n) for k, n in zip(keys, events_of, strict=True) if k and n}
+    ordered = sorted(counts, key=lambda k: (k not in countries, -counts[k], k))
     states = [k for k in ordered if k in countries]
     others = [k for k in ordered if k not in countries][: len(PALETTE)]
     colours = attacker_colours(others, countries)
@@ -238,13 +244,14 @@ def attacker_legend(
         label = names.get(key, key)
         lookup[key] = len(rows)
         rows.append((f"{label} (state forces)" if key in countries else str(label), colours[key]))
+    other = len(rows)  # the attackers beyond the palette share one row
     if len(lookup) < len(ordered):
         rows.append(("other attackers", OTHER_COLOUR))
-    if (keys == "").any():
+    if "" in keys and events_of[keys.index("")]:
         lookup[""] = len(rows)
         rows.append((NO_ATTACKER, OTHER_COLOUR))
-    other = len(rows) - 1
-    codes = keys.map(lookup).fillna(other).to_numpy(dtype=np.min_scalar_type(max(other, 0)))
+    row_of_key = np.array([lookup.get(k, other) for k in keys], dtype=np.int64)
+    codes = row_of_key[row_keys].astype(np.min_scalar_type(max(len(rows) - 1, 0)))
     return codes, [(t, style.hex_colour(c)) for t, c in rows]
 
 
@@ -284,7 +291,8 @@ def _analysis_text(frame: pd.DataFrame, names: dict[str, str]) -> dict[str, tupl
     text: dict[str, tuple] = {}
     if "attacker" in frame:
         basis = frame.get("attacker_basis", pd.Series("", index=frame.index))
-        parts = pd.DataFrame({"a": frame["attacker"], "b": basis}).astype("object")
+        # factorised in the columns' own types; only the distinct rows become Python values
+        parts = pd.DataFrame({"a": frame["attacker"].array, "b": pd.Series(basis).array})
 
         def attacker(a, b) -> str:
             if pd.isna(a) or not str(a).strip():
@@ -294,7 +302,7 @@ def _analysis_text(frame: pd.DataFrame, names: dict[str, str]) -> dict[str, tupl
         text["attacker"] = _factorize_rows(parts, attacker)
     if "zone" in frame:
         lo, hi = _floats(frame, "zone_min_km"), _floats(frame, "zone_max_km")
-        parts = pd.DataFrame({"z": frame["zone"].astype("object"), "lo": lo, "hi": hi})
+        parts = pd.DataFrame({"z": frame["zone"].array, "lo": lo, "hi": hi})
 
         def zone(z, lo, hi) -> str:
             if pd.isna(z):

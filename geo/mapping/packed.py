@@ -26,12 +26,23 @@ from __future__ import annotations
 
 import base64
 import gzip
+import struct
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from geo.geodesy import workers
 from geo.mapping.lod import draw_order
 
-__all__ = ["COORD_SCALE", "DISTANCE_SCALE", "pack_arrays", "pack_events", "unpack_arrays"]
+__all__ = [
+    "COORD_SCALE",
+    "DISTANCE_SCALE",
+    "gzip_slices",
+    "pack_arrays",
+    "pack_events",
+    "unpack_arrays",
+]
 
 #: Degrees per unit of the packed coordinates (about 1 m).
 COORD_SCALE = 1e-5
@@ -41,6 +52,60 @@ DISTANCE_SCALE = 0.1
 MISSING = -(2**31)
 # numpy dtype -> JavaScript typed array, by short name
 _TYPES = {"u1": "Uint8", "u2": "Uint16", "u4": "Uint32", "i4": "Int32", "f4": "Float32"}
+# smallest slice worth a thread of its own when compressing
+_SLICE_BYTES = 256 * 1024
+
+
+def gzip_slices(data: bytes, level: int = 1, slices: int | None = None) -> bytes:
+    """Compress ``data`` into one gzip member, its slices deflated on threads.
+
+    Each slice is an independent raw deflate stream ended by a sync flush
+    (the last by the final block), so their concatenation is one valid
+    deflate stream, as ``pigz`` writes it; zlib releases the GIL, so the
+    slices compress in parallel. A slice cannot refer back into the one
+    before, which costs a fraction of a percent in size.
+
+    Parameters
+    ----------
+    data : bytes
+    level : int
+        zlib compression level.
+    slices : int, optional
+        Default: one per CPU (:func:`geo.geodesy.workers`), at least 256 KiB each.
+
+    Returns
+    -------
+    bytes
+        A gzip file (modification time 0) that :func:`gzip.decompress` and
+        browsers' ``DecompressionStream("gzip")`` read.
+
+    Examples
+    --------
+    >>> data = bytes(range(256)) * 5000
+    >>> gzip.decompress(gzip_slices(data, slices=3)) == data
+    True
+    """
+    if slices is None:
+        slices = min(workers(), len(data) // _SLICE_BYTES)
+    if slices <= 1:
+        return gzip.compress(data, compresslevel=level, mtime=0)
+    view = memoryview(data)
+    bounds = np.linspace(0, len(data), slices + 1).astype(int)
+
+    def deflate(i: int) -> bytes:
+        raw = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+        last = i == slices - 1
+        body = raw.compress(view[bounds[i] : bounds[i + 1]])
+        return body + raw.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+    with ThreadPoolExecutor(slices) as pool:
+        body = b"".join(pool.map(deflate, range(slices)))
+    # header: magic, deflate, no flags, mtime 0, extra flags (4: fastest; 2: best), OS unknown
+    head = (
+        b"\x1f\x8b\x08\x00" + bytes(4) + bytes([4 if level <= 1 else 2 if level >= 9 else 0, 255])
+    )
+    tail = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    return head + body + tail
 
 
 def _scaled(values: np.ndarray, scale: float) -> np.ndarray:
@@ -85,7 +150,7 @@ def pack_arrays(columns: dict[str, np.ndarray], level: int = 1) -> tuple[list[di
         pad = -len(data) % 4
         chunks.append(data + b"\0" * pad)
         offset += len(data) + pad
-    blob = gzip.compress(b"".join(chunks), compresslevel=level, mtime=0)
+    blob = gzip_slices(b"".join(chunks), level=level)
     return head, base64.b64encode(blob).decode("ascii")
 
 

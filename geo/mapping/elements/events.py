@@ -148,15 +148,23 @@ class EventData(MacroElement):
     def __init__(self, payload: dict, blob: str | None = None) -> None:
         super().__init__()
         self._name = "EventData"
-        self.payload_json = script_json({k: v for k, v in payload.items() if k != "legend"})
+        self._payload_json = script_json({k: v for k, v in payload.items() if k != "legend"})
+        self.payload_json = self._payload_json
         self._blob = script_json(blob) if blob is not None else None
         self.blob = self._blob
 
     def render(self, **kwargs) -> None:
-        """Render; a page that can attach large literals gets the block as a token."""
+        """Render; a page that can attach large literals gets them as tokens.
+
+        branca compiles each element's rendered script as a template again:
+        the text tables (one note per event) and the block would be lexed
+        by Jinja, megabytes at a time, for nothing.
+        """
         attach = getattr(self.get_root(), "attach", None)
-        if self._blob is not None and attach is not None:
-            self.blob = Markup(attach(self._blob))
+        if attach is not None:
+            self.payload_json = Markup(attach(self._payload_json))
+            if self._blob is not None:
+                self.blob = Markup(attach(self._blob))
         super().render(**kwargs)
 
 
