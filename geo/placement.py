@@ -168,8 +168,10 @@ def nearest_polygon(
             near = point[starts[g] : starts[g + 1]]
             if len(near) == 0:
                 continue
-            xmin, ymin = windows[near, :2].min(axis=0)
-            xmax, ymax = windows[near, 2:].max(axis=0)
+            # the window, widened to whole degrees: the next chunk of the same area clips
+            # the same outline, so its densified index is reused from the cache
+            xmin, ymin = np.floor(windows[near, :2].min(axis=0))
+            xmax, ymax = np.ceil(windows[near, 2:].max(axis=0))
             outline = shapely.clip_by_rect(shapely.boundary(geoms[g]), xmin, ymin, xmax, ymax)
             if not shapely.is_empty(outline):
                 rows = ok[near]
