@@ -215,9 +215,10 @@ def analyze(
     attacker, basis = attribute_attacker(events)
     out["attacker"], out["attacker_basis"] = _column(attacker), _column(basis)
     struck = (computed["side"], computed["province_iso3"])
-    depth, via = _incursion(attacker, struck, lon, lat, rows["key"], computed["border_distance_km"])
+    nearest_key = (rows["keys"], rows["line"])
+    depth, via = _incursion(attacker, struck, lon, lat, nearest_key, computed["border_distance_km"])
     out["incursion_km"], out["incursion_border"] = depth, _column(via)
-    out["border_pair"] = _column(rows["pair"])
+    out["border_pair"] = _text_column(rows["pairs"], rows["line"])
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
     out.attrs["border_pair"] = theatre.pair
     out.attrs["border_length_km"] = theatre.length_km
@@ -232,11 +233,15 @@ def _column(values: np.ndarray):
     """
     if values.dtype != object:
         return values
-    codes, uniques = pd.factorize(values)
-    table = pa.array(np.asarray(uniques, dtype=object), pa.large_string())
-    return pd.arrays.ArrowStringArray(
-        table.take(pa.array(codes, mask=codes < 0)), dtype=pd.StringDtype(na_value=np.nan)
-    )
+    codes, uniques = pd.factorize(values)  # missing: -1, which takes the None appended
+    table = np.append(np.asarray(uniques, dtype=object), None)
+    return _text_column(table, np.where(codes < 0, len(uniques), codes))
+
+
+def _text_column(table: np.ndarray, codes: np.ndarray):
+    """``table[codes]`` (text or None) as pandas' string dtype, taken in Arrow."""
+    strings = pa.array(table, pa.large_string())
+    return pd.arrays.ArrowStringArray(strings.take(codes), dtype=pd.StringDtype(na_value=np.nan))
 
 
 def _without_computed(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -292,26 +297,24 @@ def _measured(events, lon, lat, res, rows, theatre: Theatre, provinces) -> dict:
 
 
 def _border_rows(theatre: Theatre, res) -> dict[str, np.ndarray]:
-    """Per event: the pair of its nearest border, that pair's left/right codes and sorted key."""
+    """Each event's nearest border line, and each line's pair and sorted country key.
+
+    ``line`` is ``len(border)`` for an event without one; ``pairs`` and
+    ``keys`` have one more entry, None, for it.
+    """
     border = theatre.border
     n = len(border)
-    pick = np.where(res.part >= 0, res.part, n)
 
     def per_line(name):
         values = border[name].to_numpy(dtype=object) if name in border else np.full(n, None)
         return np.append(values, None)
 
-    def column(name):
-        return per_line(name)[pick]
-
-    left, right = column("left_iso3"), column("right_iso3")
-    # one key per border line, then indexed by event: codes are joined whole, never split
+    # one key per border line: codes are joined whole, never split
     lines = zip(per_line("left_iso3"), per_line("right_iso3"), strict=True)
     keys = np.empty(n + 1, dtype=object)
     keys[:] = [None if a is None else "-".join(sorted((a, b))) for a, b in lines]
-    keys = keys[pick]
-    pair = column("pair") if theatre.is_nearest else np.where(pick < n, theatre.pair, None)
-    return {"pair": pair, "left": left, "right": right, "key": keys}
+    pairs = per_line("pair") if theatre.is_nearest else np.append(np.full(n, theatre.pair), None)
+    return {"line": np.where(res.part >= 0, res.part, n), "pairs": pairs, "keys": keys}
 
 
 def _sides(res, place: dict, theatre: Theatre, rows: dict) -> tuple:
@@ -359,12 +362,14 @@ def _countries(named: pd.Series, located: np.ndarray) -> gpd.GeoDataFrame:
     return layers.countries(sorted(known)) if known else layers.countries([])
 
 
-def _incursion(attacker, struck, lon, lat, nearest_key: np.ndarray, dist):
+def _incursion(attacker, struck, lon, lat, nearest_key: tuple, dist):
     """Depth of each cross-border strike from the border its two countries share.
 
     ``attacker`` holds ISO3 codes (None: unknown); ``struck`` is the pair of
-    object arrays (side, province_iso3) that name the country struck.
+    object arrays (side, province_iso3) that name the country struck;
+    ``nearest_key`` the key of each border line and each event's line.
     """
+    keys, line = nearest_key
     depth = np.full(len(attacker), np.nan)
     via = np.full(len(attacker), None, dtype=object)
     attacker, side, country = (np.where(pd.isna(a), "", a) for a in (attacker, *struck))
@@ -380,7 +385,7 @@ def _incursion(attacker, struck, lon, lat, nearest_key: np.ndarray, dist):
     for (a, b), rows in pairs.groupby(["a", "b"]).groups.items():
         key = "-".join(sorted((a, b)))  # codes are compared whole, never split
         rows = np.asarray(rows)
-        this = nearest_key[rows] == key  # measured already: the event's own border
+        this = keys[line[rows]] == key  # measured already: the event's own border
         depth[rows[this]] = dist[rows[this]]
         via[rows[this & np.isfinite(dist[rows])]] = key
         # an event known only to its province or country has no point depth (as it has
