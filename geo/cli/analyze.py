@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from geo.cli import options
+from geo.cli import chunks, options
 from geo.cli.dask_engine import check_local, engine_opt, engine_out_opt, run_dask, scheduler_opt
 
 __all__ = ["analyze", "output_format"]
@@ -151,7 +151,7 @@ def analyze(
     check_out(out, overwrite)
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
     size = None if stream.path is None else stream.path.stat().st_size
-    sites = options.theatre_sites(theatre)
+    sites = chunks.theatre_sites(theatre)
     with contextlib.ExitStack() as stack:
         sink = _EchoSink()
         if out is not None:
@@ -161,7 +161,7 @@ def analyze(
         with Progress(size, quiet=quiet) as progress:
             # the next chunk is read and checked while this one is analysed
             for chunk in prefetch(stream):
-                writer.add(options.analyse_chunk(chunk, theatre, sites))
+                writer.add(chunks.analyse_chunk(chunk, theatre, sites))
                 progress.update(stream.rows, getattr(stream, "bytes_read", None))
         options.report_read(stream, quiet=quiet)
         writer.close()

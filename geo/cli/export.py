@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli import options
+from geo.cli import chunks, options
 from geo.export.files import output_format
 from geo.io.atomic import check_distinct_outputs, check_out
 
@@ -90,7 +90,7 @@ def export(
     if not update:
         check_out(out, overwrite)  # before reading a large event file
     theatre = options.build_theatre(pair, zones_km, border_path, sites)
-    analyzed = options.analysed_events(
+    analyzed = chunks.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )
     if fmt != "gpkg":

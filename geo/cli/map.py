@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli import options
+from geo.cli import chunks, options
 from geo.io.atomic import check_distinct_outputs, check_out
 from geo.io.options import ReadOptions
 
@@ -64,7 +64,7 @@ def map_cmd(
     check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)  # refuse before the slow part, not after it
     theatre = options.build_theatre(pair, zones_km, border_path, sites, single="the map")
-    analyzed = options.analysed_events(
+    analyzed = chunks.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )
     m = render_map(analyzed, theatre, title=title, offline=offline)

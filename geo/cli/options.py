@@ -25,8 +25,6 @@ from geo.io.options import EVENT_FORMATS, ReadOptions
 
 __all__ = [
     "EVENT_FORMATS",
-    "analyse_chunk",
-    "analysed_events",
     "border_opt",
     "bounds_opt",
     "build_theatre",
@@ -48,7 +46,6 @@ __all__ = [
     "report_read",
     "sites_opt",
     "split_list",
-    "theatre_sites",
     "zones_opt",
 ]
 
@@ -329,62 +326,6 @@ def load_events(
     frame = stream.read_all()
     report_read(stream, quiet=quiet)
     return frame
-
-
-def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool):
-    """Read the events the options name and analyse them once against ``theatre``.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Output of :func:`geo.proximity.analyze`.
-    """
-    import geopandas as gpd
-    import pandas as pd
-
-    from geo.io.prefetch import prefetch
-    from geo.io.stream import EventStream
-
-    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
-    # chunk by chunk, the next one read and checked while this one is analysed
-    sites = theatre_sites(theatre)
-    parts = [analyse_chunk(chunk, theatre, sites) for chunk in prefetch(stream)]
-    report_read(stream, quiet=quiet)
-    analyzed = parts[0]
-    if len(parts) > 1:
-        analyzed = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-        analyzed.attrs = dict(parts[0].attrs)
-    return analyzed
-
-
-def theatre_sites(theatre) -> list[tuple[str, float, float]]:
-    """Return the theatre's sites as ``(name, lon, lat)``, resolved once (one gazetteer read)."""
-    return [(name, x, y) for name, (x, y) in theatre.site_points.items()]
-
-
-def analyse_chunk(chunk, theatre, sites: list[tuple[str, float, float]]):
-    """Analyse one chunk of events and add its ``dist_<site>_km`` columns.
-
-    Parameters
-    ----------
-    chunk : geopandas.GeoDataFrame
-        Events from :class:`geo.io.stream.EventStream`.
-    theatre : geo.theatre.Theatre
-    sites : list of (name, lon, lat)
-        From :func:`theatre_sites`; none adds no column.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        :func:`geo.proximity.analyze`'s output and one column per site.
-    """
-    from geo.proximity import analyze, site_distances
-
-    result = analyze(chunk, theatre)
-    if sites:
-        near = site_distances(result, sites)
-        result[near.columns] = near
-    return result
 
 
 def report_read(stream, *, quiet: bool) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.cli import options
+from geo.cli import chunks, options
 from geo.io.atomic import check_distinct_outputs, check_out
 from geo.io.options import ReadOptions
 
@@ -66,7 +66,7 @@ def plot_cmd(
         pair, zones_km, border_path=border_path, sites=sites, single="the figure"
     )
     theatre.site_points  # noqa: B018 - resolve --sites now: a bad name fails before the slow part
-    analyzed = options.analysed_events(
+    analyzed = chunks.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
     )
     # the caption credits the user's file (and its source column); only the seed is our curation

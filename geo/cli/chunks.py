@@ -1,0 +1,68 @@
+"""Reading the events a command names and analysing them, chunk by chunk.
+
+``map``, ``plot`` and ``export`` need every analysed event at once
+(:func:`analysed_events`); ``analyze`` writes each chunk as it goes
+(:func:`analyse_chunk`). Both measure the theatre's sites the same way.
+"""
+
+from __future__ import annotations
+
+from geo.cli.options import report_read
+
+__all__ = ["analyse_chunk", "analysed_events", "theatre_sites"]
+
+
+def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool):
+    """Read the events the options name and analyse them once against ``theatre``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Output of :func:`geo.proximity.analyze`.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.io.prefetch import prefetch
+    from geo.io.stream import EventStream
+
+    stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
+    # chunk by chunk, the next one read and checked while this one is analysed
+    sites = theatre_sites(theatre)
+    parts = [analyse_chunk(chunk, theatre, sites) for chunk in prefetch(stream)]
+    report_read(stream, quiet=quiet)
+    analyzed = parts[0]
+    if len(parts) > 1:
+        analyzed = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+        analyzed.attrs = dict(parts[0].attrs)
+    return analyzed
+
+
+def theatre_sites(theatre) -> list[tuple[str, float, float]]:
+    """Return the theatre's sites as ``(name, lon, lat)``, resolved once (one gazetteer read)."""
+    return [(name, x, y) for name, (x, y) in theatre.site_points.items()]
+
+
+def analyse_chunk(chunk, theatre, sites: list[tuple[str, float, float]]):
+    """Analyse one chunk of events and add its ``dist_<site>_km`` columns.
+
+    Parameters
+    ----------
+    chunk : geopandas.GeoDataFrame
+        Events from :class:`geo.io.stream.EventStream`.
+    theatre : geo.theatre.Theatre
+    sites : list of (name, lon, lat)
+        From :func:`theatre_sites`; none adds no column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :func:`geo.proximity.analyze`'s output and one column per site.
+    """
+    from geo.proximity import analyze, site_distances
+
+    result = analyze(chunk, theatre)
+    if sites:
+        near = site_distances(result, sites)
+        result[near.columns] = near
+    return result
