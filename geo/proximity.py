@@ -39,6 +39,7 @@ from geo.zones import assign_zone
 __all__ = [
     "ANALYSIS_COLUMNS",
     "AT_SEA",
+    "NOT_STRIKES",
     "analyze",
     "distance_to_line_km",
     "nearest_lines",
@@ -48,6 +49,10 @@ __all__ = [
     "summarize",
 ]
 
+
+#: ACLED event types that are never strikes, whoever the actor: demonstrations and
+#: strategic developments (a base set up, an agreement, a transfer of territory).
+NOT_STRIKES = ("Protests", "Riots", "Strategic developments")
 
 ANALYSIS_COLUMNS = [
     "border_distance_km",
@@ -197,7 +202,8 @@ def analyze(
         - ``attacker``/``attacker_basis`` (``stated`` or ``inferred``), and
           ``incursion_km``: for a strike whose attacker is not the country it
           lies in, its depth from the border those two countries share
-          (``incursion_border``).
+          (``incursion_border``); an ``event_type`` in :data:`NOT_STRIKES`
+          is never a strike.
     """
     theatre = as_theatre(theatre)
     events = _without_computed(events)
@@ -214,9 +220,11 @@ def analyze(
         out[col] = pd.Series(zones[col].array, index=out.index)
     attacker, basis = attribute_attacker(events)
     out["attacker"], out["attacker_basis"] = _column(attacker), _column(basis)
+    # a protest or a base set up across the border is not a strike
+    striking = np.where(_strike_types(events), attacker, None)
     struck = (computed["side"], computed["province_iso3"])
     nearest_key = (rows["keys"], rows["line"])
-    depth, via = _incursion(attacker, struck, lon, lat, nearest_key, computed["border_distance_km"])
+    depth, via = _incursion(striking, struck, lon, lat, nearest_key, computed["border_distance_km"])
     out["incursion_km"], out["incursion_border"] = depth, _column(via)
     out["border_pair"] = _text_column(rows["pairs"], rows["line"])
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
@@ -236,6 +244,15 @@ def _column(values: np.ndarray):
     codes, uniques = pd.factorize(values)  # missing: -1, which takes the None appended
     table = np.append(np.asarray(uniques, dtype=object), None)
     return _text_column(table, np.where(codes < 0, len(uniques), codes))
+
+
+def _strike_types(events: pd.DataFrame) -> np.ndarray:
+    """Whether each event's type can be a strike: not one of :data:`NOT_STRIKES` (ACLED)."""
+    if "event_type" not in events:
+        return np.ones(len(events), dtype=bool)
+    codes, types = pd.factorize(events["event_type"])
+    kinds = np.array([" ".join(str(t).split()).casefold() for t in types] + [""], dtype=object)
+    return ~np.isin(kinds, [t.casefold() for t in NOT_STRIKES])[codes]
 
 
 def _text_column(table: np.ndarray, codes: np.ndarray):

@@ -215,6 +215,7 @@ def test_sigterm_and_sigint_remove_the_temporary(tmp_path, signum):
     [
         ({"out": "x.csv", "rejects": "./x.csv"}, "--out and --rejects name the same file x.csv"),
         ({"out": "a/../b.tif", "preview_png": "b.tif"}, "--out and --preview-png name the same"),
+        ({"FILE": "e.csv", "out": "e.csv"}, "FILE and --out name the same file e.csv"),
     ],
 )
 def test_colliding_outputs_are_refused_in_one_line(tmp_path, monkeypatch, paths, message):

@@ -1016,3 +1016,49 @@ def test_a_short_row_with_bytes_that_are_not_utf8_is_found_quietly(tmp_path, cap
     # the bad byte cannot stop Arrow's row-width pass, nor print a traceback
     assert table.problems.loc[table.problems["kind"] == "short_row", "row"].tolist() == [201]
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_stray_quote_that_swallows_the_next_row_is_rejected_not_kept(tmp_path):
+    head = "event_id,event_date,latitude,longitude,fatalities,notes,tags\n"
+    path = tmp_path / "stray.csv"
+    path.write_text(
+        head + "a,2024-01-18,27.37,62.33,1,plain,x\n"
+        'b,2024-01-18,27.1,62.1,9,"Militants attacked the post,t1\n'  # the quote never closes...
+        'c,2024-01-19,27.2,62.2,5,Villagers said" it came at night,t2\n'  # ...until here
+        'd,2024-01-19,27.3,62.3,0,"two lines\nof notes, with a comma",t3\n'  # a real one
+    )
+    table = read_events(path)
+    assert table.events["event_id"].tolist() == ["a", "d"]
+    merged = table.rejects[table.rejects["kind"] == "merged_rows"]
+    assert merged["event_id"].tolist() == ["b"]
+    found = table.problems[table.problems["kind"] == "merged_rows"]
+    assert found[["row", "field", "severity"]].values.tolist() == [[2, "notes", "error"]]
+    # nothing is lost: the swallowed row's text travels with the rejected one
+    assert "c,2024-01-19" in merged["notes"].iloc[0]
+
+
+def test_rows_a_stray_quote_makes_unsplittable_are_an_error_naming_the_row(tmp_path):
+    # the quote opened in b's tags closes in c's, and the joined record has too many
+    # fields: pandas' Python parser drops such a record without a word
+    path = tmp_path / "joined.csv"
+    path.write_text(
+        "event_id,event_date,latitude,longitude,fatalities,tags\n"
+        "a,2024-01-18,27.37,62.33,1,x\n"
+        'b,2024-01-18,27.1,62.1,9,"open tag\n'
+        'c,2024-01-19,27.2,62.2,5,said" this,y,z\n'
+        "d,2024-01-19,27.3,62.3,0,t3\n"
+    )
+    with pytest.raises(InputError, match="could not be split") as caught:
+        read_events(path)
+    assert caught.value.row == 2 and "\n" not in str(caught.value)
+
+
+def test_a_quote_in_the_wrong_place_is_an_error_naming_its_row(tmp_path):
+    path = tmp_path / "quote.csv"
+    rows = [f"e{i},2024-01-18,27.3,62.3,1,ok" for i in range(8)]
+    rows[5] = 'e5,2024-01-18,27.3,62.3,1,"tag,x'  # never closed: the rest is one field
+    rows[6] = 'e6,2024-01-18,27.3,62.3,1,a"b,c,d'
+    path.write_text("event_id,event_date,latitude,longitude,fatalities,tags\n" + "\n".join(rows))
+    with pytest.raises(InputError) as caught:
+        read_events(path)
+    assert caught.value.row is not None and 6 <= caught.value.row <= 7

@@ -63,3 +63,33 @@ def test_a_country_level_event_is_counted_as_country_only_in_its_country():
     bare = table[table["province"] == COUNTRY_ONLY]
     assert bare[["province_iso3", "events"]].values.tolist() == [["UKR", 1]]
     assert table["province"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("event_type", "strike"),
+    [
+        ("Explosions/Remote violence", True),
+        ("Battles", True),
+        ("Violence against civilians", True),
+        ("Airstrike", True),  # another source's own vocabulary: not ruled out
+        (None, True),
+        ("Protests", False),
+        (" riots ", False),
+        ("Strategic developments", False),
+    ],
+)
+def test_only_event_types_that_can_be_strikes_get_a_depth_and_pair(event_type, strike):
+    from geo.proximity import strike_pairs
+
+    frame = _events().iloc[[0, 2]].assign(
+        event_type=[event_type, "Battles"], event_date=["2024-01-01", "2024-01-02"]
+    )
+    # the reply: Ukraine's forces strike back across the border a day later
+    frame.loc[frame.index[1], "actor1"] = "Military Forces of Ukraine (2019-)"
+    frame.loc[frame.index[1], "geometry"] = gpd.points_from_xy([36.9], [50.9])[0]
+    out = analyze(frame, "RUS-UKR").set_index("event_id")
+    assert out.loc["kharkiv", "attacker"] == "RUS"  # who acted is still stated
+    assert np.isfinite(out.loc["kharkiv", "incursion_km"]) == strike
+    frame["event_date"] = frame["event_date"].astype("datetime64[ns]")
+    pairs = strike_pairs(analyze(frame, "RUS-UKR"))
+    assert len(pairs) == (1 if strike else 0)

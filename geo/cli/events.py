@@ -41,7 +41,7 @@ def check(
     from geo.io.progress import Progress
     from geo.io.report import check_file, render_check
 
-    check_distinct_outputs(events=file, out=out)
+    check_distinct_outputs(FILE=file, out=out)
     check_out(out, overwrite)
     size = file.stat().st_size if file.is_file() else None
     with Progress(size, quiet=quiet, label="check") as bar:

@@ -109,7 +109,8 @@ def check_distinct_outputs(**named_paths: Path | str | None) -> None:
     Parameters
     ----------
     **named_paths : path-like or None
-        Each output by its option name (``out=..., rejects=...``); None is skipped.
+        Each output by its option name (``out=..., rejects=...``), or by an
+        argument's metavar in capitals (``FILE=...``); None is skipped.
 
     Raises
     ------
@@ -129,7 +130,7 @@ def check_distinct_outputs(**named_paths: Path | str | None) -> None:
         if path is None:
             continue
         key = os.path.realpath(os.path.abspath(path))
-        flag = "--" + name.replace("_", "-")
+        flag = name if name.isupper() else "--" + name.replace("_", "-")
         if key in seen:
             first, first_path = seen[key]
             raise BordermapError(f"{first} and {flag} name the same file {first_path}")

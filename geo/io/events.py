@@ -50,6 +50,7 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "bad_fatalities": ("error", "fatalities not a whole number >= 0"),
     "extra_fields": ("error", "more fields than the header"),
     "short_row": ("warning", "fewer fields than the header; the missing ones read as empty"),
+    "merged_rows": ("error", "a stray quote joined the rows after it into one field"),
     "field_too_long": ("error", "a field longer than the limit MAX_FIELD_BYTES"),
     "country_mismatch": (
         "warning",

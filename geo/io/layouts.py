@@ -345,10 +345,20 @@ def _event_dates(
     dates_text = _text(raw, date_col)
     dates, bad = parse_dates(dates_text, dayfirst=dayfirst, date_format=date_format)
     out["event_date"] = dates
+    empty = (dates_text.fillna("").str.strip() == "").to_numpy()
     if optional:
-        bad = bad & (dates_text.fillna("").str.strip() != "").to_numpy()
+        bad = bad & ~empty
     if not bad.any():
         return
+    if (bad & empty).any():  # a missing date is said so, not quoted as a bad one
+        problems.append(
+            problems_frame(
+                raw["row"], ids, bad & empty, "bad_date", date_col, "error", "no date: empty"
+            )
+        )
+        bad = bad & ~empty
+        if not bad.any():
+            return
     far = np.zeros(len(bad), dtype=bool)
     far[bad] = dates_out_of_range(dates_text[bad])
     span = f"outside {DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}: "

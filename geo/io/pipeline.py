@@ -40,7 +40,7 @@ from geo.io.layouts import (
 )
 from geo.io.options import EVENT_FORMATS, ReadOptions
 from geo.io.placing import place_by_name
-from geo.io.problems import row_width_problems
+from geo.io.problems import merged_row_problems, row_width_problems
 from geo.io.results import EventTable
 from geo.io.text import BAD_FIELDS, SHORT, SURPLUS, iter_text_chunks, sniff_text
 from geo.io.vector import GEOM_COLUMNS, GEOMETRY, iter_vector_chunks
@@ -316,6 +316,9 @@ class ChunkReader:
         problems = check_field_sizes(raw, norm["event_id"])
         width = len(self.text.names) if self.text is not None else 0
         problems += row_width_problems(raw, norm["event_id"], width)
+        if self.text is not None:
+            names, delimiter = list(self.text.names), self.text.delimiter
+            problems += merged_row_problems(raw, norm["event_id"], names, delimiter)
         if invalid:
             codec = "utf-8" if self.text is None else self.text.encoding
             dec = _decoding_problems(raw, None if codec.startswith("utf") else codec)

@@ -6,12 +6,20 @@ always has the columns of :data:`PROBLEM_COLUMNS`.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from geo.io.text import BAD_FIELDS, SHORT, SURPLUS
 
-__all__ = ["PROBLEM_COLUMNS", "listed_columns", "problems_frame", "row_width_problems"]
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "listed_columns",
+    "merged_row_problems",
+    "problems_frame",
+    "row_width_problems",
+]
 
 PROBLEM_COLUMNS = ["row", "event_id", "kind", "field", "severity", "message"]
 
@@ -104,6 +112,69 @@ def row_width_problems(raw: pd.DataFrame, ids: pd.Series, width: int) -> list[pd
                         f"row has {n} fields, the header has {width}; {t}"
                         for n, t in zip(fields[col][m], tail(m), strict=True)
                     ],
+                )
+            )
+    return found
+
+
+def merged_row_problems(
+    raw: pd.DataFrame, ids: pd.Series, names: list[str], delimiter: str
+) -> list[pd.DataFrame]:
+    r"""Fields that swallowed the rows after them through a stray quote (errors).
+
+    A quote that opens a field and is closed only in a later row joins the
+    rows in between into this field; when it closes in the same column, the
+    joined record even has the right width, and one event silently takes
+    the next one's last fields. The sign: the field's last line holds a
+    delimiter for each field before it (at least three), as the start of a
+    row does. The row is rejected, so its text, the swallowed rows
+    included, is kept in the rejects.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        A chunk of a delimited file as read (strings), with ``row``.
+    ids : Series
+        Event ids of the rows.
+    names : list of str
+        The file's columns in order.
+    delimiter : str
+
+    Returns
+    -------
+    list of DataFrame
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame(
+    ...     {"row": [1], "id": ["a"], "x": ["1"], "y": ["2"], "notes": ["said\nb,3,4,she said"]}
+    ... )
+    >>> merged_row_problems(raw, raw["id"], ["id", "x", "y", "notes"], ",")[0]["kind"].tolist()
+    ['merged_rows']
+    """
+    found = []
+    for position, name in enumerate(names):
+        if name not in raw or not pd.api.types.is_string_dtype(raw[name].dtype):
+            continue
+        values = raw[name]
+        broken = values.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
+        if not broken.any():
+            continue
+        last = values[broken].str.rsplit("\n", n=1).str[-1]
+        count = last.str.count(re.escape(delimiter)).fillna(0).to_numpy(dtype=int)
+        joined = np.zeros(len(raw), dtype=bool)
+        joined[np.flatnonzero(broken)[count >= max(3, position)]] = True
+        if joined.any():
+            found.append(
+                problems_frame(
+                    raw["row"],
+                    ids,
+                    joined,
+                    "merged_rows",
+                    name,
+                    "error",
+                    "a quote opened in this field closes only in a later row, which it "
+                    "swallowed (a line break, then a row's worth of fields); fix the quote",
                 )
             )
     return found
