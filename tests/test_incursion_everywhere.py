@@ -81,8 +81,10 @@ def test_a_country_level_event_is_counted_as_country_only_in_its_country():
 def test_only_event_types_that_can_be_strikes_get_a_depth_and_pair(event_type, strike):
     from geo.proximity import strike_pairs
 
-    frame = _events().iloc[[0, 2]].assign(
-        event_type=[event_type, "Battles"], event_date=["2024-01-01", "2024-01-02"]
+    frame = (
+        _events()
+        .iloc[[0, 2]]
+        .assign(event_type=[event_type, "Battles"], event_date=["2024-01-01", "2024-01-02"])
     )
     # the reply: Ukraine's forces strike back across the border a day later
     frame.loc[frame.index[1], "actor1"] = "Military Forces of Ukraine (2019-)"

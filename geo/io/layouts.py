@@ -346,19 +346,12 @@ def _event_dates(
     dates, bad = parse_dates(dates_text, dayfirst=dayfirst, date_format=date_format)
     out["event_date"] = dates
     empty = (dates_text.fillna("").str.strip() == "").to_numpy()
-    if optional:
-        bad = bad & ~empty
+    missing, bad = (bad & empty) & (not optional), bad & ~empty  # said so, not quoted
+    if missing.any():
+        gone = problems_frame(raw["row"], ids, missing, "bad_date", date_col, "error", "empty")
+        problems.append(gone)
     if not bad.any():
         return
-    if (bad & empty).any():  # a missing date is said so, not quoted as a bad one
-        problems.append(
-            problems_frame(
-                raw["row"], ids, bad & empty, "bad_date", date_col, "error", "no date: empty"
-            )
-        )
-        bad = bad & ~empty
-        if not bad.any():
-            return
     far = np.zeros(len(bad), dtype=bool)
     far[bad] = dates_out_of_range(dates_text[bad])
     span = f"outside {DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}: "

@@ -23,6 +23,7 @@ import pandas as pd
 from geo.errors import InputError
 from geo.io.arrowtext import NeedsFallback, Position, arrow_chunks, short_rows
 from geo.io.limits import MAX_COLUMNS, MAX_HEADER_BYTES, limit_text
+from geo.io.splitting import check_all_rows_read, split_error
 
 __all__ = [
     "BAD_FIELDS",
@@ -329,53 +330,6 @@ def _split_surplus(frame: pd.DataFrame, width: int) -> pd.DataFrame:
     return frame
 
 
-def _line_of(message: str) -> int | None:
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else None
-
-
-_UNCLOSED = ("unexpected end of data", "EOF inside string")
-
-
-def _unclosed_quote_row(path: str, layout: TextLayout) -> int | None:
-    """Return the data row whose quoted field is never closed (the last row read)."""
-    rows = 0
-    try:
-        with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-            for fields in csv.reader(fh, delimiter=layout.delimiter):
-                rows += bool(fields)  # blank lines are skipped, as by the parser
-    except (csv.Error, OSError, UnicodeError):
-        return None
-    rows -= layout.header is not None
-    return rows if rows > 0 else None
-
-
-def _bad_quote_row(path: str, layout: TextLayout) -> int | None:
-    """Return the data row where a strict reader meets a quote in the wrong place."""
-    rows = 0
-    try:
-        with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-            for fields in csv.reader(fh, delimiter=layout.delimiter, strict=True):
-                rows += bool(fields)  # blank lines are skipped, as by the parser
-    except csv.Error:
-        return max(rows + 1 - (layout.header is not None), 1)
-    except (OSError, UnicodeError):
-        return None
-    return None
-
-
-def _split_error(path: str, layout: TextLayout, exc: Exception) -> InputError:
-    message = str(exc)
-    row = _line_of(message)
-    if any(text in message for text in _UNCLOSED):
-        row = _unclosed_quote_row(path, layout)
-        message = f"a quoted field is not closed before the end of the file ({message})"
-    elif row is None and "expected after '\"'" in message:
-        row = _bad_quote_row(path, layout)
-        message = f"a quote in the wrong place: double it, or quote the whole field ({message})"
-    return InputError(path, row, None, _clean(message))
-
-
 def iter_text_chunks(
     path: str | Path,
     layout: TextLayout,
@@ -432,9 +386,9 @@ def iter_text_chunks(
         return
     except pd.errors.ParserError as exc:
         if "Expected" not in str(exc):
-            raise _split_error(path, layout, exc) from None
+            raise split_error(path, layout, exc) from None
     except (csv.Error, ValueError, UnicodeError, OverflowError) as exc:
-        raise _split_error(path, layout, exc) from None
+        raise split_error(path, layout, exc) from None
     # some row has more fields than the header: the C parser stops; the Python
     # parser can hand such rows to us, so re-read and skip what was yielded
     counter = [0]
@@ -446,41 +400,8 @@ def iter_text_chunks(
             bad=_extra_fields(width, layout.delimiter),
         )
     except (pd.errors.ParserError, csv.Error, ValueError, UnicodeError, OverflowError) as exc:
-        raise _split_error(path, layout, exc) from None
-    _check_all_rows_read(path, layout, counter[0])
-
-
-def _check_all_rows_read(path: str, layout: TextLayout, read: int) -> None:
-    """Fail, naming the row, when pandas' Python parser dropped a record without a word.
-
-    It does so for a record whose quoted field runs over a line break into a
-    row with too many fields (a stray quote): every record is counted again
-    with the csv module, and a shortfall is an error rather than a loss.
-    """
-    records, suspect = 0, None
-    with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-        for fields in csv.reader(fh, delimiter=layout.delimiter):
-            if not fields:
-                continue  # blank lines are skipped, as by the parser
-            records += 1
-            joined = len(fields) != len(layout.names) and any("\n" in f for f in fields)
-            if suspect is None and joined:
-                suspect = records
-    records -= layout.header is not None
-    if read < records:
-        row = None if suspect is None else suspect - (layout.header is not None)
-        raise InputError(
-            path,
-            row,
-            None,
-            f"{records - read} of {records} rows could not be split: a quote opened in one "
-            "row closes in a later one; fix the quote (nothing was written)",
-        )
-
-
-def _clean(exc: Exception | str) -> str:
-    text = " ".join(str(exc).split())
-    return f"cannot split into rows: {text[:200]}"
+        raise split_error(path, layout, exc) from None
+    check_all_rows_read(path, layout, counter[0])
 
 
 def _chunks(
