@@ -506,3 +506,25 @@ def test_no_area_or_site_name_covers_another(pair):
     boxes = [t.get_window_extent(renderer) for t in names]
     for (a, ta), (b, tb) in itertools.combinations(zip(boxes, names, strict=True), 2):
         assert not a.overlaps(b), (ta.get_text(), tb.get_text())
+
+
+def test_attackers_beyond_the_palette_share_one_key_row_as_on_the_map(theatre):
+    states = ["AFG", "IRQ", "TUR", "ARE", "SAU", "QAT", "USA", "CHN", "IND"]
+    points = [(61.0 + 0.15 * i, 27.0 + 0.1 * (i % 3)) for i in range(30)]
+    events = gpd.GeoDataFrame(
+        # nine states, three events each: the palette's six are the first by code
+        {"attacker_iso3": ["PAK", "", "", *(states[i // 3] for i in range(27))],
+         "event_date": pd.Timestamp("2024-01-16"), "fatalities": 1},
+        geometry=gpd.points_from_xy(*zip(*points, strict=True)), crs="EPSG:4326",
+    )  # fmt: skip
+    fig = _plot(theatre, events)
+    keys = [a for a in fig.axes[1].get_children() if isinstance(a, Legend)]
+    entries = [t.get_text() for key in keys for t in key.get_texts()]
+    attackers = [e for e in entries if e.startswith(("Attacker", "Other attackers", "No att"))]
+    colours = style.frame_colours(events["attacker_iso3"], theatre.countries)
+    grey = [c for c in states if colours[c] == style.OTHER_COLOUR]
+    assert len(grey) == len(states) - len(style.PALETTE)
+    assert f"Other attackers ({len(grey)} states)" in attackers
+    assert not any(theatre.names.get(c, c) in " ".join(attackers) for c in grey)
+    assert attackers[-1] == "No attacker stated or inferred"
+    assert len(attackers) == 1 + len(style.PALETTE) + 1 + 1  # Pakistan, six, others, none

@@ -394,20 +394,21 @@ def _key_entries(
             )
         )
         labels.append(f"{zone} from the border")
-    for code in sorted(shown, key=lambda c: (c == "", c)):
+    # as on the map: the attackers beyond the palette share one row, "other attackers"
+    rest = {c for c in shown if c and colours[c] == style.OTHER_COLOUR}
+    named = sorted(c for c in shown if c and c not in rest)
+    entries = [(colours[c], f"Attacker: {theatre.names.get(c, c)}") for c in named]
+    if rest:
+        states = f"{len(rest)} state" + ("s" if len(rest) > 1 else "")
+        entries.append((style.OTHER_COLOUR, f"Other attackers ({states})"))
+    if "" in shown:
+        entries.append((colours[""], "No attacker stated or inferred"))
+    for colour, label in entries:
         handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=7,
-                markerfacecolor=colours[code],
-                markeredgecolor="white",
-            )
-        )
-        name = theatre.names.get(code, code)
-        labels.append(f"Attacker: {name}" if code else "No attacker stated or inferred")
+            Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=colour,
+                   markeredgecolor="white")
+        )  # fmt: skip
+        labels.append(label)
     return handles, labels
 
 
