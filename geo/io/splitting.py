@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 
 from geo.errors import InputError
 
@@ -24,16 +25,25 @@ def _line_of(message: str) -> int | None:
 _UNCLOSED = ("unexpected end of data", "EOF inside string")
 
 
-def _unclosed_quote_row(path: str, layout) -> int | None:
-    """Return the data row whose quoted field is never closed (the last row read)."""
-    rows = 0
+def _records(path: str, layout, *, strict: bool = False) -> Iterator[list[str]]:
+    """Yield the file's records as the csv module splits them (blank lines skipped)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # a long field is not a split error here
     try:
         with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-            for fields in csv.reader(fh, delimiter=layout.delimiter):
-                rows += bool(fields)  # blank lines are skipped, as by the parser
+            for fields in csv.reader(fh, delimiter=layout.delimiter, strict=strict):
+                if fields:  # blank lines are skipped, as by the parser
+                    yield fields
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _unclosed_quote_row(path: str, layout) -> int | None:
+    """Return the data row whose quoted field is never closed (the last row read)."""
+    try:
+        rows = sum(1 for _ in _records(path, layout)) - (layout.header is not None)
     except (csv.Error, OSError, UnicodeError):
         return None
-    rows -= layout.header is not None
     return rows if rows > 0 else None
 
 
@@ -41,9 +51,8 @@ def _bad_quote_row(path: str, layout) -> int | None:
     """Return the data row where a strict reader meets a quote in the wrong place."""
     rows = 0
     try:
-        with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-            for fields in csv.reader(fh, delimiter=layout.delimiter, strict=True):
-                rows += bool(fields)  # blank lines are skipped, as by the parser
+        for _ in _records(path, layout, strict=True):
+            rows += 1
     except csv.Error:
         return max(rows + 1 - (layout.header is not None), 1)
     except (OSError, UnicodeError):
@@ -97,14 +106,13 @@ def check_all_rows_read(path: str, layout, read: int) -> None:
         When the file holds more rows than were read.
     """
     records, suspect = 0, None
-    with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-        for fields in csv.reader(fh, delimiter=layout.delimiter):
-            if not fields:
-                continue  # blank lines are skipped, as by the parser
-            records += 1
+    try:
+        for records, fields in enumerate(_records(path, layout), start=1):
             joined = len(fields) != len(layout.names) and any("\n" in f for f in fields)
             if suspect is None and joined:
                 suspect = records
+    except (csv.Error, OSError, UnicodeError):
+        return  # the csv module cannot count them either: the parser's rows stand
     records -= layout.header is not None
     if read < records:
         row = None if suspect is None else suspect - (layout.header is not None)
