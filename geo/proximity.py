@@ -14,6 +14,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import weakref
 from collections.abc import Iterable
 
@@ -274,7 +276,7 @@ def _without_computed(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if {"border_pair", "distance_basis"} <= set(taken):
         return events.drop(columns=taken)
     raise InputError(
-        "events",
+        events.attrs.get("source", "events"),
         None,
         taken[0],
         f"bordermap computes {', '.join(taken)} and never overwrites an input column: "
@@ -453,8 +455,15 @@ def site_column(name: str) -> str:
     --------
     >>> site_column("Gwadar Port")
     'dist_gwadar_port_km'
+    >>> site_column("Khash (Iran)"), site_column("São Tomé")
+    ('dist_khash_iran_km', 'dist_sao_tome_km')
     """
-    slug = "".join(c if c.isalnum() else "_" for c in name.casefold()).strip("_")
+    folded = name.casefold()
+    # accents dropped where the letter has an ASCII base; other scripts kept as they are
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    slug = "_".join(re.findall(r"[^\W_]+", plain))
     return f"dist_{slug}_km"
 
 

@@ -3,12 +3,14 @@
 A country keeps its colour across every output of a theatre: the theatre's
 two countries take :data:`PAIR_COLOURS` in order (Iran red, Pakistan blue in
 the default theatre), every other attacker its own slot of :data:`PALETTE`
-(the same from map to map), and events with no attacker are :data:`OTHER_COLOUR`.
+(the same from map to map); attackers beyond the palette share
+:data:`OTHER_COLOUR` ("Other attackers"), and events with no attacker take the
+lighter :data:`NO_ATTACKER_COLOUR`.
 
 Examples
 --------
 >>> attacker_colours(["PAK", "USA", "", "IRN"], ("IRN", "PAK"))
-{'IRN': '#d62728', 'PAK': '#1668b0', 'USA': '#12a3b4', '': '#7f7f7f'}
+{'IRN': '#d62728', 'PAK': '#1668b0', 'USA': '#12a3b4', '': '#a6a6a6'}
 >>> zone_ramp(3)
 ['#4a3b78', '#9488b3', '#ddd6ee']
 """
@@ -24,6 +26,8 @@ __all__ = [
     "BORDER_COLOUR",
     "COUNTRY_FILL",
     "COUNTRY_OUTLINE",
+    "NO_ATTACKER_COLOUR",
+    "NO_ATTACKER_LABEL",
     "OTHER_COLOUR",
     "PAIR_COLOURS",
     "PALETTE",
@@ -33,6 +37,7 @@ __all__ = [
     "attacker_colours",
     "blend",
     "frame_colours",
+    "other_attackers_label",
     "zone_ramp",
 ]
 
@@ -50,8 +55,23 @@ SIDE_RAMPS = (("#5b4a91", "#e6e0f2"), ("#1f7f74", "#dcefeb"))
 PAIR_COLOURS = ("#d62728", "#1668b0")
 #: Other attackers, in sorted order of their codes.
 PALETTE = ("#2a9d3a", "#e07b00", "#8c564b", "#c4469c", "#12a3b4", "#6b6b00")
-#: Events with no attacker coded.
-OTHER_COLOUR = "#7f7f7f"
+#: Attackers beyond the palette, together (a dark grey).
+OTHER_COLOUR = "#4d4d4d"
+#: Events with no attacker stated or inferred (a light grey, apart from the dark one).
+NO_ATTACKER_COLOUR = "#a6a6a6"
+#: Their label in every legend: the map, the figure and the QGIS style.
+NO_ATTACKER_LABEL = "No attacker stated or inferred"
+
+
+def other_attackers_label(count: int) -> str:
+    """Legend label of the attackers beyond the palette, the same in every output.
+
+    Examples
+    --------
+    >>> other_attackers_label(1), other_attackers_label(3)
+    ('Other attackers (1 more)', 'Other attackers (3 more)')
+    """
+    return f"Other attackers ({count} more)"
 
 
 def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str, str]:
@@ -76,7 +96,7 @@ def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str
     Examples
     --------
     >>> attacker_colours([], ())
-    {'': '#7f7f7f'}
+    {'': '#a6a6a6'}
     """
     colours = dict(zip(pair, PAIR_COLOURS, strict=False))
     seen = {str(c) for c in codes if isinstance(c, str) and c and c not in colours}
@@ -91,7 +111,7 @@ def attacker_colours(codes: Iterable[str], pair: Sequence[str] = ()) -> dict[str
                 break
         colours[code] = PALETTE[i]
         used.add(PALETTE[i])
-    colours[""] = OTHER_COLOUR
+    colours[""] = NO_ATTACKER_COLOUR
     return colours
 
 

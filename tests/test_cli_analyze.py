@@ -253,3 +253,33 @@ def test_a_dash_is_never_written_as_a_file(runner, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["export", "--out", "-"])
     assert result.exit_code != 0 and "standard output" in result.output
     assert not (tmp_path / "-").exists()
+
+
+def test_an_undated_event_shows_a_dash_in_the_table_not_nan(runner, tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("id,lat,lon,date\nA1,27.37,62.33,2024-01-18\nA2,26.96,64.09,\n")
+    result = runner.invoke(cli, ["analyze", "--events", str(path)])
+    assert result.exit_code == 0, result.output
+    undated = next(line for line in result.output.splitlines() if line.lstrip().startswith("A2"))
+    assert undated.split()[1] == "-" and "NaN" not in undated and "NaT" not in undated
+
+
+def test_a_column_named_like_a_computed_one_is_refused_naming_the_file(runner, tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("id,lat,lon,zone\nA1,27.37,62.33,north\n")
+    result = runner.invoke(cli, ["analyze", "--events", str(path)])
+    assert result.exit_code != 0
+    assert str(path) in result.output and "zone" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_strike_pairs_section_shows_the_first_pairs_and_counts_the_rest():
+    from geo.io.report import TABLE_ROWS, strike_pairs_text
+
+    pairs = pd.DataFrame({"pair": range(TABLE_ROWS + 25), "distance_km": 12.345})
+    lines = strike_pairs_text(pairs).splitlines()
+    assert lines[:2] == ["", "Strike and counter-strike"]
+    assert len(lines) == 2 + 1 + TABLE_ROWS + 1  # title, header, rows, the count
+    assert lines[-1].startswith("... 25 more pairs") and "12.3" in lines[4]
+    assert strike_pairs_text(pairs.head(3)).count("\n") == 2 + 1 + 3
+    assert strike_pairs_text(pairs.head(0)) == ""

@@ -23,6 +23,7 @@ import geo.dask
 from geo import layers
 from geo.cli.main import cli
 from geo.io.options import ReadOptions
+from geo.io.report import strike_pairs_text
 from geo.proximity import ANALYSIS_COLUMNS, summarize
 from geo.theatre import Theatre
 from geo.zones import zone_categories
@@ -471,6 +472,8 @@ def test_strike_pairs_on_dask_equal_the_local_table(tmp_path):
     pd.testing.assert_frame_equal(done.strike_pairs, local)
     report = __import__("geo.cli.dask_engine", fromlist=["render_report"]).render_report(done)
     assert "Strike and counter-strike" in report
+    # the same section as the local engine's: the first pairs, then how many more
+    assert report.endswith(strike_pairs_text(local))
 
 
 # --- faults: one line, non-zero exit, nothing half-written --------------------------

@@ -1062,3 +1062,60 @@ def test_a_quote_in_the_wrong_place_is_an_error_naming_its_row(tmp_path):
     with pytest.raises(InputError) as caught:
         read_events(path)
     assert caught.value.row is not None and 6 <= caught.value.row <= 7
+
+
+@pytest.mark.parametrize("fatalities", ["", "  "])
+def test_empty_acled_and_ucdp_fatalities_are_kept_with_a_warning(tmp_path, fatalities):
+    acled = write_rows(
+        tmp_path / "acled.csv",
+        ACLED_CURRENT,
+        [
+            acled_row(ACLED_CURRENT, event_id_cnty="IRN1", fatalities=fatalities),
+            acled_row(ACLED_CURRENT, event_id_cnty="IRN2", fatalities="3"),
+        ],
+    )
+    ged = write_rows(
+        tmp_path / "ged.csv",
+        GED_COLUMNS,
+        [ged_row(id="1", best=fatalities), ged_row(id="2", best="4")],
+    )
+    for path, field in ((acled, "fatalities"), (ged, "best")):
+        table = read_events(path)
+        assert len(table.events) == 2 and table.rejects.empty
+        warned = table.problems[table.problems["kind"] == "empty_fatalities"]
+        assert warned["row"].tolist() == [1] and set(warned["severity"]) == {"warning"}
+        assert warned["field"].tolist() == [field]
+        assert table.events["fatalities"].isna().tolist() == [True, False]
+
+
+def test_an_empty_count_in_a_plain_table_is_not_flagged(tmp_path):
+    path = write_rows(
+        tmp_path / "plain.csv",
+        ["id", "lat", "lon", "fatalities"],
+        [["a", *map(str, SARAVAN), ""], ["b", *map(str, PANJGUR), "2"]],
+    )
+    table = read_events(path)
+    assert len(table.events) == 2
+    assert "empty_fatalities" not in set(table.problems["kind"])
+
+
+def test_coordinate_and_country_problems_name_the_files_own_columns(tmp_path):
+    path = write_rows(
+        tmp_path / "own.csv",
+        ["ref", "y", "x", "nation"],
+        [
+            ["a", "95.0", "62.3", "Iran"],  # latitude out of range
+            ["b", str(PANJGUR[0]), str(PANJGUR[1]), "Iran"],  # in Pakistan, far from Iran
+        ],
+    )
+    table = read_events(path, lat_col="y", lon_col="x", country_col="nation", id_col="ref")
+    fields = dict(zip(table.problems["kind"], table.problems["field"], strict=True))
+    assert fields == {"out_of_range": "y", "far_outside_country": "nation"}
+    acled = write_rows(
+        tmp_path / "acled.csv",
+        [c for c in ACLED_CURRENT if c != "iso3"],
+        [acled_row([c for c in ACLED_CURRENT if c != "iso3"], latitude=str(PANJGUR[0]),
+                   longitude=str(PANJGUR[1]))],
+    )  # fmt: skip
+    problems = read_events(acled).problems
+    assert problems.loc[problems["kind"] == "far_outside_country", "field"].tolist() == ["iso"]

@@ -524,7 +524,7 @@ def test_attackers_beyond_the_palette_share_one_key_row_as_on_the_map(theatre):
     colours = style.frame_colours(events["attacker_iso3"], theatre.countries)
     grey = [c for c in states if colours[c] == style.OTHER_COLOUR]
     assert len(grey) == len(states) - len(style.PALETTE)
-    assert f"Other attackers ({len(grey)} states)" in attackers
+    assert style.other_attackers_label(len(grey)) in attackers
     assert not any(theatre.names.get(c, c) in " ".join(attackers) for c in grey)
     assert attackers[-1] == "No attacker stated or inferred"
     assert len(attackers) == 1 + len(style.PALETTE) + 1 + 1  # Pakistan, six, others, none

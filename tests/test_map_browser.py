@@ -7,7 +7,7 @@ from PIL import Image
 
 import geo.layers as layers
 from geo.mapping import save_map, style
-from geo.style import BACKGROUND
+from geo.style import BACKGROUND, NO_ATTACKER_LABEL
 
 from .mapbrowser import browser_page, open_map, synthetic_events, write_readme_screenshot
 from .test_mapping import IRN_PAK_KM, PAYLOADS, draw, hostile_events
@@ -170,7 +170,7 @@ def test_injection_payloads_stay_inert_and_show_literally(hostile_map):
         assert "<img src=x onerror=alert('col')>" in shown  # the hostile column name
         assert title.startswith("<script>window.pwned=2</script>")
         # the legend names attackers (the computed ISO3), never the hostile actor1
-        assert "No attacker coded" in legend and PAYLOADS[0] not in legend
+        assert NO_ATTACKER_LABEL in legend and PAYLOADS[0] not in legend
 
 
 @pytest.mark.slow

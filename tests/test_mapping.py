@@ -262,9 +262,12 @@ def test_attackers_beyond_the_palette_share_the_other_row_and_uncoded_ones_their
     drawn = dict(zip(frame["attacker"].fillna("<none>"), (labels[c] for c in codes), strict=False))
     assert labels[0] == "Pakistan (state forces)" and drawn["PAK"] == labels[0]
     assert [drawn[a] for a in many[: len(geo.style.PALETTE)]] == many[: len(geo.style.PALETTE)]
-    assert {drawn[a] for a in many[len(geo.style.PALETTE) :]} == {"other attackers"}
+    other = geo.style.other_attackers_label(3)
+    assert {drawn[a] for a in many[len(geo.style.PALETTE) :]} == {other}
     assert drawn["<none>"] == drawn[" "] == features.NO_ATTACKER
-    assert labels[-2:] == ["other attackers", features.NO_ATTACKER]
+    assert labels[-2:] == [other, features.NO_ATTACKER]
+    # the two greys differ: "other attackers" is not "no attacker"
+    assert rows[-1][1] != rows[-2][1]
 
 
 def test_user_line_theatre_has_no_state_colours():

@@ -19,6 +19,7 @@ import geo.dask
 from geo.cli.options import dash_is_stdout
 from geo.io.atomic import check_out
 from geo.io.options import ReadOptions
+from geo.io.report import strike_pairs_text
 
 if TYPE_CHECKING:  # pandas and geo.theatre (geopandas) load slowly; keep `--help` quick
     import pandas as pd
@@ -120,10 +121,7 @@ def render_report(result) -> str:
             f"Events and fatalities by {titles.get(keys, ', '.join(keys))}",
             _table(frame),
         ]
-    if not result.strike_pairs.empty:
-        pairs = result.strike_pairs.round({"distance_km": 1})
-        lines += ["", "Strike and counter-strike", pairs.to_string(index=False)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + strike_pairs_text(result.strike_pairs)
 
 
 def run_dask(

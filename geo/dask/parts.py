@@ -30,6 +30,7 @@ import pandas as pd
 from geo.dask.split import copy_part
 from geo.errors import InputError
 from geo.io.atomic import pid_alive
+from geo.io.idhash import hash_ids
 from geo.io.options import ReadOptions
 from geo.io.pipeline import ChunkReader, empty_chunk
 from geo.io.results import EventTable
@@ -168,7 +169,7 @@ def _ids(raw: pd.DataFrame, column: str | None) -> np.ndarray:
 
 
 def _hash(ids: np.ndarray) -> np.ndarray:
-    return pd.util.hash_array(ids.astype(object))
+    return hash_ids(ids)
 
 
 def part_ids(part: Part, options: ReadOptions, column: str | None) -> PartIds:

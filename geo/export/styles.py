@@ -42,6 +42,7 @@ from geo.style import (
     BORDER_COLOUR,
     COUNTRY_FILL,
     COUNTRY_OUTLINE,
+    NO_ATTACKER_LABEL,
     ZONE_NEAR,
     frame_colours,
     zone_ramp,
@@ -109,7 +110,7 @@ def _attacker_categories(
         if code in present
     ]
     other = Category(
-        "", "no state attacker", marker_symbol("other", colours[""], size_expression=size)
+        "", NO_ATTACKER_LABEL, marker_symbol("other", colours[""], size_expression=size)
     )
     return cats, other
 

@@ -399,10 +399,9 @@ def _key_entries(
     named = sorted(c for c in shown if c and c not in rest)
     entries = [(colours[c], f"Attacker: {theatre.names.get(c, c)}") for c in named]
     if rest:
-        states = f"{len(rest)} state" + ("s" if len(rest) > 1 else "")
-        entries.append((style.OTHER_COLOUR, f"Other attackers ({states})"))
+        entries.append((style.OTHER_COLOUR, style.other_attackers_label(len(rest))))
     if "" in shown:
-        entries.append((colours[""], "No attacker stated or inferred"))
+        entries.append((colours[""], style.NO_ATTACKER_LABEL))
     for colour, label in entries:
         handles.append(
             Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=colour,

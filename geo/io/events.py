@@ -48,6 +48,7 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "duplicate_id": ("error", "event id seen before in the file"),
     "bad_date": ("error", "event date missing or not a date"),
     "bad_fatalities": ("error", "fatalities not a whole number >= 0"),
+    "empty_fatalities": ("warning", "empty fatalities in ACLED or UCDP; counted as unknown"),
     "extra_fields": ("error", "more fields than the header"),
     "short_row": ("warning", "fewer fields than the header; the missing ones read as empty"),
     "merged_rows": ("error", "a stray quote joined the rows after it into one field"),

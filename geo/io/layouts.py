@@ -16,8 +16,9 @@ from geo.country_codes import iso3_from_gw as _iso3_from_gw
 from geo.country_codes import iso3_from_name as _iso3_from_name
 from geo.country_codes import iso3_from_numeric as _iso3_from_numeric
 from geo.errors import InputError
-from geo.io.limits import DATE_MAX, DATE_MIN, MAX_FATALITIES
-from geo.io.problems import PROBLEM_COLUMNS, listed_columns, problems_frame
+from geo.io.limits import DATE_MAX, DATE_MIN
+from geo.io.measures import coordinate_column, fatalities_column
+from geo.io.problems import PROBLEM_COLUMNS, listed_columns, problems_frame, quoted_messages
 from geo.io.text import GED_COLUMNS
 from geo.io.values import (
     date_order_hint,
@@ -223,16 +224,6 @@ iso3_from_numeric = per_distinct(_iso3_from_numeric)
 iso3_from_gw = per_distinct(_iso3_from_gw)
 
 
-def _quoted(values: pd.Series, prefix: str = ""):
-    """Build ``prefix'value'`` messages lazily, for the masked rows only."""
-
-    def build(mask: np.ndarray) -> np.ndarray:
-        picked = values.iloc[np.flatnonzero(mask)].astype(object).fillna("").astype(str)
-        return (prefix + "'" + picked.str.slice(0, 40) + "'").to_numpy(dtype=object)
-
-    return build
-
-
 def _int_codes(
     raw: pd.DataFrame, col: str | None, allowed: set[int], name: str, rows, ids, problems: list
 ) -> pd.Series:
@@ -249,7 +240,7 @@ def _int_codes(
             "bad_precision",
             col,
             "warning",
-            _quoted(raw[col], f"{name} must be one of {sorted(allowed)}, got "),
+            quoted_messages(raw[col], f"{name} must be one of {sorted(allowed)}, got "),
         )
     )
     return nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")
@@ -303,8 +294,9 @@ def normalise(
     else:
         cols = _table_columns(raw, out, layout, mapping, ids, problems)
     for key, col in zip(("latitude", "longitude"), cols[:2], strict=True):
-        out[key] = _coordinate(raw, col, ids, problems)
-    out["fatalities"] = _fatalities(raw, cols[2], ids, problems)
+        out[key] = coordinate_column(raw, col, ids, problems)
+    # ACLED and UCDP count every event: an empty count there is worth a warning
+    out["fatalities"] = fatalities_column(raw, cols[2], ids, problems, counted=layout != "csv")
     out["source_format"] = fmt
     out = out[["row", *SCHEMA, "where_prec", "source_format"]]
     replaced = set(out.columns)
@@ -357,7 +349,7 @@ def _event_dates(
     span = f"outside {DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}: "
     problems.append(
         problems_frame(
-            raw["row"], ids, far, "bad_date", date_col, "error", _quoted(dates_text, span)
+            raw["row"], ids, far, "bad_date", date_col, "error", quoted_messages(dates_text, span)
         )
     )
     hint = None if dayfirst or date_format else date_order_hint(dates_text[bad].drop_duplicates())
@@ -370,7 +362,13 @@ def _event_dates(
     text = expected or advice.get(hint, "not a date (use YYYY-MM-DD): ")
     problems.append(
         problems_frame(
-            raw["row"], ids, bad & ~far, "bad_date", date_col, "error", _quoted(dates_text, text)
+            raw["row"],
+            ids,
+            bad & ~far,
+            "bad_date",
+            date_col,
+            "error",
+            quoted_messages(dates_text, text),
         )
     )
 
@@ -446,54 +444,7 @@ def _attacker_codes(raw, col: str | None, ids, problems: list) -> pd.Series:
             "bad_attacker",
             col,
             "warning",
-            _quoted(stated, "not a country code or name; attacker left empty: "),
+            quoted_messages(stated, "not a country code or name; attacker left empty: "),
         )
     )
     return codes
-
-
-def _coordinate(raw, col: str | None, ids, problems: list) -> pd.Series | float:
-    if col is None or col not in raw.columns:
-        return np.nan
-    rows = raw["row"]
-    nums, bad, comma = parse_numbers(raw[col])
-    problems.append(
-        problems_frame(
-            rows, ids, bad, "bad_coordinates", col, "error", _quoted(raw[col], "not a number: ")
-        )
-    )
-    problems.append(
-        problems_frame(
-            rows,
-            ids,
-            comma,
-            "decimal_comma",
-            col,
-            "warning",
-            _quoted(raw[col], "decimal comma read as a point: "),
-        )
-    )
-    return nums
-
-
-def _fatalities(raw, fat_col: str | None, ids, problems: list) -> pd.Series:
-    if fat_col is None or fat_col not in raw.columns:
-        return pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    nums, bad, comma = parse_numbers(raw[fat_col])
-    bad = bad | comma
-    whole = nums.isna() | (
-        (nums >= 0) & (nums <= MAX_FATALITIES) & np.isfinite(nums) & (nums == nums.round())
-    )
-    bad = bad | ~whole.to_numpy(dtype=bool)
-    problems.append(
-        problems_frame(
-            raw["row"],
-            ids,
-            bad,
-            "bad_fatalities",
-            fat_col,
-            "error",
-            _quoted(raw[fat_col], f"not a whole number from 0 to {MAX_FATALITIES}: "),
-        )
-    )
-    return nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")

@@ -219,7 +219,7 @@ class ChunkReader:
         _placement_columns(norm, raw if vector else None)
         problems += self._file_problems(raw, norm, invalid)
         problems += place_by_name(norm, _bad_coordinate_rows(norm, problems))
-        problems += check_coordinates(norm, far_km=self.far_km)
+        problems += self._file_fields(check_coordinates(norm, far_km=self.far_km), columns, layout)
         problems.append(self._duplicates(norm))
         table, rejected = _problem_table(norm, problems)
         self._count_unchecked(norm)
@@ -229,8 +229,10 @@ class ChunkReader:
                 self.path, int(first["row"]), first["field"], f"{first['kind']}: {first['message']}"
             )
         self.rows_read += len(norm)
+        events = _to_geo(keep_rows(norm, ~rejected), points=self.options.points)
+        events.attrs["source"] = str(self.path)  # for errors that name the file later
         return EventTable(
-            events=_to_geo(keep_rows(norm, ~rejected), points=self.options.points),
+            events=events,
             rejects=_rejects(keep_rows(raw, rejected), keep_rows(norm, rejected), table),
             problems=table,
             path=self.path,
@@ -327,19 +329,34 @@ class ChunkReader:
                 problems.append(dec)
         return problems
 
+    def _file_fields(self, problems: list, columns: list[str], layout: str) -> list:
+        """Name the file's own columns in problems raised on schema fields (lat, lon, country)."""
+        mapping = self.mapping or {}
+        stating = {"acled": ("iso",), "ucdp": ("country_id", "country")}.get(layout, ())
+        country = next(
+            (c for c in (mapping.get("iso3"), *stating, mapping.get("country")) if c in columns),
+            None,
+        )
+        names = {"latitude": mapping.get("latitude"), "longitude": mapping.get("longitude")}
+        names = {k: "geometry" if v in GEOM_COLUMNS else v for k, v in names.items()}
+        names["iso3"] = country
+        names = {k: v for k, v in names.items() if v and v != k}
+        return [p.assign(field=p["field"].replace(names)) if len(p) else p for p in problems]
+
     def _duplicates(self, norm: pd.DataFrame) -> pd.DataFrame:
         """Ids seen earlier in the file (in this chunk or a previous one)."""
         first = self.seen.check(norm["event_id"], norm["row"])
-        ids = norm["event_id"].to_numpy(dtype=object)
+        ids = norm["event_id"]
         return problems_frame(
             norm["row"],
-            norm["event_id"],
+            ids,
             first > 0,
             "duplicate_id",
             "event_id",
             "error",
             lambda m: [
-                f"event id {i!r} already at row {r}" for i, r in zip(ids[m], first[m], strict=True)
+                f"event id {i!r} already at row {r}"
+                for i, r in zip(ids[m].tolist(), first[m], strict=True)
             ],
         )
 

@@ -18,6 +18,7 @@ __all__ = [
     "listed_columns",
     "merged_row_problems",
     "problems_frame",
+    "quoted_messages",
     "row_width_problems",
 ]
 
@@ -66,6 +67,19 @@ def problems_frame(
             "message": msg,
         }
     )
+
+
+def quoted_messages(values: pd.Series, prefix: str = ""):
+    """Build ``prefix'value'`` messages lazily, for the masked rows only.
+
+    The result is a ``message`` for :func:`problems_frame`.
+    """
+
+    def build(mask: np.ndarray) -> np.ndarray:
+        picked = values.iloc[np.flatnonzero(mask)].astype(object).fillna("").astype(str)
+        return (prefix + "'" + picked.str.slice(0, 40) + "'").to_numpy(dtype=object)
+
+    return build
 
 
 def row_width_problems(raw: pd.DataFrame, ids: pd.Series, width: int) -> list[pd.DataFrame]:

@@ -19,7 +19,7 @@ from geo.io.options import ReadOptions
 from geo.io.results import summary_line
 from geo.proximity import strike_pairs
 
-__all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check"]
+__all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check", "strike_pairs_text"]
 
 #: Rows of events the ``analyze`` table shows before its summaries.
 TABLE_ROWS = 40
@@ -141,7 +141,7 @@ def _event_rows(shown: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "event": shown["event_id"] if "event_id" in shown else shown.index,
-            "date": pd.to_datetime(shown["event_date"]).dt.strftime("%Y-%m-%d")
+            "date": pd.to_datetime(shown["event_date"]).dt.strftime("%Y-%m-%d").fillna("-")
             if "event_date" in shown
             else "",
             "location": shown["location"].astype("string").fillna("")
@@ -215,11 +215,28 @@ def render_analysis(
         w(frame.to_string(index=False))
         w("\n")
     pairs = strike_pairs(strikes) if strikes is not None and len(strikes) else pd.DataFrame()
-    if not pairs.empty:
-        w("\nStrike and counter-strike\n")
-        w(pairs.head(TABLE_ROWS).round({"distance_km": 1}).to_string(index=False))
-        w("\n")
-        if len(pairs) > TABLE_ROWS:
-            more = len(pairs) - TABLE_ROWS
-            w(f"... {more:,} more pairs (geo.proximity.strike_pairs gives them all)\n")
+    w(strike_pairs_text(pairs))
     return buf.getvalue()
+
+
+def strike_pairs_text(pairs: pd.DataFrame) -> str:
+    """Render the "Strike and counter-strike" section: the first pairs, and how many more.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        :func:`geo.proximity.strike_pairs` output; empty gives no section.
+
+    Returns
+    -------
+    str
+        Starting with a blank line, ending with a newline ("" when empty).
+    """
+    if pairs.empty:
+        return ""
+    text = "\nStrike and counter-strike\n"
+    text += pairs.head(TABLE_ROWS).round({"distance_km": 1}).to_string(index=False) + "\n"
+    if len(pairs) > TABLE_ROWS:
+        more = len(pairs) - TABLE_ROWS
+        text += f"... {more:,} more pairs (geo.proximity.strike_pairs gives them all)\n"
+    return text

@@ -25,7 +25,14 @@ from geo.mapping import style
 from geo.mapping.text import html_text
 from geo.precision import precision_radius_km
 from geo.proximity import ANALYSIS_COLUMNS
-from geo.style import OTHER_COLOUR, PALETTE, attacker_colours
+from geo.style import (
+    NO_ATTACKER_COLOUR,
+    NO_ATTACKER_LABEL,
+    OTHER_COLOUR,
+    PALETTE,
+    attacker_colours,
+    other_attackers_label,
+)
 from geo.zones import SPANS_BANDS
 
 __all__ = [
@@ -51,7 +58,7 @@ EVENT_FIELDS = (
     ("admin1", "Stated province"),
     ("source", "Source"),
 )
-NO_ATTACKER = "No attacker coded"
+NO_ATTACKER = NO_ATTACKER_LABEL
 _BASE_COLUMNS = {"geometry", "source_url", "latitude", "longitude", "row"}
 # Columns shown in their own popup rows or not at all; the rest are extras.
 _KNOWN_COLUMNS = frozenset(_BASE_COLUMNS | set(SCHEMA) | set(EXTRA) | set(ANALYSIS_COLUMNS))
@@ -198,13 +205,13 @@ def attacker_legend(
 
     The attacker is the computed ``attacker`` column of
     :func:`geo.proximity.analyze` (events without one are "No attacker
-    coded"); frames without that column fall back to ``attacker_iso3`` when
+    stated or inferred"); frames without that column fall back to ``attacker_iso3`` when
     set, else ``actor1``. Colours follow
     :func:`geo.style.attacker_colours`, as in the figure and the QGIS styles:
     the theatre's countries come first, as state forces, in
     :data:`geo.style.PAIR_COLOURS`; the most frequent other attackers follow
     (as many as :data:`geo.style.PALETTE` has colours) and the rest share
-    :data:`geo.style.OTHER_COLOUR` as "other attackers".
+    :data:`geo.style.OTHER_COLOUR` as "Other attackers (N more)".
 
     Parameters
     ----------
@@ -226,8 +233,10 @@ def attacker_legend(
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"attacker": ["PAK", "IRN", "PAK", None]})
     >>> codes, rows = attacker_legend(frame, {"PAK": "Pakistan"}, ("IRN", "PAK"))
-    >>> codes.tolist(), rows[0], rows[-1]
-    ([0, 1, 0, 2], ('Pakistan (state forces)', '#1668b0'), ('No attacker coded', '#7f7f7f'))
+    >>> codes.tolist(), rows[0]
+    ([0, 1, 0, 2], ('Pakistan (state forces)', '#1668b0'))
+    >>> rows[-1]
+    ('No attacker stated or inferred', '#a6a6a6')
     """
     names = names or {}
     countries = tuple(countries)
@@ -246,10 +255,10 @@ def attacker_legend(
         rows.append((f"{label} (state forces)" if key in countries else str(label), colours[key]))
     other = len(rows)  # the attackers beyond the palette share one row
     if len(lookup) < len(ordered):
-        rows.append(("other attackers", OTHER_COLOUR))
+        rows.append((other_attackers_label(len(ordered) - len(lookup)), OTHER_COLOUR))
     if "" in keys and events_of[keys.index("")]:
         lookup[""] = len(rows)
-        rows.append((NO_ATTACKER, OTHER_COLOUR))
+        rows.append((NO_ATTACKER, NO_ATTACKER_COLOUR))
     row_of_key = np.array([lookup.get(k, other) for k in keys], dtype=np.int64)
     codes = row_of_key[row_keys].astype(np.min_scalar_type(max(len(rows) - 1, 0)))
     return codes, [(t, style.hex_colour(c)) for t, c in rows]
