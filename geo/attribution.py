@@ -81,28 +81,32 @@ def state_of_actor(name) -> str | None:
     return None
 
 
-def _stated(frame: pd.DataFrame) -> np.ndarray:
-    """Return ``attacker_iso3`` where it holds a three-letter code, else None."""
+def _stated(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``attacker_iso3`` where it is a three-letter code (else None), and where it is."""
     if "attacker_iso3" not in frame:
-        return np.full(len(frame), None, dtype=object)
+        return np.full(len(frame), None, dtype=object), np.zeros(len(frame), dtype=bool)
     text = frame["attacker_iso3"].astype("string").str.strip().str.upper()
     ok = text.str.fullmatch(_CODE.pattern).fillna(False).to_numpy(dtype=bool)
-    return np.where(ok, text.to_numpy(dtype=object, na_value=None), None)
+    return np.where(ok, text.to_numpy(dtype=object, na_value=None), None), ok
 
 
-def _inferred(frame: pd.DataFrame) -> np.ndarray:
+def _inferred(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the state named in the actor columns (else None), and where one is."""
     out = np.full(len(frame), None, dtype=object)
+    found = np.zeros(len(frame), dtype=bool)
     for column in ACTOR_COLUMNS:
         if column not in frame:
             continue
-        todo = pd.isna(out)
-        if not todo.any():
+        todo = np.flatnonzero(~found)
+        if not len(todo):
             break
         # each distinct name is looked up once; rows take their name's state by code
         codes, names = pd.factorize(frame[column])
         states = np.array([*(state_of_actor(name) for name in names), None], dtype=object)
+        named = np.append(np.array([s is not None for s in states[:-1]], dtype=bool), False)
         out[todo] = states[codes[todo]]  # code -1 (missing) takes the trailing None
-    return out
+        found[todo] = named[codes[todo]]
+    return out, found
 
 
 def attribute_attacker(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -121,10 +125,8 @@ def attribute_attacker(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     basis : numpy.ndarray of object
         ``"stated"``, ``"inferred"`` or None (no attacker).
     """
-    stated = _stated(frame)
-    inferred = _inferred(frame)
-    attacker = np.where(pd.notna(stated), stated, inferred).astype(object)
-    basis = np.where(
-        pd.notna(stated), "stated", np.where(pd.notna(inferred), "inferred", None)
-    ).astype(object)
+    stated, is_stated = _stated(frame)
+    inferred, is_inferred = _inferred(frame)
+    attacker = np.where(is_stated, stated, inferred).astype(object)
+    basis = np.where(is_stated, "stated", np.where(is_inferred, "inferred", None)).astype(object)
     return attacker, basis

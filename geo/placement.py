@@ -289,7 +289,10 @@ def place_events(lon, lat, provinces: gpd.GeoDataFrame | None = None, theatre=No
     dict
         ``province`` and ``province_iso3`` (object arrays, None where none),
         ``offshore`` (bool array: placed by the nearest coast within
-        :data:`TERRITORIAL_SEA_KM`) and ``provinces`` (the polygons used).
+        :data:`TERRITORIAL_SEA_KM`) and ``provinces`` (the polygons used);
+        ``index``, each point's row in ``provinces`` (``len(provinces)``
+        where none), with ``names`` and ``codes`` of those rows (a None
+        appended), so that ``names[index]`` is ``province``.
     """
     load_more = provinces is None
     provs = provinces if provinces is not None else event_provinces(lon, lat, theatre)
@@ -314,4 +317,7 @@ def place_events(lon, lat, provinces: gpd.GeoDataFrame | None = None, theatre=No
         "province_iso3": codes[found],
         "offshore": offshore,
         "provinces": provs,
+        "index": found,
+        "names": names,
+        "codes": codes,
     }

@@ -8,6 +8,8 @@ nearest its border (:func:`border_sites`).
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 import warnings
 from collections.abc import Iterable
 
@@ -32,6 +34,7 @@ __all__ = [
     "curated_points",
     "join_qualifiers",
     "resolve_sites",
+    "site_column",
 ]
 
 #: Default sites of a pair other than the default are towns within this distance of it.
@@ -241,3 +244,22 @@ def _padded_box(border: gpd.GeoDataFrame, km: float) -> tuple[float, float, floa
     dlat = km / 110.0
     dlon = dlat / max(np.cos(np.radians(max(abs(s), abs(n)) + dlat)), 0.02)
     return (w - dlon, max(s - dlat, -90.0), e + dlon, min(n + dlat, 90.0))
+
+
+def site_column(name: str) -> str:
+    """Column name for the distance to a site.
+
+    Examples
+    --------
+    >>> site_column("Gwadar Port")
+    'dist_gwadar_port_km'
+    >>> site_column("Khash (Iran)"), site_column("São Tomé")
+    ('dist_khash_iran_km', 'dist_sao_tome_km')
+    """
+    folded = name.casefold()
+    # accents dropped where the letter has an ASCII base; other scripts kept as they are
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    slug = "_".join(re.findall(r"[^\W_]+", plain))
+    return f"dist_{slug}_km"

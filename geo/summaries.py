@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -107,7 +108,10 @@ def strike_pairs(analyzed: pd.DataFrame, *, max_days: int = 30) -> pd.DataFrame:
     strikes["_date"] = pd.to_datetime(strikes["event_date"], errors="coerce")
     strikes["_id"] = strikes["event_id"] if "event_id" in strikes else strikes.index
     strikes["_loc"] = strikes["location"] if "location" in strikes else ""
-    strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
+    if isinstance(strikes, gpd.GeoDataFrame):
+        strikes["_x"], strikes["_y"] = strikes.geometry.x, strikes.geometry.y
+    else:  # analysed from their coordinates, without point geometries
+        strikes["_x"], strikes["_y"] = strikes["longitude"], strikes["latitude"]
     strikes["_a"] = strikes["attacker"].astype(str)
     strikes["_s"] = strikes["side"].astype(str)
     base = strikes[["_id", "_date", "_a", "_s", "_loc", "_x", "_y"]].dropna(subset=["_date"])

@@ -26,7 +26,7 @@ def test_check_json(runner, bad_csv):
         {
             "row": 2,
             "event_id": "b",
-            "field": "latitude",
+            "field": "lat",  # the file's own column
             "message": data["problems"]["swapped_coordinates"]["rows"][0]["message"],
         }
     ]

@@ -63,7 +63,7 @@ def test_glue_strict_one_line(runner, bad_csv):
     result = runner.invoke(tool, ["show", "--events", str(bad_csv), "--strict"])
     assert result.exit_code == 2
     assert result.output.strip() == (
-        f"Error: {bad_csv}: row 2, field 'latitude': swapped_coordinates: latitude and "
+        f"Error: {bad_csv}: row 2, field 'lat': swapped_coordinates: latitude and "
         "longitude look swapped: (lat 27.37, lon 62.33) lies in IRN, the given point does not"
     )
 

@@ -11,13 +11,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
+import pyproj
 import pytest
 import shapely
 from pyproj import Geod
 
 from geo import geodesy
 from geo.geodesy import chunk_map, geodesic_inverse, geodesic_km, workers
-from geo.io.columnar import CsvChunks, GeoParquetChunks, _csv_bytes, wkb_array
+from geo.io.columnar import CsvChunks, GeoParquetChunks, _csv_bytes, point_wkb, wkb_array
 from geo.nearest import LineIndex
 from geo.placement import containing_polygon, nearest_polygon
 
@@ -184,6 +185,28 @@ def test_point_wkb_is_what_geos_writes():
     raised = shapely.points(rng.uniform(0, 1, (10, 3)))  # Z is kept, never dropped
     assert wkb_array(raised).equals(pa.array(shapely.to_wkb(raised, flavor="iso")))
     assert len(wkb_array(raised)[0].as_py()) == 29
+
+
+def test_points_from_coordinates_write_the_same_geoparquet_as_point_geometries():
+    rng = np.random.default_rng(6)
+    lon, lat = rng.uniform(-180, 180, 3000), rng.uniform(-90, 90, 3000)
+    lon[7] = lat[7] = np.nan  # an empty point, as GEOS writes one
+    files = []
+    for from_coordinates in (False, True):
+        sink = io.BytesIO()
+        writer = GeoParquetChunks(sink, crs=pyproj.CRS.from_epsg(4326))
+        for part in (slice(0, 1000), slice(1000, 3000)):
+            table = pa.table({"i": np.arange(part.start, part.stop)})
+            if from_coordinates:
+                writer.write_points(table, lon[part], lat[part])
+            else:
+                writer.write(table, shapely.points(lon[part], lat[part]))
+        writer.close()
+        files.append(sink.getvalue())
+    assert files[0] == files[1]
+    assert point_wkb(lon[:5], lat[:5]).equals(
+        pa.array(shapely.to_wkb(shapely.points(lon[:5], lat[:5]), flavor="iso"), pa.binary())
+    )
 
 
 def test_geoparquet_round_trip_keeps_every_point_and_row_order():

@@ -180,6 +180,34 @@ def test_missing_geometry_gives_nan_not_a_crash():
     assert np.isnan(out["border_distance_km"].iloc[1]) and len(out) == 2
 
 
+@pytest.mark.parametrize("pair", ["IRN-PAK", "RUS-UKR", "nearest"])
+def test_a_plain_frame_of_coordinates_is_analysed_as_its_points(pair):
+    events = layers.events()
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(20, 70, 300), rng.uniform(20, 55, 300)
+    more = _points(list(zip(lon, lat, strict=True))).assign(
+        event_type="Battles", attacker_iso3="IRN", event_date=pd.Timestamp("2024-01-17")
+    )
+    events = pd.concat([events, more], ignore_index=True)
+    events.loc[len(events) - 1, "geometry"] = None  # a row without a point
+    plain = pd.DataFrame(events.drop(columns="geometry"))
+    plain["longitude"] = events.geometry.x
+    plain["latitude"] = events.geometry.y
+    with_points = analyze(events, Theatre.from_pair(pair))
+    without = analyze(plain, Theatre.from_pair(pair))
+    assert type(without) is pd.DataFrame
+    expected = pd.DataFrame(with_points.drop(columns="geometry"))
+    expected[["longitude", "latitude"]] = plain[["longitude", "latitude"]]
+    pd.testing.assert_frame_equal(without, expected)
+    if pair == "IRN-PAK":
+        pd.testing.assert_frame_equal(strike_pairs(without), strike_pairs(with_points))
+
+
+def test_a_frame_without_points_or_coordinates_is_refused():
+    with pytest.raises(InputError, match="longitude/latitude"):
+        analyze(pd.DataFrame({"lon": [62.0], "lat": [27.0]}))
+
+
 def test_events_within_twelve_nautical_miles_take_the_coast_and_beyond_are_at_sea():
     # Gwatar Bay off the line's end (Iranian shore), 1 km off Chabahar, Gwadar's bay,
     # and the open Arabian Sea 300 km out

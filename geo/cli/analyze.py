@@ -124,7 +124,8 @@ def analyze(
     and written in chunks, so memory stays bounded.
     """
     from geo.io.atomic import atomic_path, check_distinct_outputs, check_out
-    from geo.io.prefetch import prefetch
+    from geo.io.options import ReadOptions
+    from geo.io.prefetch import map_ahead, prefetch
     from geo.io.progress import Progress
     from geo.io.stream import EventStream
     from geo.io.tables import AnalysisWriter
@@ -149,6 +150,8 @@ def analyze(
     fmt = output_format(fmt, stated_format, out)
     check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)
+    # analysed from their coordinates: no point geometry is built for a table
+    read_options = ReadOptions.of(read_options, points=False)
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
     size = None if stream.path is None else stream.path.stat().st_size
     sites = chunks.theatre_sites(theatre)
@@ -159,9 +162,12 @@ def analyze(
             sink = stack.enter_context(open(tmp, "wb"))
         writer = AnalysisWriter(fmt, sink, theatre.pair)
         with Progress(size, quiet=quiet) as progress:
-            # the next chunk is read and checked while this one is analysed
-            for chunk in prefetch(stream):
-                writer.add(chunks.analyse_chunk(chunk, theatre, sites))
+            # the next chunk is read and checked while two are analysed on threads
+            # and the one before them is written
+            for analysed in map_ahead(
+                lambda chunk: chunks.analyse_chunk(chunk, theatre, sites), prefetch(stream)
+            ):
+                writer.add(analysed)
                 progress.update(stream.rows, getattr(stream, "bytes_read", None))
         options.report_read(stream, quiet=quiet)
         writer.close()

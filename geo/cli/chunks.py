@@ -12,8 +12,14 @@ from geo.cli.options import report_read
 __all__ = ["analyse_chunk", "analysed_events", "theatre_sites"]
 
 
-def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool):
+def analysed_events(
+    events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool, site_columns=True
+):
     """Read the events the options name and analyse them once against ``theatre``.
+
+    ``site_columns=False`` leaves out the ``dist_<site>_km`` columns (one
+    exact geodesic per event and site), for outputs that never show them:
+    the map and the figure draw the sites, not the distances to them.
 
     Returns
     -------
@@ -23,13 +29,13 @@ def analysed_events(events, read_options, rejects, theatre, *, overwrite: bool, 
     import geopandas as gpd
     import pandas as pd
 
-    from geo.io.prefetch import prefetch
+    from geo.io.prefetch import map_ahead, prefetch
     from geo.io.stream import EventStream
 
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
-    # chunk by chunk, the next one read and checked while this one is analysed
-    sites = theatre_sites(theatre)
-    parts = [analyse_chunk(chunk, theatre, sites) for chunk in prefetch(stream)]
+    # chunk by chunk, the next one read and checked while two are analysed
+    sites = theatre_sites(theatre) if site_columns else []
+    parts = list(map_ahead(lambda chunk: analyse_chunk(chunk, theatre, sites), prefetch(stream)))
     report_read(stream, quiet=quiet)
     analyzed = parts[0]
     if len(parts) > 1:

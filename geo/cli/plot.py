@@ -67,7 +67,7 @@ def plot_cmd(
     )
     theatre.site_points  # noqa: B018 - resolve --sites now: a bad name fails before the slow part
     analyzed = chunks.analysed_events(
-        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
+        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet, site_columns=False
     )
     # the caption credits the user's file (and its source column); only the seed is our curation
     origin = SEED_EVENTS if events is None else events.name

@@ -29,7 +29,14 @@ import shapely
 
 from geo.geodesy import chunk_map
 
-__all__ = ["CsvChunks", "GeoParquetChunks", "arrow_table", "csv_decimals", "wkb_array"]
+__all__ = [
+    "CsvChunks",
+    "GeoParquetChunks",
+    "arrow_table",
+    "csv_decimals",
+    "point_wkb",
+    "wkb_array",
+]
 
 _GEOPARQUET_VERSION = "1.1.0"
 _BBOX = "bbox"
@@ -144,6 +151,8 @@ def wkb_array(geometry) -> pa.Array:
     geometry = np.asarray(geometry, dtype=object)
     n = len(geometry)
     kinds = shapely.get_type_id(geometry)
+    if n * _POINT_WKB.itemsize >= 2**31:  # binary offsets are int32
+        return pa.array(shapely.to_wkb(geometry, flavor="iso"), type=pa.binary())
     points = (
         n
         and (kinds == 0).all()
@@ -151,11 +160,27 @@ def wkb_array(geometry) -> pa.Array:
         and not shapely.has_z(geometry).any()  # (and M, where shapely knows it)
         and not (hasattr(shapely, "has_m") and shapely.has_m(geometry).any())
     )
-    if not points or n * _POINT_WKB.itemsize >= 2**31:  # binary offsets are int32
+    if not points:
         return pa.array(shapely.to_wkb(geometry, flavor="iso"), type=pa.binary())
+    return point_wkb(shapely.get_x(geometry), shapely.get_y(geometry))
+
+
+def point_wkb(lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+    """ISO WKB of 2-D points straight from their coordinates (21 bytes each, as GEOS writes).
+
+    NaN coordinates give the WKB of an empty point, as GEOS writes it. Up to
+    about 100 million points (Arrow's binary offsets are 32-bit).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> point_wkb(np.array([1.0]), np.array([2.0])).to_pylist() == [Point(1, 2).wkb]
+    True
+    """
+    n = len(lon)
     cells = np.empty(n, dtype=_POINT_WKB)
     cells["order"], cells["kind"] = 1, 1
-    cells["x"], cells["y"] = shapely.get_x(geometry), shapely.get_y(geometry)
+    cells["x"], cells["y"] = lon, lat
     offsets = np.arange(0, (n + 1) * _POINT_WKB.itemsize, _POINT_WKB.itemsize, dtype=np.int32)
     return pa.Array.from_buffers(
         pa.binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(cells.view(np.uint8))]
@@ -269,16 +294,27 @@ class GeoParquetChunks:
         """Append ``table`` with ``geometry`` (shapely array) as its WKB column and bbox."""
         geometry = np.asarray(geometry, dtype=object)
         boxes = shapely.bounds(geometry)
+        kinds = shapely.get_type_id(geometry)
+        types = {_TYPE_NAMES[k] for k in np.unique(kinds[kinds >= 0])}
+        self._append(table, wkb_array(geometry), boxes, types)
+
+    def write_points(self, table: pa.Table, lon: np.ndarray, lat: np.ndarray) -> None:
+        """Append ``table`` with points at ``lon``/``lat`` (no shapely geometry is built)."""
+        lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+        boxes = np.column_stack([lon, lat, lon, lat])
+        types = {"Point"} if len(lon) else set()
+        self._append(table, point_wkb(lon, lat), boxes, types)
+
+    def _append(self, table: pa.Table, wkb: pa.Array, boxes: np.ndarray, types: set) -> None:
         bbox = pa.StructArray.from_arrays(
             [pa.array(boxes[:, i], from_pandas=True) for i in range(4)],
             names=["xmin", "ymin", "xmax", "ymax"],
         )
-        table = table.append_column("geometry", wkb_array(geometry)).append_column(_BBOX, bbox)
-        if len(geometry):
+        table = table.append_column("geometry", wkb).append_column(_BBOX, bbox)
+        if len(boxes):
             self.bounds[:2] = np.fmin(self.bounds[:2], np.nanmin(boxes[:, :2], axis=0))
             self.bounds[2:] = np.fmax(self.bounds[2:], np.nanmax(boxes[:, 2:], axis=0))
-            kinds = shapely.get_type_id(geometry)
-            self.types |= {_TYPE_NAMES[k] for k in np.unique(kinds[kinds >= 0])}
+            self.types |= types
         if self.writer is None:
             self.writer = _parquet_writer(self.sink, table.schema)
             self.covered = True

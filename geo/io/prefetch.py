@@ -14,14 +14,17 @@ file, an open event file) run as they would without the thread.
 
 from __future__ import annotations
 
+import collections
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["prefetch"]
+__all__ = ["map_ahead", "prefetch"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _ITEM, _ERROR, _DONE = "item", "error", "done"
 _POLL_S = 0.1
@@ -97,3 +100,49 @@ def prefetch(items: Iterable[T], depth: int = 1) -> Iterator[T]:
     finally:
         stop.set()
         thread.join()
+
+
+def map_ahead(func: Callable[[T], R], items: Iterable[T], workers: int = 2) -> Iterator[R]:
+    """Yield ``func(item)`` for each item, in order, computing up to ``workers`` at once.
+
+    Each call runs on a worker thread, so the calls overlap where ``func``
+    spends its time in C code that releases the GIL (the analysis of a chunk:
+    GeographicLib, GEOS, the k-d tree, Arrow), and the consumer formats and
+    writes one result while the next ones are computed. ``func`` must not
+    depend on the order of the calls.
+
+    Parameters
+    ----------
+    func : callable
+    items : iterable
+        Taken one at a time, as the workers free up (memory: ``workers``
+        items in flight and one result held by the consumer).
+    workers : int
+
+    Yields
+    ------
+    object
+        The results, in the order of ``items``. An error is raised where its
+        item's result would have been yielded; the calls not yet started are
+        cancelled.
+
+    Examples
+    --------
+    >>> list(map_ahead(lambda x: x * x, range(6)))
+    [0, 1, 4, 9, 16, 25]
+    """
+    if workers <= 1:
+        yield from map(func, items)
+        return
+    with ThreadPoolExecutor(workers, thread_name_prefix="bordermap-analyse") as pool:
+        pending: collections.deque = collections.deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(func, item))
+                if len(pending) >= workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

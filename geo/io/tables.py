@@ -16,12 +16,15 @@ from typing import Protocol
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from geo.io.columnar import CsvChunks, GeoParquetChunks, arrow_table
 from geo.io.report import TABLE_ROWS, render_analysis
 from geo.proximity import ANALYSIS_COLUMNS, summarize
 
 __all__ = ["TABLE_FORMATS", "AnalysisWriter", "plain_table"]
+
+_WGS84 = CRS.from_epsg(4326)
 
 #: Formats :class:`AnalysisWriter` writes.
 TABLE_FORMATS = ("table", "csv", "json", "geojson", "parquet")
@@ -50,7 +53,8 @@ def plain_table(analyzed: gpd.GeoDataFrame) -> pd.DataFrame:
     -------
     DataFrame
     """
-    frame = pd.DataFrame(analyzed.drop(columns=analyzed.geometry.name))
+    geometry = getattr(analyzed, "_geometry_column_name", None)
+    frame = pd.DataFrame(analyzed.drop(columns=[geometry] if geometry in analyzed else []))
     for col in frame.columns:
         if isinstance(frame[col].dtype, pd.CategoricalDtype):
             frame[col] = frame[col].astype(object)
@@ -94,9 +98,13 @@ class AnalysisWriter:
             self._keep(analyzed)
         elif self.fmt == "csv":
             self.columnar.write(arrow_table(analyzed, _computed(analyzed), round_floats=True))
-        elif self.fmt == "parquet":
+        elif self.fmt == "parquet" and isinstance(analyzed, gpd.GeoDataFrame):
             self.columnar.crs = analyzed.crs
             self.columnar.write(arrow_table(analyzed), analyzed.geometry.array)
+        elif self.fmt == "parquet":  # read without point geometries: WKB from the coordinates
+            self.columnar.crs = _WGS84
+            lon, lat = _coordinates(analyzed)
+            self.columnar.write_points(arrow_table(analyzed), lon, lat)
         else:
             self._records(analyzed)
 
@@ -118,7 +126,7 @@ class AnalysisWriter:
             # JSON has no Infinity (an open-ended zone's upper edge): null, as in --format json
             floats = plain.select_dtypes("float").columns
             plain[floats] = plain[floats].where(np.isfinite(plain[floats]))
-            frame = gpd.GeoDataFrame(plain, geometry=analyzed.geometry.to_numpy(), crs="EPSG:4326")
+            frame = gpd.GeoDataFrame(plain, geometry=_geometry(analyzed), crs="EPSG:4326")
             feats = json.loads(frame.to_json(na="null", drop_id=True))["features"]
             body = ",\n".join(json.dumps(f, ensure_ascii=False) for f in feats)
         if body:
@@ -142,6 +150,21 @@ class AnalysisWriter:
             }
             strikes = pd.concat(self.strikes) if self.strikes else None
             self._text(render_analysis(head, self.label, self.km, self.rows, summaries, strikes))
+
+
+def _coordinates(analyzed: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of events read without point geometries."""
+    return (
+        analyzed["longitude"].to_numpy(dtype="float64", na_value=np.nan),
+        analyzed["latitude"].to_numpy(dtype="float64", na_value=np.nan),
+    )
+
+
+def _geometry(analyzed: pd.DataFrame) -> np.ndarray:
+    """Return the events' points: their geometry, or built from their coordinates."""
+    if isinstance(analyzed, gpd.GeoDataFrame):
+        return analyzed.geometry.to_numpy()
+    return gpd.points_from_xy(*_coordinates(analyzed)).to_numpy()
 
 
 def _computed(analyzed: gpd.GeoDataFrame) -> frozenset[str]:
