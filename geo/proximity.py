@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -25,12 +24,11 @@ import shapely
 
 from geo import layers
 from geo.attribution import attribute_attacker
-from geo.country_codes import EMBEDDED as layers_codes
 from geo.errors import InputError, LayerError
 from geo.geodesy import geodesic_km
+from geo.intervals import distance_intervals
 from geo.nearest import line_index
 from geo.placement import AT_SEA, place_events
-from geo.precision import precision_extent
 from geo.sites import resolve_sites, site_column
 from geo.summaries import strike_pairs, summarize
 from geo.theatre import Theatre, as_theatre
@@ -128,40 +126,6 @@ def _points(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
-# Interval of each area outline against each border index: chunks of one file
-# name the same provinces again and again. Keyed by the outline object's id,
-# the entry holding the outline itself, so an id is never reused while cached.
-_AREA_INTERVALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _area_intervals(
-    theatre: Theatre, areas: np.ndarray, names: np.ndarray, polygons: gpd.GeoDataFrame, key: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Min and max distance to the border over the province/country each event names."""
-    lo = np.full(len(names), np.nan)
-    hi = np.full(len(names), np.nan)
-    table = polygons.set_index(key).geometry
-    wanted = np.flatnonzero(areas != "")
-    codes, uniques = pd.factorize(pd.Series(names[wanted], dtype=object))
-    known = _AREA_INTERVALS.setdefault(theatre.index, {})
-    bounds = np.full((len(uniques) + 1, 2), np.nan)  # the last row: names not found
-    for i, name in enumerate(uniques):
-        if name is None or name not in table.index:
-            continue
-        geom = table.loc[name]
-        geom = geom.iloc[0] if isinstance(geom, gpd.GeoSeries) else geom
-        entry = known.get(id(geom))
-        if entry is None or entry[0] is not geom:
-            xy = shapely.get_coordinates(geom)
-            d = theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km
-            touches = d.min() < 1e-3 or shapely.intersects(geom, theatre.line)
-            entry = known[id(geom)] = (geom, 0.0 if touches else d.min(), d.max())
-        bounds[i] = entry[1:]
-    codes = np.where(codes < 0, len(uniques), codes)
-    lo[wanted], hi[wanted] = bounds[codes, 0], bounds[codes, 1]
-    return lo, hi
-
-
 def analyze(
     events: gpd.GeoDataFrame | pd.DataFrame,
     theatre: Theatre | str | None = None,
@@ -228,18 +192,27 @@ def analyze(
     for col in zones.columns:
         out[col] = pd.Series(zones[col].array, index=out.index)
     attacker, basis = attribute_attacker(events)
-    out["attacker"], out["attacker_basis"] = _column(attacker), _column(basis)
+    a_table, a_codes = _coded(attacker)
+    out["attacker"], out["attacker_basis"] = _text_column(a_table, a_codes), _column(basis)
     # a protest or a base set up across the border is not a strike
-    striking = np.where(_strike_types(events), attacker, None)
-    struck = tuple(table[codes] for table, codes in (computed["side"], computed["province_iso3"]))
+    striking = (a_table, np.where(_strike_types(events), a_codes, len(a_table) - 1))
+    struck = (computed["side"], computed["province_iso3"])
     nearest_key = (rows["keys"], rows["line"])
     depth, via = _incursion(striking, struck, lon, lat, nearest_key, computed["border_distance_km"])
-    out["incursion_km"], out["incursion_border"] = depth, _column(via)
+    out["incursion_km"], out["incursion_border"] = depth, _text_column(*via)
     out["border_pair"] = _text_column(rows["pairs"], rows["line"])
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
     out.attrs["border_pair"] = theatre.pair
     out.attrs["border_length_km"] = theatre.length_km
     return out
+
+
+def _coded(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` as ``(table, codes)``: distinct values with None last, and each row's entry."""
+    codes, uniques = pd.factorize(values)
+    return np.append(np.asarray(uniques, dtype=object), None), np.where(
+        codes < 0, len(uniques), codes
+    )
 
 
 def _column(values):
@@ -253,9 +226,7 @@ def _column(values):
         return _text_column(*values)
     if values.dtype != object:
         return values
-    codes, uniques = pd.factorize(values)  # missing: -1, which takes the None appended
-    table = np.append(np.asarray(uniques, dtype=object), None)
-    return _text_column(table, np.where(codes < 0, len(uniques), codes))
+    return _text_column(*_coded(values))
 
 
 def _strike_types(events: pd.DataFrame) -> np.ndarray:
@@ -298,7 +269,7 @@ def _measured(events, lon, lat, res, rows, theatre: Theatre, provinces) -> dict:
     """Distances, their interval, sides and provinces: the columns before zones and strikes."""
     place = place_events(lon, lat, provinces, theatre)
     line_side, side = _sides(res, place, theatre, rows)
-    radius, lo, hi, basis = _intervals(
+    radius, lo, hi, basis = distance_intervals(
         events,
         res.distance_km,
         place["province"],
@@ -364,66 +335,45 @@ def _sides(res, place: dict, theatre: Theatre, rows: dict) -> tuple:
     return line_side, (table, codes)
 
 
-def _intervals(events, dist, province, province_iso3, provs, theatre: Theatre):
-    """Distance interval each event's precision allows: (radius, min, max, basis)."""
-    radius, area = precision_extent(events)
-    lo = np.maximum(dist - radius, 0.0)
-    hi = dist + radius
-    for kind, key, own in (
-        ("province", "name_en", events.get("admin1")),
-        ("country", "iso3", events.get("iso3")),
-    ):
-        rows = area == kind
-        if rows.any():
-            located = province if kind == "province" else province_iso3
-            named = pd.Series(own if own is not None else None, index=events.index, dtype=object)
-            polygons = provs if kind == "province" else _countries(named[rows], located[rows])
-            # each distinct name is looked up once
-            codes, uniques = pd.factorize(named)
-            known = np.append(pd.Index(uniques, dtype=object).isin(polygons[key]), False)[codes]
-            names = np.where(known, named.to_numpy(dtype=object), located)
-            where = np.where(rows, kind, "")
-            a_lo, a_hi = _area_intervals(theatre, where, names, polygons, key)
-            lo = np.where(rows, a_lo, lo)
-            hi = np.where(rows, a_hi, hi)
-    basis = np.where(area != "", area, np.where(radius > 0, "circle", "point")).astype(object)
-    return radius, lo, hi, basis
-
-
-def _countries(named: pd.Series, located: np.ndarray) -> gpd.GeoDataFrame:
-    """Outlines of only the countries country-level events name or lie in."""
-    values = [*pd.unique(named.dropna()), *pd.unique(pd.Series(located, dtype=object).dropna())]
-    wanted = {str(c).upper() for c in values}
-    known = wanted & set(layers_codes)
-    return layers.countries(sorted(known)) if known else layers.countries([])
-
-
 def _incursion(attacker, struck, lon, lat, nearest_key: tuple, dist):
     """Depth of each cross-border strike from the border its two countries share.
 
-    ``attacker`` holds ISO3 codes (None: unknown); ``struck`` is the pair of
-    object arrays (side, province_iso3) that name the country struck;
-    ``nearest_key`` the key of each border line and each event's line.
+    ``attacker`` is ``(table, codes)`` of ISO3 codes (None: unknown);
+    ``struck`` the pair (side, province_iso3) of ``(table, codes)`` that name
+    the country struck; ``nearest_key`` the key of each border line and each
+    event's line. Returns the depth and ``(table, codes)`` of the border used.
     """
     keys, line = nearest_key
-    depth = np.full(len(attacker), np.nan)
-    via = np.full(len(attacker), None, dtype=object)
-    attacker, side, country = (np.where(pd.isna(a), "", a) for a in (attacker, *struck))
+    depth = np.full(len(attacker[1]), np.nan)
+    ids: dict[str, int] = {}  # every code met in the small tables, numbered once
+
+    def numbered(table):
+        return np.array([ids.setdefault(v, len(ids)) if isinstance(v, str) and v else -1
+                         for v in table] + [-1], dtype=np.int64)  # fmt: skip
+
+    (side_t, side), (country_t, country) = struck
     # the country struck: the side for an embedded pair; for a user's line (sides
     # left and right) the country of the province the event lies in
-    codes, sides = pd.factorize(side)
-    is_code = np.array([len(str(v)) == 3 for v in sides], dtype=bool)[codes]
-    struck = np.where(is_code, side, country)
-    cross = (attacker != "") & (struck != "") & (attacker != struck)
-    if not cross.any():
-        return depth, via
-    pairs = pd.DataFrame({"a": attacker[cross], "b": struck[cross]}, index=np.flatnonzero(cross))
-    for (a, b), rows in pairs.groupby(["a", "b"]).groups.items():
+    is_code = np.array([isinstance(v, str) and len(v) == 3 for v in side_t], dtype=bool)
+    hit = np.where(is_code[side], numbered(side_t)[side], numbered(country_t)[country])
+    by = numbered(attacker[0])[attacker[1]]
+    cross = np.flatnonzero((by >= 0) & (hit >= 0) & (by != hit))
+    if not len(cross):
+        return depth, (np.array([None], dtype=object), np.zeros(len(depth), dtype=np.int64))
+    names = np.array(list(ids), dtype=object)
+    borders: list[str | None] = []
+    via = np.full(len(depth), -1, dtype=np.int64)
+    pair_of = by[cross] * (len(ids) + 1) + hit[cross]
+    order = np.argsort(pair_of, kind="stable")  # rows of a pair stay in row order
+    starts = np.flatnonzero(np.r_[True, pair_of[order][1:] != pair_of[order][:-1]])
+    for first, end in zip(starts, [*starts[1:], len(order)], strict=True):
+        rows = cross[order[first:end]]
+        a, b = names[by[rows[0]]], names[hit[rows[0]]]
         key = "-".join(sorted((a, b)))  # codes are compared whole, never split
-        rows = np.asarray(rows)
+        borders.append(key)
         this = keys[line[rows]] == key  # measured already: the event's own border
         depth[rows[this]] = dist[rows[this]]
-        via[rows[this & np.isfinite(dist[rows])]] = key
+        via[rows[this & np.isfinite(dist[rows])]] = len(borders) - 1
         # an event known only to its province or country has no point depth (as it has
         # no point distance): only located events are measured to another border
         far = rows[~this & np.isfinite(lon[rows]) & np.isfinite(dist[rows])]
@@ -433,8 +383,8 @@ def _incursion(attacker, struck, lon, lat, nearest_key: tuple, dist):
             except LayerError:  # the two share no land border
                 continue
             depth[far] = distance_to_line_km(lon[far], lat[far], other)[0]
-            via[far] = key
-    return depth, via
+            via[far] = len(borders) - 1
+    return depth, (np.array([*borders, None], dtype=object), np.where(via < 0, len(borders), via))
 
 
 def nearest_lines(analyzed: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
