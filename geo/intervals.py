@@ -21,12 +21,66 @@ from geo.country_codes import EMBEDDED as layers_codes
 from geo.precision import precision_extent
 from geo.theatre import Theatre
 
-__all__ = ["distance_intervals"]
+__all__ = ["distance_intervals", "farthest_inside_km"]
 
 # Interval of each area outline against each border index: chunks of one file
 # name the same provinces again and again. Keyed by the outline object's id,
 # the entry holding the outline itself, so an id is never reused while cached.
 _AREA_INTERVALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+# Cells of the first grid over an area, and the slack at which the search stops (km).
+_FIRST_CELLS = 400
+_SLACK_KM = 0.5
+_KM_PER_DEG = 111.7  # no degree of latitude or of longitude is longer
+
+
+def farthest_inside_km(theatre: Theatre, geom, outline_km: float) -> float:
+    """Bound from above the distance to the border of any point of an area.
+
+    The nearest point of an area is on its outline, but the farthest may lie
+    inside it (a country's interior, far from every border, under ``--pair
+    nearest``). Grid cells over the area are searched branch and bound: a
+    cell's centre (inside the area) is measured exactly, and no point of the
+    cell is farther than that plus half the cell's diagonal (distance moves
+    at most as fast as the point); cells that could still beat the farthest
+    point found are split in four, down to a slack of :data:`_SLACK_KM`.
+
+    Parameters
+    ----------
+    theatre : Theatre
+    geom : shapely Polygon or MultiPolygon
+        EPSG:4326.
+    outline_km : float
+        The largest distance found over the outline's vertices.
+
+    Returns
+    -------
+    float
+        At least ``outline_km``; at most the true maximum plus the slack.
+    """
+    w, s, e, n = geom.bounds
+    step = max(np.sqrt(max((e - w) * (n - s), 1e-12) / _FIRST_CELLS), 1e-3)
+    lon, lat = np.meshgrid(np.arange(w + step / 2, e, step), np.arange(s + step / 2, n, step))
+    lon, lat = lon.ravel(), lat.ravel()
+    best = outline_km
+    while True:
+        inside = shapely.contains_xy(geom, lon, lat)
+        lon, lat = lon[inside], lat[inside]
+        if not len(lon):
+            return best
+        d = theatre.index.nearest(lon, lat).distance_km
+        best = max(best, float(np.nanmax(d)))
+        reach = d + 0.5 * step * _KM_PER_DEG * np.sqrt(2)
+        open_ = reach > best + _SLACK_KM
+        if not open_.any():
+            return best
+        if step * _KM_PER_DEG < _SLACK_KM:  # cells this small: their bound stands
+            return float(max(best, np.nanmax(reach)))
+        step /= 2
+        quarter = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]]) * step / 2
+        lon = (lon[open_, None] + quarter[:, 0]).ravel()
+        lat = (lat[open_, None] + quarter[:, 1]).ravel()
 
 
 def _area_intervals(
@@ -50,7 +104,8 @@ def _area_intervals(
             xy = shapely.get_coordinates(geom)
             d = theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km
             touches = d.min() < 1e-3 or shapely.intersects(geom, theatre.line)
-            entry = known[id(geom)] = (geom, 0.0 if touches else d.min(), d.max())
+            farthest = farthest_inside_km(theatre, geom, float(d.max()))
+            entry = known[id(geom)] = (geom, 0.0 if touches else d.min(), farthest)
         bounds[i] = entry[1:]
     codes = np.where(codes < 0, len(uniques), codes)
     lo[wanted], hi[wanted] = bounds[codes, 0], bounds[codes, 1]

@@ -7,7 +7,7 @@ import pandas as pd
 import shapely
 
 from geo import layers
-from geo.intervals import distance_intervals
+from geo.intervals import distance_intervals, farthest_inside_km
 from geo.placement import place_events
 from geo.theatre import Theatre
 
@@ -44,3 +44,28 @@ def test_points_circles_provinces_and_countries_each_get_their_interval():
     assert np.isclose(hi[3], theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km.max())
     # a country: the whole of Afghanistan, which touches the IRN-PAK line only at a tripoint
     assert lo[4] < 5 and hi[4] > 1000
+
+
+def test_the_farthest_point_of_an_area_may_lie_inside_it():
+    theatre = Theatre.nearest()  # every land border: Iran's coasts face borders across the Gulf
+    iran = layers.countries(["IRN"]).geometry.iloc[0]
+    xy = shapely.get_coordinates(iran)
+    outline = float(theatre.index.nearest(xy[:, 0], xy[:, 1]).distance_km.max())
+    yazd = float(theatre.index.nearest([54.37], [31.90]).distance_km[0])
+    assert yazd > outline + 100  # the interior is farther than any point of the outline
+    bound = farthest_inside_km(theatre, iran, outline)
+    rng = np.random.default_rng(2)
+    lon, lat = rng.uniform(44, 63.5, 40_000), rng.uniform(25, 40, 40_000)
+    inside = shapely.contains_xy(iran, lon, lat)
+    sampled = theatre.index.nearest(lon[inside], lat[inside]).distance_km.max()
+    assert max(yazd, sampled) <= bound <= sampled + 25
+
+
+def test_a_country_level_interval_under_nearest_reaches_the_interior():
+    theatre = Theatre.nearest()
+    frame = pd.DataFrame(
+        {"longitude": [54.37], "latitude": [31.90], "where_prec": [6], "iso3": ["IRN"]}
+    )
+    dist, (_radius, lo, hi, basis) = _intervals(frame, theatre)
+    assert basis.tolist() == ["country"] and lo[0] == 0.0
+    assert hi[0] >= dist[0]  # the event's own point lies inside its interval

@@ -80,17 +80,20 @@ def test_pack_events_keeps_each_row_together_in_drawing_order():
     pd.testing.assert_frame_equal(
         original.sort_values(key, ignore_index=True), shipped.sort_values(key, ignore_index=True)
     )
-    # strikes: the incursion is keyed by the row's new position, the same event as before
+    # strikes: the incursion travels with its row, in tenths of a km (missing elsewhere)
+    strikes = np.flatnonzero(np.isfinite(columns["incursion_km"]))
     before = {
-        (round(columns["lat"][int(r)], 5), round(columns["lon"][int(r)], 5)): km
-        for r, km in columns["incursion_km"].items()
+        (round(columns["lat"][r], 5), round(columns["lon"][r], 5)): columns["incursion_km"][r]
+        for r in strikes
     }
     lon = arrays["lon"] * packed.COORD_SCALE
+    depth = arrays["incursion_km"]
     after = {
-        (round(lat[int(r)], 5), round(lon[int(r)], 5)): km
-        for r, km in header["incursion_km"].items()
+        (round(lat[r], 5), round(lon[r], 5)): round(depth[r] * packed.DISTANCE_SCALE, 1)
+        for r in np.flatnonzero(depth != packed.MISSING)
     }
     assert before and after == before
+    assert "incursion_km" not in header
     assert header["lod"][-1] == len(analyzed)
     assert header["lod"] == sorted(header["lod"])
     assert "legend" not in header
@@ -203,6 +206,28 @@ def test_click_on_a_webgl_point_opens_its_popup(webgl_from_4, tmp_path):
             seen += 1
         assert seen >= 2
         assert page_.page_errors == [] and page_.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_webgl_popups_give_each_strike_its_incursion(webgl_from_4, tmp_path):
+    want = sorted(analyze(layers.events(), THEATRE)["incursion_km"].dropna().round(1))
+    path = save_map(draw(offline=True), tmp_path / "strikes.html")
+    with browser_page(offline=True) as page_:
+        open_map(page_, path)
+        got = page_.evaluate(
+            r"""() => {
+              var P = bm.events, out = [], none = 0;
+              for (var i = 0; i < P.incursion_km.length; i++) {
+                var m = bm.popup(i).match(/Incursion<\/th><td>([0-9.]+) km inside [A-Z]{3}/);
+                if (isNaN(P.incursion_km[i])) { none += m ? 0 : 1; continue; }
+                out.push(m ? parseFloat(m[1]) : -1);
+              }
+              return {depths: out, none: none, rows: P.incursion_km.length};
+            }"""
+        )
+    assert want and sorted(got["depths"]) == want
+    assert got["none"] == got["rows"] - len(want)  # no Incursion row for any other event
 
 
 @pytest.mark.browser

@@ -398,8 +398,6 @@ def event_columns(
     radius = uncertainty_km(frame)
     radius[~np.isfinite(radius)] = np.nan
     unc_codes, unc_table = pd.factorize(pd.Series(radius).round(1), use_na_sentinel=False)
-    incursion = _floats(frame, "incursion_km")
-    strikes = np.flatnonzero(np.isfinite(incursion))
     return {
         "lat": frame.geometry.y.to_numpy(dtype="float64"),
         "lon": frame.geometry.x.to_numpy(dtype="float64"),
@@ -412,7 +410,7 @@ def event_columns(
             unc_codes.astype(np.min_scalar_type(max(len(unc_table) - 1, 0))),
             _numbers(unc_table, 1),
         ),
-        "incursion_km": {str(i): round(float(incursion[i]), 1) for i in strikes},
+        "incursion_km": _floats(frame, "incursion_km").round(1),
         "text": text,
         "fields": fields,
         "colours": [c for _, c in legend],
@@ -461,6 +459,7 @@ def event_payload(
     )
     fatalities = _numbers(columns["fatalities"], 0)
     unc_codes, unc_table = columns["uncertainty_km"]
+    incursion = columns["incursion_km"]
     return {
         **columns,
         "lat": _numbers(columns["lat"], 4),
@@ -470,5 +469,9 @@ def event_payload(
         "fatalities": [None if v is None else int(v) for v in fatalities],
         "distance_km": _numbers(columns["distance_km"], 1),
         "uncertainty_km": [unc_codes.tolist(), unc_table],
+        # strikes only, keyed by row
+        "incursion_km": {
+            str(i): float(incursion[i]) for i in np.flatnonzero(np.isfinite(incursion))
+        },
         "text": {k: [codes.tolist(), table] for k, (codes, table) in columns["text"].items()},
     }

@@ -175,7 +175,7 @@ def pack_events(columns: dict) -> tuple[dict, str]:
     -------
     header : dict
         Everything but the arrays (text tables, days, colours, fields,
-        ``pair``, ``size``, ``incursion_km``); ``lod``, how many rows to draw
+        ``pair``, ``size``); ``lod``, how many rows to draw
         at each zoom; and ``packed``: the layout of the block and the scales
         of ``lat``, ``lon`` and ``distance_km``. Rows are in drawing order
         (:func:`geo.mapping.lod.draw_order`), not the input's.
@@ -183,8 +183,6 @@ def pack_events(columns: dict) -> tuple[dict, str]:
         base64 gzip block from :func:`pack_arrays`.
     """
     order, counts = draw_order(columns["lat"], columns["lon"], columns["day"])
-    position = np.empty(len(order), dtype="int64")
-    position[order] = np.arange(len(order))
     unc_codes, unc_table = columns["uncertainty_km"]
     arrays = {
         "lat": _scaled(columns["lat"], COORD_SCALE),
@@ -193,6 +191,7 @@ def pack_events(columns: dict) -> tuple[dict, str]:
         "day": columns["day"].astype("int32"),
         "fatalities": columns["fatalities"].astype("float32"),
         "distance_km": _scaled(columns["distance_km"], DISTANCE_SCALE),
+        "incursion_km": _scaled(columns["incursion_km"], DISTANCE_SCALE),
         "uncertainty_km": unc_codes,
     }
     for key, (codes, _table) in columns["text"].items():
@@ -201,15 +200,17 @@ def pack_events(columns: dict) -> tuple[dict, str]:
     header = {
         k: v for k, v in columns.items() if k not in {*arrays, "legend", "text", "uncertainty_km"}
     }
-    header["incursion_km"] = {
-        str(position[int(row)]): km for row, km in columns["incursion_km"].items()
-    }
     header["lod"] = counts
     header["uncertainty_table"] = unc_table
     header["text_tables"] = {key: table for key, (_codes, table) in columns["text"].items()}
     header["packed"] = {
         "columns": head,
-        "scales": {"lat": COORD_SCALE, "lon": COORD_SCALE, "distance_km": DISTANCE_SCALE},
+        "scales": {
+            "lat": COORD_SCALE,
+            "lon": COORD_SCALE,
+            "distance_km": DISTANCE_SCALE,
+            "incursion_km": DISTANCE_SCALE,
+        },
         "missing": MISSING,
     }
     return header, blob

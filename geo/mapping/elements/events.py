@@ -75,7 +75,7 @@ class EventData(MacroElement):
             var where = u ? ' (location \u00b1 ' + u + ' km)' : '';
             row('To ' + P.pair + ' border', d ? d + ' km' + where : text('distance_range', i));
             row('Zone', text('zone', i));
-            var inc = num(P.incursion_km[i], 1);  // keys are row numbers, strikes only
+            var inc = num(P.incursion_km[i], 1);  // strikes only: NaN or no key otherwise
             row('Incursion', inc ? inc + ' km inside ' + side : '');
             row('Source', text('source', i));
             P.fields.forEach(function (f) {
@@ -120,6 +120,7 @@ class EventData(MacroElement):
                 return out;
               }
               P.lat = scaled('lat'); P.lon = scaled('lon'); P.distance_km = scaled('distance_km');
+              P.incursion_km = scaled('incursion_km');
               P.colour = cols.colour; P.day = cols.day; P.fatalities = cols.fatalities;
               P.uncertainty_km = [cols.uncertainty_km, H.uncertainty_table];
               P.text = {};
