@@ -118,7 +118,6 @@ class EventChunks:
         reader = self._reader = ChunkReader(self.path, self.options)
         try:
             produced = False
-            # the next chunk is parsed (Arrow, off the GIL) while this one is checked
             for raw, invalid in reader.raw_chunks(self.options.chunksize):
                 table = reader.process(raw, invalid)
                 produced = True
