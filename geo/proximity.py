@@ -202,6 +202,7 @@ def analyze(
     out["incursion_km"], out["incursion_border"] = depth, _text_column(*via)
     out["border_pair"] = _text_column(rows["pairs"], rows["line"])
     # plain values only: attrs travel into file metadata (GeoParquet writes them as JSON)
+    out.attrs.pop("source", None)  # the reader's file name, for its errors only
     out.attrs["border_pair"] = theatre.pair
     out.attrs["border_length_km"] = theatre.length_km
     return out

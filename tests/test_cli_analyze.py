@@ -283,3 +283,30 @@ def test_the_strike_pairs_section_shows_the_first_pairs_and_counts_the_rest():
     assert lines[-1].startswith("... 25 more pairs") and "12.3" in lines[4]
     assert strike_pairs_text(pairs.head(3)).count("\n") == 2 + 1 + 3
     assert strike_pairs_text(pairs.head(0)) == ""
+
+
+@pytest.mark.parametrize("command", ["analyze", "map", "export"])
+def test_a_failed_run_leaves_no_rejects_file(runner, tmp_path, command):
+    path = tmp_path / "mine.csv"
+    # a rejected row (bad fatalities), and a column the analysis would overwrite
+    path.write_text("id,lat,lon,fatalities,zone\nA1,27.37,62.33,1,n\nA2,27.0,62.5,lots,n\n")
+    rejects = tmp_path / "rejects.csv"
+    suffix = {"analyze": "csv", "map": "html", "export": "gpkg"}[command]
+    events = ["--events", str(path)]
+    result = runner.invoke(
+        cli, [command, *events, "--out", str(tmp_path / f"o.{suffix}"), "--rejects", str(rejects)]
+    )
+    assert result.exit_code != 0 and "zone" in result.output
+    assert not rejects.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.csv"]  # no temporary file left
+
+
+def test_rejects_are_written_when_the_run_succeeds(runner, tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("id,lat,lon,fatalities\nA1,27.37,62.33,1\nA2,27.0,62.5,lots\n")
+    rejects = tmp_path / "rejects.csv"
+    out = tmp_path / "o.csv"
+    args = ["analyze", "--events", str(path), "--out", str(out), "--rejects", str(rejects)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(rejects)["event_id"].tolist() == ["A2"] and len(pd.read_csv(out)) == 1

@@ -156,6 +156,7 @@ def analyze(
     size = None if stream.path is None else stream.path.stat().st_size
     sites = chunks.theatre_sites(theatre)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(stream.publishing())  # rejects only if the whole run succeeds
         sink = _EchoSink()
         if out is not None:
             tmp = stack.enter_context(atomic_path(out, overwrite=overwrite))

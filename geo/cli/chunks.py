@@ -7,22 +7,27 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from geo.cli.options import report_read
 
 __all__ = ["analyse_chunk", "analysed_events", "theatre_sites"]
 
 
+@contextlib.contextmanager
 def analysed_events(
     events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool, site_columns=True
 ):
     """Read the events the options name and analyse them once against ``theatre``.
 
-    ``site_columns=False`` leaves out the ``dist_<site>_km`` columns (one
-    exact geodesic per event and site), for outputs that never show them:
+    A context manager: the ``--rejects`` file is published when the block
+    that uses the events (drawing, writing) succeeds, and never after a
+    failure. ``site_columns=False`` leaves out the ``dist_<site>_km`` columns
+    (one exact geodesic per event and site), for outputs that never show them:
     the map and the figure draw the sites, not the distances to them.
 
-    Returns
-    -------
+    Yields
+    ------
     geopandas.GeoDataFrame
         Output of :func:`geo.proximity.analyze`.
     """
@@ -35,13 +40,16 @@ def analysed_events(
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
     # chunk by chunk, the next one read and checked while two are analysed
     sites = theatre_sites(theatre) if site_columns else []
-    parts = list(map_ahead(lambda chunk: analyse_chunk(chunk, theatre, sites), prefetch(stream)))
-    report_read(stream, quiet=quiet)
-    analyzed = parts[0]
-    if len(parts) > 1:
-        analyzed = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-        analyzed.attrs = dict(parts[0].attrs)
-    return analyzed
+    with stream.publishing():
+        parts = list(
+            map_ahead(lambda chunk: analyse_chunk(chunk, theatre, sites), prefetch(stream))
+        )
+        report_read(stream, quiet=quiet)
+        analyzed = parts[0]
+        if len(parts) > 1:
+            analyzed = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+            analyzed.attrs = dict(parts[0].attrs)
+        yield analyzed
 
 
 def theatre_sites(theatre) -> list[tuple[str, float, float]]:

@@ -90,24 +90,24 @@ def export(
     if not update:
         check_out(out, overwrite)  # before reading a large event file
     theatre = options.build_theatre(pair, zones_km, border_path, sites)
-    analyzed = chunks.analysed_events(
+    with chunks.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet
-    )
-    if fmt != "gpkg":
-        export_events(out, analyzed, fmt=fmt, overwrite=overwrite)
+    ) as analyzed:
+        if fmt != "gpkg":
+            export_events(out, analyzed, fmt=fmt, overwrite=overwrite)
+            if not quiet:
+                click.echo(f"wrote {out}: {len(analyzed)} events ({fmt})", err=True)
+            return
+        export_gpkg(
+            out,
+            analyzed,
+            theatre,
+            layers=layer_names,
+            overwrite=overwrite,
+            update=update,
+            command=options.command_line(),
+            events_source=f"user file {events}" if events else None,
+            progress=None if quiet else (lambda msg: click.echo(f"  {msg}", err=True)),
+        )
         if not quiet:
-            click.echo(f"wrote {out}: {len(analyzed)} events ({fmt})", err=True)
-        return
-    export_gpkg(
-        out,
-        analyzed,
-        theatre,
-        layers=layer_names,
-        overwrite=overwrite,
-        update=update,
-        command=options.command_line(),
-        events_source=f"user file {events}" if events else None,
-        progress=None if quiet else (lambda msg: click.echo(f"  {msg}", err=True)),
-    )
-    if not quiet:
-        click.echo(f"wrote {out} ({'updated' if update else 'GeoPackage 1.3'})", err=True)
+            click.echo(f"wrote {out} ({'updated' if update else 'GeoPackage 1.3'})", err=True)

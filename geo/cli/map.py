@@ -64,11 +64,11 @@ def map_cmd(
     check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)  # refuse before the slow part, not after it
     theatre = options.build_theatre(pair, zones_km, border_path, sites, single="the map")
-    analyzed = chunks.analysed_events(
+    with chunks.analysed_events(
         events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet, site_columns=False
-    )
-    m = render_map(analyzed, theatre, title=title, offline=offline)
-    save_map(m, out, overwrite=overwrite)
+    ) as analyzed:
+        m = render_map(analyzed, theatre, title=title, offline=offline)
+        save_map(m, out, overwrite=overwrite)
     if not quiet:
         size = out.stat().st_size / 1e6
         kind = "self-contained " if offline else ""

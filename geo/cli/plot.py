@@ -66,12 +66,12 @@ def plot_cmd(
         pair, zones_km, border_path=border_path, sites=sites, single="the figure"
     )
     theatre.site_points  # noqa: B018 - resolve --sites now: a bad name fails before the slow part
-    analyzed = chunks.analysed_events(
-        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet, site_columns=False
-    )
     # the caption credits the user's file (and its source column); only the seed is our curation
     origin = SEED_EVENTS if events is None else events.name
-    fig = plot(analyzed, theatre, title=title, events_origin=origin)
-    save_figure(fig, out, dpi=dpi, overwrite=overwrite)
+    with chunks.analysed_events(
+        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet, site_columns=False
+    ) as analyzed:
+        fig = plot(analyzed, theatre, title=title, events_origin=origin)
+        save_figure(fig, out, dpi=dpi, overwrite=overwrite)
     if not quiet:
         click.echo(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)", err=True)

@@ -74,6 +74,10 @@ class EventStream:
         self.bytes_read: int | None = None
         self.notes: list[str] = []
         self.tally = ProblemTally()
+        # the rejects file, read to the end but held back until the caller's work
+        # succeeds (see :meth:`publishing`)
+        self._held: contextlib.ExitStack | None = None
+        self._holding = False
         if self.path is not None and not self.path.exists():
             raise InputError(str(self.path), None, None, "no such file")
         check_out(self.rejects, overwrite)
@@ -116,8 +120,43 @@ class EventStream:
                     )
                     header = False
                 yield table.events
+            if self._holding and self.kept:
+                self._held = stack.pop_all()  # published or discarded by publishing()
         if self.kept == 0:
             raise NoEventsError(self.summary(), self.tally.first_error)
+
+    @contextlib.contextmanager
+    def publishing(self) -> Iterator[EventStream]:
+        """Hold the rejects file back until the block ends; publish it only if the block succeeds.
+
+        Chunks are read ahead on a thread, so the last one (and the rejects
+        file) may be done before the analysis of an earlier one fails: inside
+        this block a failed command leaves no rejects file behind, and an
+        existing one (``overwrite``) as it was. A file with no event kept
+        still gets its rejects, before :class:`NoEventsError`.
+
+        Examples
+        --------
+        >>> stream = EventStream(None)
+        >>> with stream.publishing():
+        ...     rows = sum(len(chunk) for chunk in stream)
+        >>> rows
+        6
+        """
+        self._holding = True
+        try:
+            yield self
+        except BaseException as exc:
+            held, self._held = self._held, None
+            if held is not None:  # the temporary file is removed, the target left alone
+                held.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        else:
+            held, self._held = self._held, None
+            if held is not None:
+                held.close()
+        finally:
+            self._holding = False
 
     def read_all(self) -> gpd.GeoDataFrame:
         """Every valid event as one GeoDataFrame (EPSG:4326)."""
