@@ -38,7 +38,7 @@ def test_check_clean_exit_0(runner, tmp_path):
     path.write_text("id,lat,lon\na,27.37,62.33\n")
     result = runner.invoke(cli, ["events", "check", str(path)])
     assert result.exit_code == 0
-    assert "1 rows read, 1 kept, 0 rejected" in result.output
+    assert "1 row read, 1 kept, 0 rejected" in result.output
 
 
 def test_check_unreadable_exit_2(runner, tmp_path):
@@ -68,7 +68,7 @@ def test_check_takes_the_reading_options(runner, tmp_path):
     assert runner.invoke(cli, args).exit_code == 1
     result = runner.invoke(cli, [*args, "--dayfirst"])
     assert result.exit_code == 0, result.output
-    assert "1 rows read, 1 kept, 0 rejected" in result.output
+    assert "1 row read, 1 kept, 0 rejected" in result.output
 
 
 def test_check_of_a_file_with_no_rows_exits_1(runner, tmp_path):

@@ -20,6 +20,7 @@ from geo.cli.options import dash_is_stdout
 from geo.io.atomic import check_out
 from geo.io.options import ReadOptions
 from geo.io.report import strike_pairs_text
+from geo.io.results import counted
 
 if TYPE_CHECKING:  # pandas and geo.theatre (geopandas) load slowly; keep `--help` quick
     import pandas as pd
@@ -113,7 +114,7 @@ def render_report(result) -> str:
     lines = [
         f"Border {result.border_label}: {result.border_km:.1f} km (geodesic, WGS84); "
         f"{result.kept:,} events from {result.files:,} file(s){parts} on {where}",
-        f"wrote {len(result.partitions):,} GeoParquet partitions to {result.out}",
+        f"wrote {counted(len(result.partitions), 'GeoParquet partition')} to {result.out}",
     ]
     for keys, frame in result.summaries.items():
         lines += [

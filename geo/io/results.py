@@ -9,7 +9,7 @@ import pandas as pd
 
 from geo.errors import BordermapError
 
-__all__ = ["EventTable", "NoEventsError", "ProblemTally", "summary_line"]
+__all__ = ["EventTable", "NoEventsError", "ProblemTally", "counted", "summary_line"]
 
 
 class NoEventsError(BordermapError):
@@ -95,16 +95,34 @@ class ProblemTally:
             self.warnings[kind] = self.warnings.get(kind, 0) + int(n)
 
     def summary(self, path: str, rows: int, kept: int) -> str:
-        """Build the one-line summary printed by the CLI."""
-        text = f"{path}: {rows} rows read, {kept} kept, {rows - kept} rejected"
+        """Build the one-line summary printed by the CLI.
+
+        Examples
+        --------
+        >>> ProblemTally().summary("a.csv", 1, 1)
+        'a.csv: 1 row read, 1 kept, 0 rejected'
+        """
+        text = f"{path}: {counted(rows, 'row')} read, {kept} kept, {rows - kept} rejected"
         if self.rejected:
             kinds = sorted(self.rejected.items(), key=lambda kv: -kv[1])
             text += " (" + ", ".join(f"{n} {k}" for k, n in kinds) + ")"
         if self.warnings:
             kinds = sorted(self.warnings.items(), key=lambda kv: -kv[1])
             total = sum(self.warnings.values())
-            text += f"; {total} warnings (" + ", ".join(f"{n} {k}" for k, n in kinds) + ")"
+            text += f"; {counted(total, 'warning')} (" + ", ".join(f"{n} {k}" for k, n in kinds)
+            text += ")"
         return text
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is one.
+
+    Examples
+    --------
+    >>> counted(1, "warning"), counted(2, "row"), counted(0, "partition")
+    ('1 warning', '2 rows', '0 partitions')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def summary_line(path: str, rows: int, kept: int, problems: pd.DataFrame) -> str:
