@@ -40,6 +40,7 @@ __all__ = [
     "NOT_STRIKES",
     "analyze",
     "distance_to_line_km",
+    "event_coordinates",
     "nearest_lines",
     "site_column",
     "site_distances",
@@ -104,7 +105,12 @@ def distance_to_line_km(lon, lat, line: shapely.Geometry):
     return res.distance_km, res.nearest_lon, res.nearest_lat, res.bearing_deg
 
 
-def _points(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def event_coordinates(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of each event (degrees, WGS84; NaN where none).
+
+    From the point geometry of a GeoDataFrame (transformed to EPSG:4326), or
+    from the ``longitude``/``latitude`` columns of a plain DataFrame.
+    """
     if not isinstance(events, gpd.GeoDataFrame):
         if isinstance(events, pd.DataFrame) and {"longitude", "latitude"} <= set(events):
             # degrees on WGS84, as read: no point geometry is built (a million cost 0.6 s)
@@ -180,7 +186,7 @@ def analyze(
     """
     theatre = as_theatre(theatre)
     events = _without_computed(events)
-    lon, lat = _points(events)
+    lon, lat = event_coordinates(events)
     res = theatre.index.nearest(lon, lat)
     rows = _border_rows(theatre, res)
     computed = _measured(events, lon, lat, res, rows, theatre, provinces)
@@ -429,7 +435,7 @@ def site_distances(
     DataFrame
         One column per site, named by :func:`site_column`, same index as ``analyzed``.
     """
-    lon, lat = _points(analyzed)
+    lon, lat = event_coordinates(analyzed)
     table = {
         site_column(name): geodesic_km(lon, lat, x, y)
         for name, (x, y) in resolve_sites(sites).items()

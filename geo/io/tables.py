@@ -20,7 +20,7 @@ from pyproj import CRS
 
 from geo.io.columnar import CsvChunks, GeoParquetChunks, arrow_table
 from geo.io.report import TABLE_ROWS, render_analysis
-from geo.proximity import ANALYSIS_COLUMNS, summarize
+from geo.proximity import ANALYSIS_COLUMNS, event_coordinates, summarize
 
 __all__ = ["TABLE_FORMATS", "AnalysisWriter", "plain_table"]
 
@@ -103,7 +103,7 @@ class AnalysisWriter:
             self.columnar.write(arrow_table(analyzed), analyzed.geometry.array)
         elif self.fmt == "parquet":  # read without point geometries: WKB from the coordinates
             self.columnar.crs = _WGS84
-            lon, lat = _coordinates(analyzed)
+            lon, lat = event_coordinates(analyzed)
             self.columnar.write_points(arrow_table(analyzed), lon, lat)
         else:
             self._records(analyzed)
@@ -152,19 +152,11 @@ class AnalysisWriter:
             self._text(render_analysis(head, self.label, self.km, self.rows, summaries, strikes))
 
 
-def _coordinates(analyzed: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude of events read without point geometries."""
-    return (
-        analyzed["longitude"].to_numpy(dtype="float64", na_value=np.nan),
-        analyzed["latitude"].to_numpy(dtype="float64", na_value=np.nan),
-    )
-
-
 def _geometry(analyzed: pd.DataFrame) -> np.ndarray:
     """Return the events' points: their geometry, or built from their coordinates."""
     if isinstance(analyzed, gpd.GeoDataFrame):
         return analyzed.geometry.to_numpy()
-    return gpd.points_from_xy(*_coordinates(analyzed)).to_numpy()
+    return gpd.points_from_xy(*event_coordinates(analyzed)).to_numpy()
 
 
 def _computed(analyzed: gpd.GeoDataFrame) -> frozenset[str]:
