@@ -394,13 +394,13 @@ def _incursion(attacker, struck, lon, lat, nearest_key: tuple, dist):
     return depth, (np.array([*borders, None], dtype=object), np.where(via < 0, len(borders), via))
 
 
-def nearest_lines(analyzed: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def nearest_lines(analyzed: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame:
     """Lines from each analysed event to its nearest border point.
 
     Parameters
     ----------
-    analyzed : GeoDataFrame
-        Output of :func:`analyze`.
+    analyzed : GeoDataFrame or DataFrame
+        Output of :func:`analyze` (points, or ``longitude``/``latitude``).
 
     Returns
     -------
@@ -410,7 +410,7 @@ def nearest_lines(analyzed: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     have = analyzed["border_distance_km"].notna().to_numpy()
     sub = analyzed[have]
-    start = np.column_stack([sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy()])
+    start = np.column_stack(event_coordinates(sub))
     end = np.column_stack([sub["nearest_lon"].to_numpy(), sub["nearest_lat"].to_numpy()])
     coords = np.stack([start, end], axis=1)
     lines = shapely.linestrings(coords)

@@ -9,7 +9,13 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.io.values import parse_dates, parse_numbers
+from geo.io.values import (
+    holds_empty,
+    may_contain_byte,
+    parse_dates,
+    parse_numbers,
+    trimmed,
+)
 
 finite = st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False)
 
@@ -85,3 +91,35 @@ def test_repeated_dates_parse_as_each_would_alone(texts, dayfirst, dtype):
 def test_parse_dates_never_guesses_day_month_order():
     _, bad = parse_dates(pd.Series(["03/04/2024", "2024-04-03"]))
     assert bad.tolist() == [True, False]
+
+
+def _arrow_column(values: list, pieces: int, offset: int = 0) -> pd.Series:
+    """An Arrow-backed text column in ``pieces`` chunks, each a slice of a larger array."""
+    import pyarrow as pa
+
+    step = max(1, len(values) // pieces)
+    chunks = []
+    for i in range(0, len(values), step):
+        part = ["pad"] * offset + values[i : i + step] + ["pad\n"]
+        chunks.append(pa.array(part, pa.large_string()).slice(offset, len(part) - offset - 1))
+    array = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, pa.large_string()))
+    return pd.Series(array)
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet="ab \n", max_size=4)), max_size=30),
+    st.integers(1, 4),
+    st.integers(0, 3),
+)
+@settings(max_examples=200, deadline=None)
+def test_buffer_checks_agree_with_the_values(values, pieces, offset):
+    """The byte-level shortcuts see exactly the values of sliced, chunked Arrow columns."""
+    column = _arrow_column(values, pieces, offset)
+    assert [None if pd.isna(v) else v for v in column.tolist()] == values
+    assert holds_empty(column) == ("" in values)
+    assert may_contain_byte(column, ord("\n")) == any(v and "\n" in v for v in values)
+    stripped = all(v is None or v == v.strip() for v in values)
+    assert trimmed(column) == stripped
+    # other backings are never skipped
+    assert holds_empty(pd.Series(values, dtype=object))
+    assert may_contain_byte(pd.Series(values, dtype=object), ord("\n"))

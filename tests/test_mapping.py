@@ -340,3 +340,19 @@ def test_a_deep_strikes_arrow_starts_near_the_border_and_ends_near_its_target():
     assert km(start, nearest) <= 112  # at most ~110 km beyond the border
     end = (path[-1][1], path[-1][0])
     assert 5 <= km(end, target) <= 15  # stops just short of the target's marker
+
+
+def test_a_frame_of_coordinates_maps_as_its_points_do():
+    """The CLI maps events read without point geometry: the same page, points or columns."""
+    events = synthetic_events(300, seed=3)
+    columns = pd.DataFrame(events.drop(columns="geometry"))
+    columns["longitude"], columns["latitude"] = events.geometry.x, events.geometry.y
+    from_points = page(render_map(analyze(events, THEATRE), THEATRE))
+    from_columns = page(render_map(analyze(columns, THEATRE), THEATRE))
+    a, b = payload_of(from_points), payload_of(from_columns)
+    assert a["lat"] == b["lat"] and a["lon"] == b["lon"] and len(a["lat"]) == 300
+    assert a["text"] == b["text"] and a["incursion_km"] == b["incursion_km"]
+    # the lines to the nearest border point start at the events either way
+    assert from_points.count("LineString") == from_columns.count("LineString") > 0
+    with pytest.raises(ParameterError, match="analyze"):
+        render_map(analyze(columns, THEATRE).drop(columns=["longitude"]), THEATRE)

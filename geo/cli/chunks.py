@@ -16,7 +16,15 @@ __all__ = ["analyse_chunk", "analysed_events", "theatre_sites"]
 
 @contextlib.contextmanager
 def analysed_events(
-    events, read_options, rejects, theatre, *, overwrite: bool, quiet: bool, site_columns=True
+    events,
+    read_options,
+    rejects,
+    theatre,
+    *,
+    overwrite: bool,
+    quiet: bool,
+    site_columns: bool = True,
+    points: bool = True,
 ):
     """Read the events the options name and analyse them once against ``theatre``.
 
@@ -25,18 +33,23 @@ def analysed_events(
     failure. ``site_columns=False`` leaves out the ``dist_<site>_km`` columns
     (one exact geodesic per event and site), for outputs that never show them:
     the map and the figure draw the sites, not the distances to them.
+    ``points=False`` builds no point geometry (a million cost about a
+    second): the events keep their ``longitude``/``latitude`` columns.
 
     Yields
     ------
-    geopandas.GeoDataFrame
-        Output of :func:`geo.proximity.analyze`.
+    geopandas.GeoDataFrame or pandas.DataFrame
+        Output of :func:`geo.proximity.analyze`; a plain DataFrame when
+        ``points`` is false.
     """
     import geopandas as gpd
     import pandas as pd
 
+    from geo.io.options import ReadOptions
     from geo.io.prefetch import map_ahead, prefetch
     from geo.io.stream import EventStream
 
+    read_options = ReadOptions.of(read_options, points=points)
     stream = EventStream(events, read_options, rejects=rejects, overwrite=overwrite)
     # chunk by chunk, the next one read and checked while two are analysed
     sites = theatre_sites(theatre) if site_columns else []
@@ -47,7 +60,9 @@ def analysed_events(
         report_read(stream, quiet=quiet)
         analyzed = parts[0]
         if len(parts) > 1:
-            analyzed = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+            analyzed = pd.concat(parts, ignore_index=True)
+            if points:
+                analyzed = gpd.GeoDataFrame(analyzed, crs="EPSG:4326")
             analyzed.attrs = dict(parts[0].attrs)
         yield analyzed
 

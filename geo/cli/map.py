@@ -65,7 +65,14 @@ def map_cmd(
     check_out(out, overwrite)  # refuse before the slow part, not after it
     theatre = options.build_theatre(pair, zones_km, border_path, sites, single="the map")
     with chunks.analysed_events(
-        events, read_options, rejects, theatre, overwrite=overwrite, quiet=quiet, site_columns=False
+        events,
+        read_options,
+        rejects,
+        theatre,
+        overwrite=overwrite,
+        quiet=quiet,
+        site_columns=False,
+        points=False,
     ) as analyzed:
         m = render_map(analyzed, theatre, title=title, offline=offline)
         save_map(m, out, overwrite=overwrite)

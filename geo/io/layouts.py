@@ -23,6 +23,7 @@ from geo.io.text import GED_COLUMNS
 from geo.io.values import (
     date_order_hint,
     dates_out_of_range,
+    holds_empty,
     parse_dates,
     parse_numbers,
     per_distinct,
@@ -216,6 +217,8 @@ def _text(raw: pd.DataFrame, col: str | None) -> pd.Series:
         values = values.astype("string")
     if not trimmed(values):
         values = values.str.strip()
+    elif not holds_empty(values):
+        return values
     return values.mask(values == "")
 
 

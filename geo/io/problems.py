@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from geo.io.text import BAD_FIELDS, SHORT, SURPLUS
+from geo.io.values import may_contain_byte
 
 __all__ = [
     "PROBLEM_COLUMNS",
@@ -171,6 +172,8 @@ def merged_row_problems(
         if name not in raw or not pd.api.types.is_string_dtype(raw[name].dtype):
             continue
         values = raw[name]
+        if not may_contain_byte(values, ord("\n")):
+            continue
         broken = values.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
         if not broken.any():
             continue

@@ -18,6 +18,8 @@ from geo.io.limits import DATE_MAX, DATE_MIN
 __all__ = [
     "date_order_hint",
     "dates_out_of_range",
+    "holds_empty",
+    "may_contain_byte",
     "parse_dates",
     "parse_numbers",
     "per_distinct",
@@ -219,6 +221,24 @@ def date_order_hint(values: pd.Series) -> str | None:
     return "ambiguous" if first.notna().any() else None
 
 
+def _arrow_buffers(values: pd.Series):
+    """Each Arrow chunk's value offsets and data bytes, as numpy arrays; None when not Arrow."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return None
+    found = []
+    for chunk in values.array.__arrow_array__().chunks:
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if len(chunk) == 0:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+        found.append((offsets, data, chunk.is_valid().to_numpy(zero_copy_only=False)))
+    return found
+
+
 def trimmed(values: pd.Series) -> bool:
     """Whether no Arrow-backed value can start or end with whitespace (so strip can be skipped).
 
@@ -235,23 +255,61 @@ def trimmed(values: pd.Series) -> bool:
     >>> trimmed(pd.Series(["a"], dtype=object))
     False
     """
-    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+    buffers = _arrow_buffers(values)
+    if buffers is None:
         return False
-    for chunk in values.array.__arrow_array__().chunks:
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        if data_buffer is None or len(chunk) == 0:
+    for offsets, data, _valid in buffers:
+        if data is None:
             continue
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buffer, dtype=width)[
-            chunk.offset : chunk.offset + len(chunk) + 1
-        ]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
         start, end = offsets[:-1], offsets[1:]
         full = end > start
         edges = np.concatenate([data[start[full]], data[end[full] - 1]])
         if ((edges <= 0x20) | (edges >= 0x80)).any():
             return False
     return True
+
+
+def holds_empty(values: pd.Series) -> bool:
+    """Whether a column may hold an empty string (Arrow-backed columns are checked exactly).
+
+    Reads the value lengths from Arrow's offsets, so a column with no empty
+    value skips the masking that turns ``""`` into missing.
+
+    Examples
+    --------
+    >>> holds_empty(pd.Series(["a", None], dtype="str"))
+    False
+    >>> holds_empty(pd.Series(["a", ""], dtype="str"))
+    True
+    >>> holds_empty(pd.Series(["a"], dtype=object))
+    True
+    """
+    buffers = _arrow_buffers(values)
+    if buffers is None:
+        return True
+    return any(((np.diff(offsets) == 0) & valid).any() for offsets, _data, valid in buffers)
+
+
+def may_contain_byte(values: pd.Series, byte: int) -> bool:
+    r"""Whether a column may hold ``byte`` (an ASCII code) in a value.
+
+    False only when an Arrow-backed column's data holds no such byte at all:
+    one scan of its buffer, instead of a search value by value.
+
+    Examples
+    --------
+    >>> may_contain_byte(pd.Series(["a", "b"], dtype="str"), ord("\n"))
+    False
+    >>> may_contain_byte(pd.Series(["a\nb"], dtype="str"), ord("\n"))
+    True
+    """
+    buffers = _arrow_buffers(values)
+    if buffers is None:
+        return True
+    for offsets, data, _valid in buffers:
+        if data is not None and (data[offsets[0] : offsets[-1]] == byte).any():
+            return True
+    return False
 
 
 def per_distinct(lookup: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-import shapely
 
 from geo import layers
 from geo.errors import ParameterError
@@ -41,6 +41,7 @@ from geo.mapping import assets, elements, features, packed, shapes, strikes, sty
 from geo.mapping.offline import OfflineFigure, OnlineFigure
 from geo.mapping.text import html_text
 from geo.placement import provinces_of
+from geo.proximity import event_coordinates
 from geo.style import BORDER_COLOUR, COUNTRY_FILL
 from geo.theatre import Theatre
 
@@ -64,11 +65,14 @@ MINIMAP_STYLE = {"color": "#777777", "weight": 0.6, "fillColor": "#ece8df", "fil
 CLIP_DEG = 12.0
 
 
-def _check_analyzed(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> gpd.GeoDataFrame:
+def _check_analyzed(analyzed: pd.DataFrame, theatre: Theatre) -> pd.DataFrame:
     """Return the analysed events in EPSG:4326; refuse raw events or another theatre's."""
     if not isinstance(theatre, Theatre):
         raise ParameterError("theatre", f"expected a geo.theatre.Theatre, got {type(theatre)!r}")
-    if not isinstance(analyzed, gpd.GeoDataFrame) or "border_distance_km" not in analyzed:
+    located = isinstance(analyzed, gpd.GeoDataFrame) or (
+        isinstance(analyzed, pd.DataFrame) and {"longitude", "latitude"} <= set(analyzed)
+    )
+    if not located or "border_distance_km" not in analyzed:
         raise ParameterError(
             "analyzed", "expected the output of geo.proximity.analyze(events, theatre)"
         )
@@ -77,7 +81,8 @@ def _check_analyzed(analyzed: gpd.GeoDataFrame, theatre: Theatre) -> gpd.GeoData
         raise ParameterError(
             "analyzed", f"was measured against {measured}, not the theatre's {theatre.pair}"
         )
-    if analyzed.crs is not None and not analyzed.crs.equals("EPSG:4326"):
+    crs = getattr(analyzed, "crs", None)
+    if crs is not None and not crs.equals("EPSG:4326"):
         analyzed = analyzed.to_crs("EPSG:4326")
     return analyzed
 
@@ -103,8 +108,9 @@ def render_map(
 
     Parameters
     ----------
-    analyzed : GeoDataFrame
-        Output of :func:`geo.proximity.analyze` for ``theatre``. ACLED-style
+    analyzed : GeoDataFrame or DataFrame
+        Output of :func:`geo.proximity.analyze` for ``theatre``: points, or
+        (for a plain DataFrame) ``longitude``/``latitude`` in degrees. ACLED-style
         columns are used when present: ``event_date``, ``actor1``,
         ``actor2``, ``fatalities``, ``geo_precision``, ``location``,
         ``source``, ``notes`` and the input's own ``admin1``. Events are
@@ -186,8 +192,10 @@ def _new_map(
     # legend (right) and the slider (bottom)
     near = (pd.to_numeric(analyzed["border_distance_km"], errors="coerce") <= VIEW_KM).to_numpy()
     if near.any():
-        ex0, ey0, ex1, ey1 = shapely.total_bounds(analyzed.geometry.to_numpy()[near])
-        x0, y0, x1, y1 = min(x0, ex0), min(y0, ey0), max(x1, ex1), max(y1, ey1)
+        lon, lat = event_coordinates(analyzed)
+        lon, lat = lon[near], lat[near]
+        x0, y0 = min(x0, np.nanmin(lon)), min(y0, np.nanmin(lat))
+        x1, y1 = max(x1, np.nanmax(lon)), max(y1, np.nanmax(lat))
     m.add_child(
         elements.MapSetup(
             DATA_CREDIT,

@@ -24,7 +24,7 @@ from geo.io.layouts import EXTRA, SCHEMA
 from geo.mapping import style
 from geo.mapping.text import html_text
 from geo.precision import precision_radius_km
-from geo.proximity import ANALYSIS_COLUMNS
+from geo.proximity import ANALYSIS_COLUMNS, event_coordinates
 from geo.style import (
     NO_ATTACKER_COLOUR,
     NO_ATTACKER_LABEL,
@@ -398,9 +398,10 @@ def event_columns(
     radius = uncertainty_km(frame)
     radius[~np.isfinite(radius)] = np.nan
     unc_codes, unc_table = pd.factorize(pd.Series(radius).round(1), use_na_sentinel=False)
+    lon, lat = event_coordinates(frame)
     return {
-        "lat": frame.geometry.y.to_numpy(dtype="float64"),
-        "lon": frame.geometry.x.to_numpy(dtype="float64"),
+        "lat": lat,
+        "lon": lon,
         "size": list(style.RADIUS_PX),
         "colour": colour_codes,
         "day": days,

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from geo.mapping.features import day_codes
 from geo.mapping.text import html_text
+from geo.proximity import event_coordinates
 from geo.style import attacker_colours
 
 __all__ = ["strike_arrows"]
@@ -75,7 +76,7 @@ def strike_arrows(
         else np.full(len(frame), -1, dtype="int32")
     )[mask.to_numpy()]
     sel = frame[mask]
-    tx, ty = sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy()
+    tx, ty = event_coordinates(sel)
     nx, ny = sel["nearest_lon"].to_numpy(float), sel["nearest_lat"].to_numpy(float)
     arrows = []
     for i in range(len(sel)):
