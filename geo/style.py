@@ -26,6 +26,7 @@ __all__ = [
     "BORDER_COLOUR",
     "COUNTRY_FILL",
     "COUNTRY_OUTLINE",
+    "FATALITY_SAMPLES",
     "NO_ATTACKER_COLOUR",
     "NO_ATTACKER_LABEL",
     "OTHER_COLOUR",
@@ -35,8 +36,11 @@ __all__ = [
     "ZONE_FAR",
     "ZONE_NEAR",
     "attacker_colours",
+    "attacker_label",
     "blend",
+    "fatality_labels",
     "frame_colours",
+    "legend_order",
     "other_attackers_label",
     "zone_ramp",
 ]
@@ -61,6 +65,55 @@ OTHER_COLOUR = "#4d4d4d"
 NO_ATTACKER_COLOUR = "#a6a6a6"
 #: Their label in every legend: the map, the figure and the QGIS style.
 NO_ATTACKER_LABEL = "No attacker stated or inferred"
+
+
+#: Tolls the size keys show; markers stop growing at about the last, so it reads "50+".
+FATALITY_SAMPLES = (0, 10, 50)
+
+
+def fatality_labels(samples: Sequence[int] = FATALITY_SAMPLES) -> list[str]:
+    """Labels of a size key: the samples, the last (where markers stop growing) with a ``+``.
+
+    Examples
+    --------
+    >>> fatality_labels()
+    ['0', '10', '50+']
+    """
+    return [*(str(n) for n in samples[:-1]), f"{samples[-1]}+"]
+
+
+def legend_order(counts: dict[str, int], countries: Sequence[str] = ()) -> list[str]:
+    """Order of the attackers in every legend: the theatre's states, then the rest by events.
+
+    Ties keep the theatre's order for its states, and the code's for the rest.
+
+    Examples
+    --------
+    >>> legend_order({"USA": 3, "IRN": 1, "PAK": 1, "AFG": 3}, ("PAK", "IRN"))
+    ['PAK', 'IRN', 'AFG', 'USA']
+    """
+    countries = tuple(countries)
+
+    def key(code: str):
+        if code in countries:
+            return (0, -counts[code], countries.index(code), "")
+        return (1, -counts[code], 0, code)
+
+    return sorted(counts, key=key)
+
+
+def attacker_label(code: str, names: dict[str, str], countries: Sequence[str] = ()) -> str:
+    """How every legend names an attacker: the theatre's countries as state forces.
+
+    Examples
+    --------
+    >>> attacker_label("PAK", {"PAK": "Pakistan"}, ("IRN", "PAK"))
+    'Pakistan (state forces)'
+    >>> attacker_label("USA", {}, ("IRN", "PAK"))
+    'USA'
+    """
+    name = str(names.get(code, code))
+    return f"{name} (state forces)" if code in countries else name
 
 
 def other_attackers_label(count: int) -> str:

@@ -17,8 +17,11 @@ from geo.placement import AT_SEA
 
 #: The province of an event located only to its country, in summaries.
 COUNTRY_ONLY = "(country only)"
+#: The counts :func:`summarize` adds up per group: events, the fatalities stated, and the
+#: events whose toll is not stated (an unknown toll is not a toll of 0).
+COUNTS = ("events", "fatalities", "fatalities_unknown")
 
-__all__ = ["COUNTRY_ONLY", "strike_pairs", "summarize"]
+__all__ = ["COUNTRY_ONLY", "COUNTS", "strike_pairs", "summarize"]
 
 
 def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")) -> pd.DataFrame:
@@ -34,8 +37,17 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
     Returns
     -------
     DataFrame
-        The grouping columns, ``events``, ``fatalities`` (0 where the column
-        is missing); empty groups of ordered zones are kept.
+        The grouping columns, then :data:`COUNTS`: ``events``,
+        ``fatalities`` (the sum of the stated tolls) and
+        ``fatalities_unknown`` (events with no stated toll, all of them when
+        the column is missing); empty groups of ordered zones are kept.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"side": ["IRN", "IRN", "PAK"], "fatalities": [3, None, None]})
+    >>> summarize(frame, "side").to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'side': 'IRN', 'events': 2, 'fatalities': 3, 'fatalities_unknown': 1},
+     {'side': 'PAK', 'events': 1, 'fatalities': 0, 'fatalities_unknown': 1}]
     """
     keys = [by] if isinstance(by, str) else list(by)
     missing = [k for k in keys if k not in analyzed]
@@ -56,12 +68,14 @@ def summarize(analyzed: pd.DataFrame, by: str | Iterable[str] = ("zone", "side")
                 known = bare & (side.str.len() == 3).fillna(False).to_numpy()
                 frame["province_iso3"] = frame["province_iso3"].where(~known, side)
     frame["events"] = 1
-    frame["fatalities"] = (
-        pd.to_numeric(analyzed["fatalities"], errors="coerce").fillna(0).astype("int64")
+    toll = (
+        pd.to_numeric(analyzed["fatalities"], errors="coerce")
         if "fatalities" in analyzed
-        else 0
+        else pd.Series(np.nan, index=analyzed.index)
     )
-    table = frame.groupby(keys, observed=True, dropna=False)[["events", "fatalities"]].sum()
+    frame["fatalities"] = toll.fillna(0).astype("int64").to_numpy()
+    frame["fatalities_unknown"] = toll.isna().astype("int64").to_numpy()
+    table = frame.groupby(keys, observed=True, dropna=False)[list(COUNTS)].sum()
     return table.reset_index()
 
 

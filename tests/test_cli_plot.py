@@ -101,7 +101,7 @@ def test_plot_credits_the_users_file_and_its_sources_never_our_curation(runner, 
     text = _svg_text(out)
     assert "Events: acled_afpak.csv; reported by Dawn (50), Pajhwok Afghan News (50)" in text
     assert "curation" not in text
-    assert "Attacker: Pakistan" in text  # inferred from actor1, still a strike
+    assert "Attacker: Pakistan (state forces)" in text  # inferred from actor1, still a strike
 
 
 @pytest.mark.slow

@@ -285,6 +285,23 @@ def test_the_dask_engine_needs_events_and_an_out_folder(runner, tmp_path, events
     no_out = runner.invoke(cli, ["analyze", "--engine", "dask", "--events", str(events_csv)])
     assert no_out.exit_code == 2 and "needs --out" in no_out.output
     assert not (tmp_path / "o").exists()
+    # a file's name is refused before any cluster starts, and no folder takes it
+    for name in ("dk.csv", "dk.GeoJSON", "dk.gpkg"):
+        as_file = runner.invoke(
+            cli,
+            [
+                "analyze",
+                "--engine",
+                "dask",
+                "--events",
+                str(events_csv),
+                "--out",
+                str(tmp_path / name),
+            ],
+        )
+        assert as_file.exit_code == 2, as_file.output
+        assert "writes a folder of GeoParquet partitions" in as_file.output
+        assert not (tmp_path / name).exists()
 
 
 def test_run_measures_to_the_theatre_sites_and_orders_its_zones(tmp_path, events_csv):

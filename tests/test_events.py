@@ -409,6 +409,26 @@ def test_swap_detected_only_when_swap_lands_in_country(tmp_path):
     assert table.events["event_id"].tolist() == ["b"]  # no country stated: nothing to compare
 
 
+@pytest.mark.parametrize(
+    ("lat", "lon"), [("lat_dd", "lon_dd"), ("GPS Lat", "GPS Long"), ("Latitude_WGS84", "lng_wgs84")]
+)
+def test_coordinates_under_other_names_are_not_replaced_by_place_names(tmp_path, lat, lon):
+    """A file whose coordinates go by other names is refused, naming the flags that read it."""
+    rows = [["a", "27.37", "62.33", "Saravan"], ["b", "26.96", "64.09", "Panjgur"]]
+    path = write_rows(tmp_path / "renamed.csv", ["id", lat, lon, "location"], rows)
+    with pytest.raises(InputError, match=f"--lat-col {lat} --lon-col {lon}") as caught:
+        read_events(path)
+    assert "renamed.csv" in str(caught.value) and "look like coordinates" in str(caught.value)
+    table = read_events(path, lat_col=lat, lon_col=lon)
+    assert table.events["latitude"].tolist() == [27.37, 26.96]
+    assert (table.events["placement_method"] != "gazetteer").all()
+    # names that only start like a coordinate, alone, are no coordinates: placed by name
+    other = write_rows(
+        tmp_path / "o.csv", ["id", "latest_report", "location"], [["a", "x", "Saravan"]]
+    )
+    assert read_events(other).events["placement_method"].tolist() == ["gazetteer"]
+
+
 def test_placement_from_location_names(tmp_path):
     rows = [
         ["a", "", "", "Iran", "Sistan and Baluchestan", "Sarawan"],
@@ -1035,6 +1055,25 @@ def test_a_stray_quote_that_swallows_the_next_row_is_rejected_not_kept(tmp_path)
     assert found[["row", "field", "severity"]].values.tolist() == [[2, "notes", "error"]]
     # nothing is lost: the swallowed row's text travels with the rejected one
     assert "c,2024-01-19" in merged["notes"].iloc[0]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_quote_left_open_to_the_end_of_the_file_loses_no_row(tmp_path, newline):
+    """The last column's quote never closes: the rows it swallowed stay, in the rejects."""
+    lines = [
+        "event_id,latitude,longitude,location,notes",
+        'a1,27.37,62.33,Saravan,"ok"',
+        'a2,26.96,64.09,Panjgur,"he said hi',
+        "a3,27.0,63.0,Mand,fine",
+        "a4,27.1,63.1,Pishin,fine",
+    ]
+    path = tmp_path / "open.csv"
+    path.write_bytes((newline.join(lines) + newline).encode())
+    table = read_events(path)
+    assert table.events["event_id"].tolist() == ["a1"]
+    (rejected,) = table.rejects.itertuples()
+    assert (rejected.event_id, rejected.kind) == ("a2", "merged_rows")
+    assert "a3,27.0,63.0,Mand" in rejected.notes and "a4,27.1,63.1,Pishin" in rejected.notes
 
 
 def test_rows_a_stray_quote_makes_unsplittable_are_an_error_naming_the_row(tmp_path):

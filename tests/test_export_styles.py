@@ -186,3 +186,13 @@ def test_map_legend_geopackage_style_and_figure_share_each_attackers_colour():
         assert in_gpkg[code] == rgba(colour), code
     named = [c for c in on_map if on_map[c] != OTHER_COLOUR]
     assert len({on_map[c] for c in named}) == len(named)  # no two named attackers share one
+    # and each its name: the map's legend row, in the map's order; the rarer ones, which
+    # share the map's "Other attackers" row, say so
+    names = {"RUS": "Russia", "UKR": "Ukraine", "BLR": "Belarus"}
+    _codes, rows = attacker_legend(frame, names, pair)
+    cats, _other = _attacker_categories(frame, pair, names)
+    labels = [c.label for c in cats]
+    assert labels[:3] == ["Russia (state forces)", "Ukraine (state forces)", "Belarus"]
+    assert labels[: len(named)] == [label for label, _ in rows[: len(named)]]
+    rare = [c for c in cats if on_map[c.value] == OTHER_COLOUR]
+    assert rare and all(c.label == f"Other attackers: {c.value}" for c in rare)

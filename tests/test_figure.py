@@ -76,7 +76,7 @@ def test_svg_is_vector_with_text_and_named_parts(fig, tmp_path):
     # title and legend stay text (labels on the map are haloed, so drawn as paths)
     for label in (
         "Events along the Iran\u2013Pakistan border, January 2024",
-        "Attacker: Pakistan",
+        "Attacker: Pakistan (state forces)",
         "Iran\u2013Pakistan border",
         "Killed (marker area)",
     ):
@@ -185,8 +185,8 @@ def test_attacker_colours_are_the_one_palette_of_geo_style(fig, theatre):
         for text, handle in zip(key.get_texts(), key.legend_handles, strict=True)
         if text.get_text().startswith("Attacker")
     }
-    assert swatch["Attacker: Iran"] == palette["IRN"]
-    assert swatch["Attacker: Pakistan"] == palette["PAK"]
+    assert swatch["Attacker: Iran (state forces)"] == palette["IRN"]
+    assert swatch["Attacker: Pakistan (state forces)"] == palette["PAK"]
 
 
 @pytest.mark.slow
@@ -413,7 +413,10 @@ def test_inferred_attackers_colour_the_strikes_and_the_key(acled):
     assert n_pak >= 20 and colours.count(mcolors.to_hex(palette["PAK"])) == n_pak
     keys = [a for a in fig.axes[1].get_children() if isinstance(a, Legend)]
     entries = [t.get_text() for key in keys for t in key.get_texts()]
-    assert "Attacker: Pakistan" in entries and "No attacker stated or inferred" in entries
+    assert (
+        "Attacker: Pakistan (state forces)" in entries
+        and "No attacker stated or inferred" in entries
+    )
     caption = fig.texts[-1].get_text().replace("\n", " ")
     inferred = int((analyzed["attacker_basis"] == "inferred").sum())
     assert f"The attacker of {inferred} events is inferred from actor names" in caption
@@ -457,7 +460,7 @@ def test_labels_are_pushed_only_from_the_markers_near_them():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from geo.figure.labels import MAX_AVOIDED, _markers_near
+    from geo.figure.labels import MARKER_CELL_PX, MAX_AVOIDED, _markers_near
 
     fig, ax = plt.subplots()
     ax.set_xlim(0, 100)
@@ -470,9 +473,39 @@ def test_labels_are_pushed_only_from_the_markers_near_them():
     gap = np.min(np.hypot(*(near[:, None, :] - labels[None, :, :]).transpose(2, 0, 1)), axis=1)
     kept_max = gap.max()
     others = np.min(np.hypot(*(avoid[:, None, :] - labels[None, :, :]).transpose(2, 0, 1)), axis=1)
-    assert (others < kept_max).sum() <= len(near)  # the nearest ones are the ones kept
+
+    def cells(points):
+        return {tuple(c) for c in np.floor(ax.transData.transform(points) / MARKER_CELL_PX)}
+
+    # the nearest ones are the ones kept: each marker closer (by more than a cell, as a
+    # cell's first marker stands for it) is on the cell of a kept one
+    cell = MARKER_CELL_PX * np.sqrt(2) * 100 / min(ax.bbox.width, ax.bbox.height)
+    assert cells(avoid[others < kept_max - cell]) <= cells(near)
     small = avoid[:100]
     assert (_markers_near(small, labels, ax) == small).all()  # few markers: all of them
+    plt.close(fig)
+
+
+def test_markers_on_one_spot_are_one_obstacle():
+    """ACLED puts many events on one point per place: each place is pushed from once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geo.figure.labels import MAX_AVOIDED, _markers_near
+
+    fig, ax = plt.subplots()
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    rng = np.random.default_rng(4)
+    places = rng.uniform(0, 100, (150, 2))
+    avoid = places[rng.integers(0, len(places), 20_000)]  # 20,000 events on 150 places
+    near = _markers_near(avoid, np.array([[50.0, 50.0]]), ax)
+    assert len(near) <= len(places) < MAX_AVOIDED
+    # every place keeps its obstacle (none of them share a 4-pixel cell here)
+    spots = {tuple(p) for p in np.round(near, 9)}
+    assert spots == {tuple(p) for p in np.round(places, 9)}
     plt.close(fig)
 
 

@@ -356,3 +356,13 @@ def test_a_frame_of_coordinates_maps_as_its_points_do():
     assert from_points.count("LineString") == from_columns.count("LineString") > 0
     with pytest.raises(ParameterError, match="analyze"):
         render_map(analyze(columns, THEATRE).drop(columns=["longitude"]), THEATRE)
+
+
+def test_size_key_ends_where_markers_stop_growing(seed_html):
+    """The legend's last toll reads "50+": a marker of 50 dead is as big as one of 500."""
+    sizes = re.search(r'<div class="sizes">(.*?)</div>', seed_html, re.S).group(1)
+    labels = re.findall(r"</i>([^<]+)</span>", sizes)
+    assert [label.strip() for label in labels] == ["0", "10", "50+"]
+    top = style.radius_px([500])[0]
+    assert style.radius_px([style.SIZE_SAMPLES[-1]])[0] == pytest.approx(top, abs=0.5)
+    assert style.radius_px([style.SIZE_SAMPLES[-2]])[0] < top - 5

@@ -139,8 +139,20 @@ def test_summaries_count_events_and_fatalities(seed):
     )
     by_prov = summarize(seed, "province").set_index("province")
     assert by_prov.loc["Sistan and Baluchestan", "events"] == 2
+    assert (by_zone["fatalities_unknown"] == 0).all()
     with pytest.raises(InputError):
         summarize(seed, "nope")
+    # an unstated toll is counted as unknown, not as 0 dead
+    unknown = seed.assign(fatalities=seed["fatalities"].astype("Float64"))
+    unknown.loc[unknown.index[0], "fatalities"] = pd.NA
+    by_side = summarize(unknown, "side").set_index("side")
+    side = seed["side"].iloc[0]
+    assert by_side.loc[side, "fatalities_unknown"] == 1
+    assert by_side["fatalities_unknown"].sum() == 1
+    assert by_side["fatalities"].sum() == seed["fatalities"].iloc[1:].sum()
+    assert summarize(seed.drop(columns="fatalities"), "side")["fatalities_unknown"].sum() == len(
+        seed
+    )
 
 
 def test_custom_bare_line_sides_are_left_and_right():

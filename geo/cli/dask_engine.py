@@ -67,6 +67,12 @@ engine_out_opt = click.option(
 )
 
 
+#: Names of one file, which the dataset's folder must not take (``x.parquet`` is a usual folder).
+_FILE_SUFFIXES = frozenset(
+    ".csv .tsv .txt .json .geojson .gpkg .fgb .shp .xlsx .xls .html .htm .zip .gz".split()
+)
+
+
 def check_local(scheduler: str | None, out: Path | None) -> None:
     """Refuse the dask-only choices with ``--engine local``.
 
@@ -166,6 +172,12 @@ def run_dask(
     if fmt != "table":
         raise click.BadParameter(
             "--engine dask writes GeoParquet to --out and prints a table", param_hint="--format"
+        )
+    if out.suffix.lower() in _FILE_SUFFIXES:
+        raise click.BadParameter(
+            f"{out}: --engine dask writes a folder of GeoParquet partitions, not a "
+            f"{out.suffix} file; name a folder (such as {out.with_suffix('')}/)",
+            param_hint="--out",
         )
     for target in (out, rejects):  # before a cluster starts
         check_out(target, overwrite)

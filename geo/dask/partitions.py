@@ -41,6 +41,7 @@ from geo import proximity
 from geo.dask.workers import broadcast, conform, points_meta, relay, text_columns
 from geo.errors import InputError
 from geo.sites import Site
+from geo.summaries import COUNTS
 from geo.theatre import Theatre, as_theatre
 from geo.zones import DEFAULT_ZONES_KM, zone_categories
 
@@ -189,7 +190,7 @@ def summarize(analyzed: dd.DataFrame, by: str | Sequence[str] = ("zone", "side")
     Returns
     -------
     dask.dataframe.DataFrame
-        Lazy; the grouping columns, ``events`` and ``fatalities``. Compute it
+        Lazy; the grouping columns and :data:`geo.summaries.COUNTS`. Compute it
         and pass it to :func:`order_summary` for the local engine's row order.
 
     Raises
@@ -206,12 +207,11 @@ def summarize(analyzed: dd.DataFrame, by: str | Sequence[str] = ("zone", "side")
     meta = pd.DataFrame(
         {
             **{k: pd.Series(dtype=object) for k in keys},
-            "events": pd.Series(dtype="int64"),
-            "fatalities": pd.Series(dtype="int64"),
+            **{count: pd.Series(dtype="int64") for count in COUNTS},
         }
     )
     parts = analyzed.map_partitions(_partial_summary, keys, meta=meta, align_dataframes=False)
-    grouped = parts.groupby(keys, dropna=False, sort=False)[["events", "fatalities"]].sum()
+    grouped = parts.groupby(keys, dropna=False, sort=False)[list(COUNTS)].sum()
     return grouped.reset_index()
 
 

@@ -43,8 +43,11 @@ from geo.style import (
     COUNTRY_FILL,
     COUNTRY_OUTLINE,
     NO_ATTACKER_LABEL,
+    OTHER_COLOUR,
     ZONE_NEAR,
+    attacker_label,
     frame_colours,
+    legend_order,
     zone_ramp,
 )
 from geo.theatre import Theatre
@@ -95,19 +98,30 @@ def fatality_size_expression(field: str = "fatalities") -> str:
 _ATTACKER = "attacker"
 
 
+def _category_label(code: str, colour: str, names: dict | None, countries: tuple[str, ...]) -> str:
+    label = attacker_label(code, names or {}, countries)
+    return f"Other attackers: {label}" if colour == OTHER_COLOUR else label
+
+
 def _attacker_categories(
-    frame: pd.DataFrame, countries: tuple[str, ...]
+    frame: pd.DataFrame, countries: tuple[str, ...], names: dict | None = None
 ) -> tuple[list[Category], Category]:
     # the computed attacker (stated or inferred from actor names), as the map and figure use
     column = _ATTACKER if _ATTACKER in frame else "attacker_iso3"
     codes = frame.get(column, pd.Series(dtype=object)).dropna().astype(str)
-    present = set(codes) - {""}
     colours = frame_colours(codes, countries)  # the map's and the figure's colours
     size = fatality_size_expression()
+    counts = codes[codes != ""].value_counts()
+    # in the map legend's order: the theatre's states, then by events; the rarest share
+    # the "other attackers" colour, each still its own category
+    ordered = legend_order({str(c): int(n) for c, n in counts.items()}, countries)
     cats = [
-        Category(code, f"attacked by {code}", marker_symbol(code, colour, size_expression=size))
-        for code, colour in colours.items()
-        if code in present
+        Category(
+            code,
+            _category_label(code, colours[code], names, countries),
+            marker_symbol(code, colours[code], size_expression=size),
+        )
+        for code in ordered
     ]
     other = Category(
         "", NO_ATTACKER_LABEL, marker_symbol("other", colours[""], size_expression=size)
@@ -116,7 +130,7 @@ def _attacker_categories(
 
 
 def _events(frame: pd.DataFrame, theatre: Theatre) -> list[StyleRow]:
-    cats, other = _attacker_categories(frame, theatre.countries)
+    cats, other = _attacker_categories(frame, theatre.countries, theatre.names)
     by_attacker = categorized(_ATTACKER if _ATTACKER in frame else "attacker_iso3", cats, other)
     by_fatalities = graduated(
         "fatalities",

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import geopandas as gpd
@@ -53,7 +54,7 @@ __all__ = [
     "sides",
 ]
 
-SIZE_SAMPLES = (0, 10, 50)
+SIZE_SAMPLES = style.FATALITY_SAMPLES
 #: Most events the locator inset names.
 FAR_LABELS = 6
 HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
@@ -396,8 +397,11 @@ def _key_entries(
         labels.append(f"{zone} from the border")
     # as on the map: the attackers beyond the palette share one row, "other attackers"
     rest = {c for c in shown if c and colours[c] == style.OTHER_COLOUR}
-    named = sorted(c for c in shown if c and c not in rest)
-    entries = [(colours[c], f"Attacker: {theatre.names.get(c, c)}") for c in named]
+    named = style.legend_order({c: 0 for c in shown if c and c not in rest}, theatre.countries)
+    label = functools.partial(
+        style.attacker_label, names=theatre.names, countries=theatre.countries
+    )
+    entries = [(colours[c], f"Attacker: {label(c)}") for c in named]
     if rest:
         entries.append((style.OTHER_COLOUR, style.other_attackers_label(len(rest))))
     if "" in shown:
@@ -477,7 +481,7 @@ def _size_key(host: Axes, panel: bool) -> None:
     ]
     size_key = host.legend(
         sizes,
-        [f"{n}" for n in SIZE_SAMPLES],
+        style.fatality_labels(SIZE_SAMPLES),
         loc="lower left" if panel else "lower right",
         ncol=len(SIZE_SAMPLES),
         frameon=not panel,

@@ -8,6 +8,7 @@ reject or warn; nothing is guessed silently.
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 import pandas as pd
@@ -148,6 +149,31 @@ def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
     return None
 
 
+_LAT_LIKE = re.compile(r"(^|[^a-z])lat", re.IGNORECASE)
+_LON_LIKE = re.compile(r"(^|[^a-z])(lon|lng)", re.IGNORECASE)
+
+
+def _refuse_unnamed_coordinates(columns: list[str], path: str) -> None:
+    """Refuse a file whose coordinates go by other names, rather than place it all by name.
+
+    With no ``latitude``/``longitude`` column (nor an alias), every row would
+    be placed from its location name, kilometres off, while the file has the
+    coordinates under names such as ``lat_dd``/``lon_dd``.
+    """
+    lat = [str(c) for c in columns if _LAT_LIKE.search(str(c))]
+    lon = [str(c) for c in columns if _LON_LIKE.search(str(c))]
+    if lat and lon:
+        raise InputError(
+            path,
+            None,
+            "latitude",
+            f"no latitude/longitude column (tried {', '.join(_ALIASES['latitude'])} and "
+            f"{', '.join(_ALIASES['longitude'])}), but {lat[0]} and {lon[0]} look like "
+            f"coordinates: name them with --lat-col {lat[0]} --lon-col {lon[0]} (or drop "
+            "them to place every event by its location name)",
+        )
+
+
 def column_map(
     columns: list[str],
     layout: str,
@@ -189,6 +215,8 @@ def column_map(
             )
         mapping[key] = found
     lat_none, lon_none = mapping["latitude"] is None, mapping["longitude"] is None
+    if lat_none and lon_none:
+        _refuse_unnamed_coordinates(columns, path)
     if lat_none != lon_none or (lat_none and mapping["location"] is None):
         # one coordinate without the other is never filled in by name
         missing = "latitude" if lat_none else "longitude"

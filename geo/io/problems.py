@@ -177,7 +177,8 @@ def merged_row_problems(
         broken = values.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
         if not broken.any():
             continue
-        last = values[broken].str.rsplit("\n", n=1).str[-1]
+        # the file's own last newline ends up in a quote left open to its end
+        last = values[broken].str.rstrip("\r\n").str.rsplit("\n", n=1).str[-1]
         count = last.str.count(re.escape(delimiter)).fillna(0).to_numpy(dtype=int)
         joined = np.zeros(len(raw), dtype=bool)
         joined[np.flatnonzero(broken)[count >= max(3, position)]] = True
@@ -190,8 +191,9 @@ def merged_row_problems(
                     "merged_rows",
                     name,
                     "error",
-                    "a quote opened in this field closes only in a later row, which it "
-                    "swallowed (a line break, then a row's worth of fields); fix the quote",
+                    "a quote opened in this field closes only in a later row (or never), "
+                    "swallowing the rows in between (a line break, then a row's worth of "
+                    "fields); fix the quote",
                 )
             )
     return found

@@ -42,7 +42,7 @@ from geo.mapping.offline import OfflineFigure, OnlineFigure
 from geo.mapping.text import html_text
 from geo.placement import provinces_of
 from geo.proximity import event_coordinates
-from geo.style import BORDER_COLOUR, COUNTRY_FILL
+from geo.style import BORDER_COLOUR, COUNTRY_FILL, fatality_labels
 from geo.theatre import Theatre
 
 __all__ = ["render_map", "save_map"]
@@ -157,7 +157,13 @@ def render_map(
     m.add_child(
         elements.Legend(
             attackers=payload["legend"],
-            sizes=list(zip(style.SIZE_SAMPLES, style.radius_px(style.SIZE_SAMPLES), strict=True)),
+            sizes=list(
+                zip(
+                    fatality_labels(style.SIZE_SAMPLES),
+                    style.radius_px(style.SIZE_SAMPLES),
+                    strict=True,
+                )
+            ),
             zones=zone_rows,
             pair_label=_pair_label(theatre),
             symbols=not large,

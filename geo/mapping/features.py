@@ -31,6 +31,8 @@ from geo.style import (
     OTHER_COLOUR,
     PALETTE,
     attacker_colours,
+    attacker_label,
+    legend_order,
     other_attackers_label,
 )
 from geo.zones import SPANS_BANDS
@@ -243,16 +245,15 @@ def attacker_legend(
     row_keys, keys = _attacker_keys(events)
     events_of = np.bincount(row_keys, minlength=len(keys))
     counts = {k: int(n) for k, n in zip(keys, events_of, strict=True) if k and n}
-    ordered = sorted(counts, key=lambda k: (k not in countries, -counts[k], k))
+    ordered = legend_order(counts, countries)
     states = [k for k in ordered if k in countries]
     others = [k for k in ordered if k not in countries][: len(PALETTE)]
     colours = attacker_colours(others, countries)
     rows: list[tuple[str, str]] = []
     lookup: dict[str, int] = {}
     for key in states + others:
-        label = names.get(key, key)
         lookup[key] = len(rows)
-        rows.append((f"{label} (state forces)" if key in countries else str(label), colours[key]))
+        rows.append((attacker_label(key, names, countries), colours[key]))
     other = len(rows)  # the attackers beyond the palette share one row
     if len(lookup) < len(ordered):
         rows.append((other_attackers_label(len(ordered) - len(lookup)), OTHER_COLOUR))

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from geo.errors import InputError
+from geo.style import FATALITY_SAMPLES
 
 __all__ = [
     "CLUSTER_ABOVE",
@@ -30,7 +31,8 @@ __all__ = [
     "radius_px",
 ]
 
-SIZE_SAMPLES = (0, 10, 50, 100)
+#: Tolls the legend shows (the last reads "50+": markers stop growing there).
+SIZE_SAMPLES = FATALITY_SAMPLES
 # Above this many events markers cluster and a heatmap layer appears.
 CLUSTER_ABOVE = 1000
 # Above this many events they are drawn as WebGL points from a packed table

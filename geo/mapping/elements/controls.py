@@ -107,8 +107,8 @@ class Legend(MacroElement):
     ----------
     attackers : list of (str, str)
         Raw label (escaped here) and ``#rrggbb`` colour.
-    sizes : list of (int, float)
-        Fatalities and the marker radius in pixels.
+    sizes : list of (str, float)
+        Label of a toll (such as ``"50+"``) and its marker radius in pixels.
     zones : list of (str, str)
         Raw zone label and colour.
     pair_label : str
@@ -188,7 +188,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.symbols = bool(symbols)
         self.attackers = [(html_text(label), hex_colour(c)) for label, c in attackers]
-        self.sizes = [(int(n), float(r)) for n, r in sizes]
+        self.sizes = [(str(html_text(n)), float(r)) for n, r in sizes]
         self.zones = [(html_text(label), hex_colour(c)) for label, c in zones]
         self.pair_label = html_text(pair_label)
         self.border_colour = Markup(hex_colour(BORDER_COLOUR))
