@@ -454,17 +454,25 @@ def test_importance_puts_strikes_across_a_border_first_then_the_dead():
     assert importance_order(frame).tolist() == [2, 1, 4, 0, 3]
 
 
-def test_labels_are_pushed_only_from_the_markers_near_them():
+@pytest.fixture
+def square_axes():
+    """Axes 0-100 on both sides, closed after the test."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from geo.figure.labels import MARKER_CELL_PX, MAX_AVOIDED, _markers_near
-
     fig, ax = plt.subplots()
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
+    yield ax
+    plt.close(fig)
+
+
+def test_labels_are_pushed_only_from_the_markers_near_them(square_axes):
+    from geo.figure.labels import MARKER_CELL_PX, MAX_AVOIDED, _markers_near
+
+    ax = square_axes
     rng = np.random.default_rng(3)
     avoid = rng.uniform(0, 100, (50_000, 2))
     labels = np.array([[10.0, 10.0], [90.0, 50.0]])
@@ -483,21 +491,13 @@ def test_labels_are_pushed_only_from_the_markers_near_them():
     assert cells(avoid[others < kept_max - cell]) <= cells(near)
     small = avoid[:100]
     assert (_markers_near(small, labels, ax) == small).all()  # few markers: all of them
-    plt.close(fig)
 
 
-def test_markers_on_one_spot_are_one_obstacle():
+def test_markers_on_one_spot_are_one_obstacle(square_axes):
     """ACLED puts many events on one point per place: each place is pushed from once."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from geo.figure.labels import MAX_AVOIDED, _markers_near
 
-    fig, ax = plt.subplots()
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
+    ax = square_axes
     rng = np.random.default_rng(4)
     places = rng.uniform(0, 100, (150, 2))
     avoid = places[rng.integers(0, len(places), 20_000)]  # 20,000 events on 150 places
@@ -506,7 +506,6 @@ def test_markers_on_one_spot_are_one_obstacle():
     # every place keeps its obstacle (none of them share a 4-pixel cell here)
     spots = {tuple(p) for p in np.round(near, 9)}
     assert spots == {tuple(p) for p in np.round(places, 9)}
-    plt.close(fig)
 
 
 @pytest.mark.parametrize(
