@@ -285,8 +285,10 @@ def _factorize_rows(parts: pd.DataFrame, render) -> tuple[np.ndarray, list[str]]
     for column in parts.columns:
         codes, uniques = pd.factorize(parts[column], use_na_sentinel=True)
         key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype("int64")
-    first = np.full(int(key.max()) + 1, len(key), dtype="int64")
-    np.minimum.at(first, key, np.arange(len(key)))
+    # factorize numbers rows by first appearance: a row is the first of its kind
+    # exactly when its key exceeds every key before it
+    seen = np.maximum.accumulate(np.concatenate([[-1], key[:-1]]))
+    first = np.flatnonzero(key > seen)
     rows = parts.iloc[first].itertuples(index=False)
     table = [str(html_text(render(*row))) for row in rows]
     return key.astype(np.min_scalar_type(max(len(table) - 1, 0))), table

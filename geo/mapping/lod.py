@@ -71,10 +71,13 @@ def draw_order(lat: np.ndarray, lon: np.ndarray, day: np.ndarray) -> tuple[np.nd
         is the number of events.
     """
     n = len(lat)
-    by_day = np.argsort(np.asarray(day), kind="stable")  # earliest first
+    day = np.asarray(day)
+    if len(day) and -(2**15) <= day.min() and day.max() < 2**15:
+        day = day.astype("int16")  # numpy sorts 16-bit integers by radix: 5x faster
+    by_day = np.argsort(day, kind="stable")  # earliest first
     x, y = mercator_pixels(np.asarray(lat)[by_day], np.asarray(lon)[by_day])
     ok = np.isfinite(x) & np.isfinite(y)
-    level = np.full(n, MAX_LEVEL, dtype="int64")
+    level = np.full(n, MAX_LEVEL, dtype="int8")  # radix-sorted below
     level[~ok] = MAX_LEVEL + 1
     # The first event of a cell at zoom z is also the first of its sub-cell
     # at z + 1, so each zoom only looks at the representatives of the next
