@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -55,30 +56,40 @@ def map_cmd(
     drawn with WebGL from a compact binary table (a million events make a
     page of about 22 MB), with a heatmap overview layer.
     """
-    # folium and geopandas load only when a map is drawn, to keep `bordermap --help` fast
-    from geo.mapping import render_map, save_map
-
     if out.suffix.lower() not in (".html", ".htm"):
         shown = repr(out.suffix) if out.suffix else "a name without a suffix"
         raise click.BadParameter(f"{out}: write a .html file, not {shown}", param_hint="--out")
     check_distinct_outputs(events=events, out=out, rejects=rejects)
     check_out(out, overwrite)  # refuse before the slow part, not after it
     theatre = options.build_theatre(pair, zones_km, border_path, sites, single="the map")
-    with chunks.analysed_events(
-        events,
-        read_options,
-        rejects,
-        theatre,
-        overwrite=overwrite,
-        quiet=quiet,
-        site_columns=False,
-        points=False,
-    ) as analyzed:
-        m = render_map(analyzed, theatre, title=title, offline=offline)
-        save_map(m, out, overwrite=overwrite)
+    # folium and the region's layers load on a thread while the events are read and
+    # analysed (and only when a map is drawn, to keep `bordermap --help` fast)
+    with ThreadPoolExecutor(1, thread_name_prefix="bordermap-preload") as pool:
+        ready = pool.submit(_preload, theatre)
+        with chunks.analysed_events(
+            events,
+            read_options,
+            rejects,
+            theatre,
+            overwrite=overwrite,
+            quiet=quiet,
+            site_columns=False,
+            points=False,
+        ) as analyzed:
+            render_map, save_map = ready.result()
+            m = render_map(analyzed, theatre, title=title, offline=offline)
+            save_map(m, out, overwrite=overwrite)
     if not quiet:
         size = out.stat().st_size / 1e6
         kind = "self-contained " if offline else ""
         click.echo(
             f"wrote {kind}map of {len(analyzed):,} events to {out} ({size:.1f} MB)", err=True
         )
+
+
+def _preload(theatre):
+    """Import the map module and load the theatre's layers; return its two functions."""
+    import geo.mapping
+
+    geo.mapping.preload(theatre)
+    return geo.mapping.render_map, geo.mapping.save_map

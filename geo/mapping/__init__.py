@@ -45,7 +45,7 @@ from geo.proximity import event_coordinates
 from geo.style import BORDER_COLOUR, COUNTRY_FILL, fatality_labels
 from geo.theatre import Theatre
 
-__all__ = ["render_map", "save_map"]
+__all__ = ["preload", "render_map", "save_map"]
 
 TILES = {
     "Map tiles (Esri gray canvas)": "Esri.WorldGrayCanvas",
@@ -95,6 +95,22 @@ def _webgl(analyzed: gpd.GeoDataFrame) -> bool:
 def _pair_label(theatre: Theatre) -> str:
     """``"IRN\u2013PAK"`` for an embedded pair (en dash), else the line's name."""
     return "\u2013".join(theatre.countries) if theatre.embedded else theatre.pair
+
+
+def preload(theatre: Theatre) -> None:
+    """Load what every map of ``theatre`` draws: its region's countries and provinces.
+
+    Optional: :func:`render_map` loads them when needed. The CLI calls it on a
+    thread while the events are still being read and analysed, so the map is
+    drawn sooner once they are.
+
+    Parameters
+    ----------
+    theatre : Theatre
+    """
+    region = theatre.region()
+    layers.countries(list(region))
+    provinces_of(region)
 
 
 def render_map(
