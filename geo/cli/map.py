@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def map_cmd(
     # analysed (and only when a map is drawn, to keep `bordermap --help` fast)
     with ThreadPoolExecutor(1, thread_name_prefix="bordermap-preload") as pool:
         ready = pool.submit(_preload, theatre)
-        with chunks.analysed_events(
+        with chunks.analysed_and_prepared(
             events,
             read_options,
             rejects,
@@ -75,9 +76,12 @@ def map_cmd(
             quiet=quiet,
             site_columns=False,
             points=False,
-        ) as analyzed:
-            render_map, save_map = ready.result()
-            m = render_map(analyzed, theatre, title=title, offline=offline)
+            prepare=functools.partial(_popup_text, names=theatre.names),
+        ) as (analyzed, texts):
+            render_map, save_map, merge_event_text = ready.result()
+            texts = [t for t in texts if t is not None]
+            text = merge_event_text(texts) if texts else None
+            m = render_map(analyzed, theatre, title=title, offline=offline, event_text=text)
             save_map(m, out, overwrite=overwrite)
     if not quiet:
         size = out.stat().st_size / 1e6
@@ -88,8 +92,18 @@ def map_cmd(
 
 
 def _preload(theatre):
-    """Import the map module and load the theatre's layers; return its two functions."""
+    """Import the map module and load the theatre's layers; return the functions used."""
     import geo.mapping
+    from geo.mapping.popups import merge_event_text
 
     geo.mapping.preload(theatre)
-    return geo.mapping.render_map, geo.mapping.save_map
+    return geo.mapping.render_map, geo.mapping.save_map, merge_event_text
+
+
+def _popup_text(chunk, names):
+    """Build the popups' text of an analysed chunk, as a WebGL map shows it (no notes)."""
+    if len(chunk) == 0:
+        return None
+    from geo.mapping.popups import event_text
+
+    return event_text(chunk, names=names, details=False)

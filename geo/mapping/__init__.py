@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import folium
@@ -119,6 +120,7 @@ def render_map(
     *,
     title: str | None = None,
     offline: bool = False,
+    event_text: tuple | None = None,
 ) -> folium.Map:
     """Build the interactive map of analysed events along a theatre's border.
 
@@ -140,6 +142,11 @@ def render_map(
     offline : bool
         Inline every script and stylesheet when the page is rendered, and
         start with tiles off (the vector layers are the basemap).
+    event_text : tuple, optional
+        :func:`geo.mapping.features.event_text` of ``analyzed`` with the
+        theatre's names and ``details=False``, when it is at hand (the CLI
+        builds it chunk by chunk as the events are analysed); used for the
+        WebGL points, which carry no notes.
 
     Returns
     -------
@@ -156,14 +163,7 @@ def render_map(
     region = theatre.region(analyzed)
     countries = layers.countries(list(region))
     large = len(analyzed) > style.CLUSTER_ABOVE or _webgl(analyzed)
-    describe = features.event_columns if _webgl(analyzed) else features.event_payload
-    payload = describe(
-        analyzed,
-        pair_label=_pair_label(theatre),
-        names=theatre.names,
-        countries=theatre.countries,
-        details=not large,
-    )
+    payload = _payload(analyzed, theatre, details=not large, event_text=event_text)
     # clustered markers share one canvas; WebGL points have their own, and the
     # border (SVG, a pane above them) stays visible over the densest cloud
     m = _new_map(analyzed, theatre, offline=offline, canvas=large and not _webgl(analyzed))
@@ -188,6 +188,20 @@ def render_map(
     m.add_child(elements.Title(*_titles(title, analyzed, theatre)))
     m.add_child(elements.DaySlider(payload["days"]))
     return m
+
+
+def _payload(analyzed: pd.DataFrame, theatre: Theatre, *, details: bool, event_text) -> dict:
+    """Describe the events: numpy columns for WebGL points, JSON lists for markers."""
+    describe = features.event_payload
+    if _webgl(analyzed):
+        describe = functools.partial(features.event_columns, text=event_text)
+    return describe(
+        analyzed,
+        pair_label=_pair_label(theatre),
+        names=theatre.names,
+        countries=theatre.countries,
+        details=details,
+    )
 
 
 def _new_map(

@@ -20,11 +20,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from geo.io.layouts import EXTRA, SCHEMA
 from geo.mapping import style
+from geo.mapping.popups import (
+    EVENT_FIELDS,
+    event_text,
+    factorize_codes,
+    factorize_text,
+    floats,
+    merge_event_text,
+)
 from geo.mapping.text import html_text
 from geo.precision import precision_radius_km
-from geo.proximity import ANALYSIS_COLUMNS, event_coordinates
+from geo.proximity import event_coordinates
 from geo.style import (
     NO_ATTACKER_COLOUR,
     NO_ATTACKER_LABEL,
@@ -35,7 +42,6 @@ from geo.style import (
     legend_order,
     other_attackers_label,
 )
-from geo.zones import SPANS_BANDS
 
 __all__ = [
     "EVENT_FIELDS",
@@ -45,66 +51,14 @@ __all__ = [
     "day_index",
     "event_columns",
     "event_payload",
+    "event_text",
     "factorize_codes",
     "factorize_text",
+    "merge_event_text",
     "uncertainty_km",
 ]
 
-# Popup rows: (column, label). Values are escaped; labels are our own text.
-# ``admin1`` is the province the input states, shown untouched beside the
-# computed ``province``.
-EVENT_FIELDS = (
-    ("sub_event_type", "Event"),
-    ("actor1", "Actor 1"),
-    ("actor2", "Actor 2"),
-    ("admin1", "Stated province"),
-    ("source", "Source"),
-)
 NO_ATTACKER = NO_ATTACKER_LABEL
-_BASE_COLUMNS = {"geometry", "source_url", "latitude", "longitude", "row"}
-# Columns shown in their own popup rows or not at all; the rest are extras.
-_KNOWN_COLUMNS = frozenset(_BASE_COLUMNS | set(SCHEMA) | set(EXTRA) | set(ANALYSIS_COLUMNS))
-MAX_EXTRA_COLUMNS = 6
-
-
-def factorize_text(values: pd.Series) -> tuple[list[int], list[str]]:
-    """Codes and a table of distinct escaped strings (missing values become ``''``).
-
-    Parameters
-    ----------
-    values : pandas.Series
-
-    Returns
-    -------
-    codes : list of int
-    table : list of str
-        HTML-escaped; ``table[codes[i]]`` is row ``i``.
-    """
-    codes, table = factorize_codes(values)
-    return codes.tolist(), table
-
-
-def factorize_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """As :func:`factorize_text`, with the codes as the smallest unsigned integer array.
-
-    Parameters
-    ----------
-    values : pandas.Series
-
-    Returns
-    -------
-    codes : numpy.ndarray of uint8, uint16 or uint32
-    table : list of str
-        HTML-escaped, one per distinct ``str`` of the values.
-    """
-    # factorised in the column's own type (Arrow strings: in C++), escaped once per value
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = [str(html_text(u)) for u in uniques]
-    if (codes < 0).any():  # missing values: one more entry, ''
-        codes = np.where(codes < 0, len(table), codes)
-        table.append("")
-    # distinct values may share a text (1 and "1"): one table entry each is harmless
-    return codes.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
 
 
 def uncertainty_km(events: pd.DataFrame) -> np.ndarray:
@@ -270,101 +224,6 @@ def _numbers(values, digits: int) -> list[float | None]:
     return [None if math.isnan(v) else round(float(v), digits) for v in array]
 
 
-def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
-
-
-def _factorize_rows(parts: pd.DataFrame, render) -> tuple[np.ndarray, list[str]]:
-    """Codes of the distinct rows of ``parts`` and ``render(*row)`` of each, escaped."""
-    if parts.empty:
-        return np.zeros(len(parts), dtype="uint8"), []
-    # one integer key per row, column by column (re-factorised so it stays below n**2)
-    key = np.zeros(len(parts), dtype="int64")
-    for column in parts.columns:
-        codes, uniques = pd.factorize(parts[column], use_na_sentinel=True)
-        key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype("int64")
-    # factorize numbers rows by first appearance: a row is the first of its kind
-    # exactly when its key exceeds every key before it
-    seen = np.maximum.accumulate(np.concatenate([[-1], key[:-1]]))
-    first = np.flatnonzero(key > seen)
-    rows = parts.iloc[first].itertuples(index=False)
-    table = [str(html_text(render(*row))) for row in rows]
-    return key.astype(np.min_scalar_type(max(len(table) - 1, 0))), table
-
-
-def _km(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
-
-
-def _analysis_text(frame: pd.DataFrame, names: dict[str, str]) -> dict[str, tuple]:
-    """Attacker (with how it was found), zone (with its span) and distance interval."""
-    text: dict[str, tuple] = {}
-    if "attacker" in frame:
-        basis = frame.get("attacker_basis", pd.Series("", index=frame.index))
-        # factorised in the columns' own types; only the distinct rows become Python values
-        parts = pd.DataFrame({"a": frame["attacker"].array, "b": pd.Series(basis).array})
-
-        def attacker(a, b) -> str:
-            if pd.isna(a) or not str(a).strip():
-                return ""
-            return f"{names.get(a, a)} ({b})" if isinstance(b, str) and b else str(names.get(a, a))
-
-        text["attacker"] = _factorize_rows(parts, attacker)
-    if "zone" in frame:
-        lo, hi = _floats(frame, "zone_min_km"), _floats(frame, "zone_max_km")
-        parts = pd.DataFrame({"z": frame["zone"].array, "lo": lo, "hi": hi})
-
-        def zone(z, lo, hi) -> str:
-            if pd.isna(z):
-                return ""
-            if z == SPANS_BANDS and np.isfinite(lo) and np.isfinite(hi):
-                return f"{z} ({_km(lo)}\u2013{_km(hi)} km)"
-            return str(z)
-
-        text["zone"] = _factorize_rows(parts, zone)
-    lo, hi = _floats(frame, "border_distance_min_km"), _floats(frame, "border_distance_max_km")
-    area = np.isnan(_floats(frame, "border_distance_km")) & np.isfinite(lo) & np.isfinite(hi)
-    parts = pd.DataFrame({"lo": np.where(area, lo, np.nan), "hi": np.where(area, hi, np.nan)})
-    text["distance_range"] = _factorize_rows(
-        parts, lambda lo, hi: "" if np.isnan(lo) else f"{_km(lo)}\u2013{_km(hi)} km"
-    )
-    return text
-
-
-def _event_text(
-    frame: pd.DataFrame, details: bool, names: dict[str, str]
-) -> tuple[dict[str, tuple], list[list[str]]]:
-    """Escaped text columns (``(codes, table)``) and the popup rows (key, label)."""
-    text: dict[str, tuple] = {}
-    fields: list[list[str]] = []
-    # the computed province; frames from before it had its own name carry it in admin1
-    province = "province" if "province" in frame else "admin1"
-    for column, label in EVENT_FIELDS:
-        if column in frame and not (column == "admin1" and province == "admin1"):
-            text[column] = factorize_codes(frame[column])
-            fields.append([column, label])
-    titles = frame["location"] if "location" in frame else pd.Series([""] * len(frame))
-    text["title"] = factorize_codes(titles)
-    if province in frame:
-        text["province"] = factorize_codes(frame[province])
-    if "side" in frame:
-        text["side"] = factorize_codes(frame["side"])
-    text.update(_analysis_text(frame, names))
-    if "attacker" in text:
-        fields.append(["attacker", "Attacker"])
-    if details:
-        if "notes" in frame:
-            text["notes"] = factorize_codes(frame["notes"])
-        extras = [c for c in frame.columns if str(c) not in _KNOWN_COLUMNS][:MAX_EXTRA_COLUMNS]
-        for i, column in enumerate(extras):
-            key = f"extra{i}"
-            text[key] = factorize_codes(frame[column])
-            fields.append([key, str(html_text(str(column)))])
-    return text, fields
-
-
 def event_columns(
     analyzed: pd.DataFrame,
     *,
@@ -372,6 +231,7 @@ def event_columns(
     names: dict[str, str] | None = None,
     countries: Sequence[str] = (),
     details: bool = True,
+    text: tuple[dict[str, tuple], list[list[str]]] | None = None,
 ) -> dict:
     """Columnar, escaped description of every event, as numpy arrays.
 
@@ -384,6 +244,10 @@ def event_columns(
     ----------
     analyzed, pair_label, names, countries, details
         As :func:`event_payload`.
+    text : tuple, optional
+        :func:`event_text` of ``analyzed`` with the same ``names`` and
+        ``details``, when it was computed already (for instance chunk by chunk
+        and joined with :func:`merge_event_text`).
 
     Returns
     -------
@@ -397,7 +261,9 @@ def event_columns(
         if "event_date" in frame
         else (np.full(len(frame), -1, dtype="int32"), [])
     )
-    text, fields = _event_text(frame, details, names)
+    if text is None:
+        text = event_text(frame, names=names, details=details)
+    text, fields = text
     radius = uncertainty_km(frame)
     radius[~np.isfinite(radius)] = np.nan
     unc_codes, unc_table = pd.factorize(pd.Series(radius).round(1), use_na_sentinel=False)
@@ -408,13 +274,13 @@ def event_columns(
         "size": list(style.RADIUS_PX),
         "colour": colour_codes,
         "day": days,
-        "fatalities": _floats(frame, "fatalities").round(0),
-        "distance_km": _floats(frame, "border_distance_km").round(1),
+        "fatalities": floats(frame, "fatalities").round(0),
+        "distance_km": floats(frame, "border_distance_km").round(1),
         "uncertainty_km": (
             unc_codes.astype(np.min_scalar_type(max(len(unc_table) - 1, 0))),
             _numbers(unc_table, 1),
         ),
-        "incursion_km": _floats(frame, "incursion_km").round(1),
+        "incursion_km": floats(frame, "incursion_km").round(1),
         "text": text,
         "fields": fields,
         "colours": [c for _, c in legend],
