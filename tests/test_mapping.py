@@ -181,6 +181,14 @@ def test_strike_arrows_go_from_attacker_side_to_target():
         end = arrow["head"]["at"]
         target = targets[event]
         assert abs(end[0] - target.y) < 0.2 and abs(end[1] - target.x) < 0.2
+    # a strike located to +-25 km, 45 km in, is sure; moved 10 km in, it might be on
+    # either side of the border, and its arrow says how well it is located
+    near = analyzed.copy()
+    saravan = near["event_id"] == "BM0005"
+    near.loc[saravan, "incursion_km"] = 10.0
+    labels = [a["label"] for a in strikes.strike_arrows(near, ("IRN", "PAK"), names)]
+    assert labels[1] == "Pakistan strike<br>10 km into Iran<br>(location \u00b125 km)"
+    assert labels[0] == "Iran strike<br>77 km into Pakistan"
 
 
 def test_hostile_text_is_escaped_everywhere():

@@ -78,6 +78,11 @@ def strike_arrows(
     sel = frame[mask]
     tx, ty = event_coordinates(sel)
     nx, ny = sel["nearest_lon"].to_numpy(float), sel["nearest_lat"].to_numpy(float)
+    spread = (
+        pd.to_numeric(sel["uncertainty_km"], errors="coerce").to_numpy(float)
+        if "uncertainty_km" in sel
+        else np.full(len(sel), np.nan)
+    )
     arrows = []
     for i in range(len(sel)):
         a, s, d = attacker[mask].iloc[i], side[mask].iloc[i], depth[mask].iloc[i]
@@ -88,6 +93,8 @@ def strike_arrows(
             + Markup("<br>")
             + html_text(f"{d:.0f} km into {names.get(s, s)}")
         )
+        if spread[i] >= d:  # the location's uncertainty reaches the border: say so
+            label += Markup("<br>") + html_text(f"(location \u00b1{spread[i]:.0f} km)")
         arrows.append(
             {
                 "path": path,
