@@ -88,13 +88,7 @@ def strike_arrows(
         a, s, d = attacker[mask].iloc[i], side[mask].iloc[i], depth[mask].iloc[i]
         start = _start(nx[i], ny[i], tx[i], ty[i], (land or {}).get(a))
         path, head = _curve(start, tx[i], ty[i])
-        label = (
-            html_text(f"{names.get(a, a)} strike")
-            + Markup("<br>")
-            + html_text(f"{d:.0f} km into {names.get(s, s)}")
-        )
-        if spread[i] >= d:  # the location's uncertainty reaches the border: say so
-            label += Markup("<br>") + html_text(f"(location \u00b1{spread[i]:.0f} km)")
+        label = _label(names.get(a, a), names.get(s, s), d, spread[i])
         arrows.append(
             {
                 "path": path,
@@ -107,6 +101,18 @@ def strike_arrows(
             }
         )
     return arrows
+
+
+def _label(attacker: str, struck: str, depth: float, spread: float) -> Markup:
+    """Name the strike and its depth; add the location's uncertainty when it reaches the border."""
+    label = (
+        html_text(f"{attacker} strike")
+        + Markup("<br>")
+        + html_text(f"{depth:.0f} km into {struck}")
+    )
+    if spread >= depth:  # the event may lie on either side of the border
+        label += Markup("<br>") + html_text(f"(location \u00b1{spread:.0f} km)")
+    return label
 
 
 def _start(nx: float, ny: float, tx: float, ty: float, attacker_land) -> tuple[float, float]:
