@@ -231,24 +231,39 @@ def resolve_duplicates(parts: list[Part], ids: list[PartIds]) -> list[PartPlan]:
         seen_rows[part.file_index] = offsets[-1] + found.rows
         order_start.append(total)
         total += found.rows
-    frames = []
+    hashes, locals_ = [], []
     for k, found in enumerate(ids):
         empty_ids = np.array([f"row-{r + offsets[k]}" for r in found.empty], dtype=object)
-        local = np.concatenate([found.local, found.empty])
+        h, local = found.hashes, found.local
+        if len(empty_ids):  # no copy of the part's arrays when every row has an id
+            h = np.concatenate([h, _hash(empty_ids)])
+            local = np.concatenate([local, found.empty])
+        hashes.append(np.asarray(h).view(np.uint64) if h.dtype == np.int64 else h)
+        locals_.append(np.asarray(local, dtype=np.int64))
+    # only the repeated hashes get a row of details: with 50M ids a frame of every id
+    # took 6 GB of one worker; the hashes alone are 8 bytes each
+    every = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+    ordered = np.sort(every)
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered, every
+    frames = []
+    for k, (h, local) in enumerate(zip(hashes, locals_, strict=True)):
+        mine = (
+            np.flatnonzero(pd.Series(h).isin(twice).to_numpy()) if len(twice) else np.zeros(0, int)
+        )
         frames.append(
             pd.DataFrame(
                 {
-                    "h": np.concatenate([found.hashes, _hash(empty_ids)]),
+                    "h": h[mine],
                     "part": k,
-                    "local": local,
-                    "order": order_start[k] + local,
-                    "row": offsets[k] + local,
+                    "local": local[mine],
+                    "order": order_start[k] + local[mine],
+                    "row": offsets[k] + local[mine],
                 }
             )
         )
-    every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["h"])
-    repeated = every[every["h"].duplicated(keep=False)]
-    del every
+    columns = ["h", "part", "local", "order", "row"]
+    repeated = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     repeated = repeated.sort_values(["h", "order"], kind="stable")
     first = repeated.groupby("h", sort=False).first()
     later = repeated.join(first[["part", "row"]].add_suffix("_first"), on="h")
