@@ -741,3 +741,18 @@ def test_a_folder_that_appears_during_the_run_is_never_replaced(tmp_path):
     assert (target / "theirs.txt").read_text() == "keep me"
     replace_dir(done, target, overwrite=True)
     assert [p.name for p in target.iterdir()] == ["part.0.parquet"]
+
+
+def test_dask_errors_name_the_users_file_and_an_empty_file_fails(runner, tmp_path):
+    """Problems found in the sample of first rows name the user's file, as locally."""
+    clash = tmp_path / "mine.csv"
+    clash.write_text("event_id,latitude,longitude,zone\na1,27.37,62.33,north\n")
+    result = dask_cli(runner, clash, tmp_path / "out1")
+    assert result.exit_code != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {clash}: ") and "sample" not in line and "zone" in line
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text("event_id,latitude,longitude\n")
+    result = dask_cli(runner, header_only, tmp_path / "out2")
+    assert result.exit_code == 1 and "no events remain" in result.stderr
+    assert "Empty DataFrame" not in result.output

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shlex
 
 import geopandas as gpd
 import numpy as np
@@ -157,8 +159,12 @@ def test_plain_csv_detects_columns_and_overrides(tmp_path):
     assert ev["what"].tolist() == ["a", "b"]
     other = tmp_path / "other.csv"
     other.write_text("code,north,east\nk,27.37,62.33\n")
+    with pytest.raises(InputError, match="--lat-col north --lon-col east"):
+        read_events(other)  # names the flags that read it
+    bare = tmp_path / "bare.csv"
+    bare.write_text("code,when\nk,2024-01-01\n")
     with pytest.raises(InputError, match="no latitude column"):
-        read_events(other)
+        read_events(bare)
     ev = read_events(other, lat_col="north", lon_col="east", id_col="code").events
     assert ev[["event_id", "latitude", "longitude"]].values.tolist() == [["k", 27.37, 62.33]]
     with pytest.raises(InputError, match=r"'nope'.*no such column"):
@@ -410,13 +416,20 @@ def test_swap_detected_only_when_swap_lands_in_country(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("lat", "lon"), [("lat_dd", "lon_dd"), ("GPS Lat", "GPS Long"), ("Latitude_WGS84", "lng_wgs84")]
+    ("lat", "lon"),
+    [
+        ("lat_dd", "lon_dd"),
+        ("GPS Lat", "GPS Long"),
+        ("Latitude_WGS84", "lng_wgs84"),
+        ("north", "east"),
+    ],
 )
 def test_coordinates_under_other_names_are_not_replaced_by_place_names(tmp_path, lat, lon):
     """A file whose coordinates go by other names is refused, naming the flags that read it."""
     rows = [["a", "27.37", "62.33", "Saravan"], ["b", "26.96", "64.09", "Panjgur"]]
     path = write_rows(tmp_path / "renamed.csv", ["id", lat, lon, "location"], rows)
-    with pytest.raises(InputError, match=f"--lat-col {lat} --lon-col {lon}") as caught:
+    flags = f"--lat-col {shlex.quote(lat)} --lon-col {shlex.quote(lon)}"  # pasted into a shell
+    with pytest.raises(InputError, match=re.escape(flags)) as caught:
         read_events(path)
     assert "renamed.csv" in str(caught.value) and "look like coordinates" in str(caught.value)
     table = read_events(path, lat_col=lat, lon_col=lon)

@@ -19,12 +19,10 @@ import geo.dask
 from geo.cli.options import dash_is_stdout
 from geo.io.atomic import check_out
 from geo.io.options import ReadOptions
-from geo.io.report import strike_pairs_text
-from geo.io.results import counted
+from geo.io.report import strike_pairs_text, summary_text
+from geo.io.results import NoEventsError, counted
 
 if TYPE_CHECKING:  # pandas and geo.theatre (geopandas) load slowly; keep `--help` quick
-    import pandas as pd
-
     from geo.theatre import Theatre
 
 __all__ = [
@@ -95,14 +93,6 @@ def check_local(scheduler: str | None, out: Path | None) -> None:
         )
 
 
-def _table(frame: pd.DataFrame) -> str:
-    shown = frame.copy()
-    for col in shown.columns:
-        if col not in ("events", "fatalities"):
-            shown[col] = shown[col].astype(object).where(shown[col].notna(), "-")
-    return shown.to_string(index=False)
-
-
 def render_report(result) -> str:
     """Render what ``--engine dask`` prints: totals, where the data went, the summaries.
 
@@ -126,7 +116,7 @@ def render_report(result) -> str:
         lines += [
             "",
             f"Events and fatalities by {titles.get(keys, ', '.join(keys))}",
-            _table(frame),
+            summary_text(frame),
         ]
     return "\n".join(lines) + "\n" + strike_pairs_text(result.strike_pairs)
 
@@ -185,6 +175,8 @@ def run_dask(
         result = geo.dask.run(
             events, out, theatre, options=read_options, rejects=rejects, overwrite=overwrite
         )
+    if result.kept == 0:  # as the local engine: no event to report on is a failure
+        raise NoEventsError(result.summary_line(str(events)))
     if not quiet:
         click.echo(result.summary_line(str(events)), err=True)
     click.echo(render_report(result), nl=False)

@@ -165,9 +165,15 @@ def _first_reader(path: Path, options: ReadOptions) -> tuple[gpd.GeoDataFrame, s
     """Read the first rows of the first file: the events' schema and the id column."""
     with tempfile.TemporaryDirectory() as folder:
         sample = _sample_file(path, Path(folder))
-        reader = ChunkReader(sample, ReadOptions.of(options, strict=False))
-        raw, invalid = next(iter(reader.raw_chunks(options.chunksize)), (None, False))
-        table = reader.process(empty_chunk(reader) if raw is None else raw, invalid)
+        try:
+            reader = ChunkReader(sample, ReadOptions.of(options, strict=False))
+            raw, invalid = next(iter(reader.raw_chunks(options.chunksize)), (None, False))
+            table = reader.process(empty_chunk(reader) if raw is None else raw, invalid)
+        except InputError as exc:  # about the user's file, not the copy of its first rows
+            if exc.path != str(sample):
+                raise
+            raise InputError(str(path), exc.row, exc.field, exc.problem) from None
+        table.events.attrs["source"] = str(path)  # later errors name the user's file too
         return table.events, id_column(reader)
 
 

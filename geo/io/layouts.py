@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 
 import numpy as np
 import pandas as pd
@@ -149,8 +150,8 @@ def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-_LAT_LIKE = re.compile(r"(^|[^a-z])lat", re.IGNORECASE)
-_LON_LIKE = re.compile(r"(^|[^a-z])(lon|lng)", re.IGNORECASE)
+_LAT_LIKE = re.compile(r"(^|[^a-z])(lat|north)", re.IGNORECASE)
+_LON_LIKE = re.compile(r"(^|[^a-z])(lon|lng|east)", re.IGNORECASE)
 
 
 def _refuse_unnamed_coordinates(columns: list[str], path: str) -> None:
@@ -158,7 +159,7 @@ def _refuse_unnamed_coordinates(columns: list[str], path: str) -> None:
 
     With no ``latitude``/``longitude`` column (nor an alias), every row would
     be placed from its location name, kilometres off, while the file has the
-    coordinates under names such as ``lat_dd``/``lon_dd``.
+    coordinates under names such as ``lat_dd``/``lon_dd`` or ``north``/``east``.
     """
     lat = [str(c) for c in columns if _LAT_LIKE.search(str(c))]
     lon = [str(c) for c in columns if _LON_LIKE.search(str(c))]
@@ -169,8 +170,8 @@ def _refuse_unnamed_coordinates(columns: list[str], path: str) -> None:
             "latitude",
             f"no latitude/longitude column (tried {', '.join(_ALIASES['latitude'])} and "
             f"{', '.join(_ALIASES['longitude'])}), but {lat[0]} and {lon[0]} look like "
-            f"coordinates: name them with --lat-col {lat[0]} --lon-col {lon[0]} (or drop "
-            "them to place every event by its location name)",
+            f"coordinates: name them with --lat-col {shlex.quote(lat[0])} --lon-col "
+            f"{shlex.quote(lon[0])} (or drop them to place every event by its location name)",
         )
 
 

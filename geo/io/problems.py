@@ -191,9 +191,12 @@ def merged_row_problems(
                     "merged_rows",
                     name,
                     "error",
-                    "a quote opened in this field closes only in a later row (or never), "
-                    "swallowing the rows in between (a line break, then a row's worth of "
-                    "fields); fix the quote",
+                    lambda m, values=values: [
+                        f"a quote opened in this field closes only {n:,} line"
+                        f"{'s' if n != 1 else ''} later (or never), swallowing the rows "
+                        "between (a line break, then a row's worth of fields); fix the quote"
+                        for n in values[m].str.rstrip("\r\n").str.count("\n").astype(int)
+                    ],
                 )
             )
     return found

@@ -18,8 +18,16 @@ from geo.io.events import PROBLEM_KINDS, EventChunks
 from geo.io.options import ReadOptions
 from geo.io.results import summary_line
 from geo.proximity import strike_pairs
+from geo.summaries import COUNTS
 
-__all__ = ["TABLE_ROWS", "check_file", "render_analysis", "render_check", "strike_pairs_text"]
+__all__ = [
+    "TABLE_ROWS",
+    "check_file",
+    "render_analysis",
+    "render_check",
+    "strike_pairs_text",
+    "summary_text",
+]
 
 #: Rows of events the ``analyze`` table shows before its summaries.
 TABLE_ROWS = 40
@@ -212,11 +220,45 @@ def render_analysis(
         w(f"... {total - len(shown):,} more rows; use --format csv|json|geojson for all\n")
     for keys, frame in summaries.items():
         w(f"\nEvents and fatalities by {_TITLES.get(keys, ', '.join(keys))}\n")
-        w(frame.to_string(index=False))
+        w(summary_text(frame))
         w("\n")
     pairs = strike_pairs(strikes) if strikes is not None and len(strikes) else pd.DataFrame()
     w(strike_pairs_text(pairs))
     return buf.getvalue()
+
+
+def summary_text(frame: pd.DataFrame) -> str:
+    """Render a summary table for the terminal, with ``-`` where nothing is known.
+
+    A missing key (an event at no province) shows ``-``, and so do the
+    fatalities of a group whose every toll is unknown: 0 would say no one died.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame(
+    ...     {
+    ...         "side": ["IRN", None],
+    ...         "events": [2, 1],
+    ...         "fatalities": [3, 0],
+    ...         "fatalities_unknown": [1, 1],
+    ...     }
+    ... )
+    >>> print(summary_text(table))
+    side  events fatalities  fatalities_unknown
+     IRN       2          3                   1
+       -       1          -                   1
+    """
+    if frame.empty:
+        return "(no events)"
+    shown = frame.copy()
+    for col in shown.columns:
+        if col not in COUNTS:
+            shown[col] = shown[col].astype(object).where(shown[col].notna(), "-")
+    if set(COUNTS) <= set(shown):
+        unknown = (shown["fatalities_unknown"] >= shown["events"]).to_numpy()
+        if unknown.any():
+            shown["fatalities"] = shown["fatalities"].astype(object).where(~unknown, "-")
+    return shown.to_string(index=False)
 
 
 def strike_pairs_text(pairs: pd.DataFrame) -> str:
