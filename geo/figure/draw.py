@@ -434,7 +434,7 @@ def plot(
     pending = draw_events(ax, crs, near, colours, site_points)
 
     host = panel if panel is not None else ax
-    shown = sorted(set(near["_attacker"]))
+    shown = near["_attacker"].value_counts().to_dict()  # the legend orders them as the map
     parts.legends(host, panel is not None, theatre, swatches, colours, shown)
     info.scale_bar = parts.scale_bar(ax, crs, canvas.extent)
     info.north = parts.north_arrow(ax, crs, canvas.extent)

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 import geopandas as gpd
@@ -376,9 +375,10 @@ def _far_events(locator: Axes, crs: CRS, far: gpd.GeoDataFrame, colours: dict[st
 
 
 def _key_entries(
-    theatre: Theatre, swatches: list[dict[str, str]], colours: dict[str, str], shown: list[str]
+    theatre: Theatre, swatches: list[dict[str, str]], colours: dict[str, str], shown: dict
 ) -> tuple[list, list[str]]:
     """Build the main key's handles and labels: lines, zones (a swatch per side), attackers."""
+    names, pair = theatre.names, theatre.countries
     handles = [
         Line2D([], [], color=style.BORDER_COLOUR, linewidth=2.0),
         Line2D([], [], color="#8f8f8f", linewidth=0.6, linestyle=(0, (3, 2))),
@@ -397,11 +397,8 @@ def _key_entries(
         labels.append(f"{zone} from the border")
     # as on the map: the attackers beyond the palette share one row, "other attackers"
     rest = {c for c in shown if c and colours[c] == style.OTHER_COLOUR}
-    named = style.legend_order({c: 0 for c in shown if c and c not in rest}, theatre.countries)
-    label = functools.partial(
-        style.attacker_label, names=theatre.names, countries=theatre.countries
-    )
-    entries = [(colours[c], f"Attacker: {label(c)}") for c in named]
+    named = style.legend_order({c: n for c, n in shown.items() if c and c not in rest}, pair)
+    entries = [(colours[c], f"Attacker: {style.attacker_label(c, names, pair)}") for c in named]
     if rest:
         entries.append((style.OTHER_COLOUR, style.other_attackers_label(len(rest))))
     if "" in shown:
@@ -421,7 +418,7 @@ def legends(
     theatre: Theatre,
     swatches: list[dict[str, str]],
     colours: dict[str, str],
-    shown: list[str],
+    shown: dict[str, int],
 ) -> None:
     """Key to lines, zones (one swatch per side) and attackers; a second one to sizes.
 
@@ -440,8 +437,8 @@ def legends(
         Zone label to colour, one dict per side.
     colours : dict
         Attacker code to colour.
-    shown : list of str
-        Attacker codes of the events on the main map.
+    shown : dict of str to int
+        Attacker codes of the events on the main map, and how many events each has.
     """
     a, b = (theatre.names.get(side, side) for side in sides(theatre))
     handles, labels = _key_entries(theatre, swatches, colours, shown)
