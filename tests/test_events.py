@@ -1171,3 +1171,19 @@ def test_coordinate_and_country_problems_name_the_files_own_columns(tmp_path):
     )  # fmt: skip
     problems = read_events(acled).problems
     assert problems.loc[problems["kind"] == "far_outside_country", "field"].tolist() == ["iso"]
+
+
+def test_a_row_with_one_coordinate_is_rejected_not_moved_to_its_place_name(tmp_path):
+    """A stated longitude is not thrown away for the town the location names."""
+    rows = [
+        ["a1", "", "66.0923", "Panjgur"],
+        ["a2", "27.2", "", "Saravan"],
+        ["a3", "", "", "Saravan"],
+        ["a4", "27.37", "62.33", "Saravan"],
+    ]
+    table = read_events(write_rows(tmp_path / "half.csv", ["id", "lat", "lon", "location"], rows))
+    assert table.events["event_id"].tolist() == ["a3", "a4"]  # neither: placed by name
+    bad = table.problems[table.problems["kind"] == "bad_coordinates"]
+    assert bad[["row", "field"]].values.tolist() == [[1, "latitude"], [2, "longitude"]]
+    assert "longitude is 66.0923" in bad["message"].iloc[0]
+    assert table.rows_read == len(table.events) + len(table.rejects)

@@ -41,7 +41,7 @@ __all__ = [
 # kind -> (severity, what it means). Errors reject the row; warnings keep it.
 PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing_coordinates": ("error", "no coordinates and no place name the gazetteer knows"),
-    "bad_coordinates": ("error", "latitude or longitude is not a number"),
+    "bad_coordinates": ("error", "latitude or longitude is not a number, or only one is given"),
     "out_of_range": ("error", "latitude beyond +-90 or longitude beyond +-180"),
     "swapped_coordinates": ("error", "lat/lon swapped: the swap lies in the stated country"),
     "far_outside_country": ("error", f"more than {FAR_KM:g} km outside the stated country"),

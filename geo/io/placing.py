@@ -33,11 +33,15 @@ def place_by_name(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFra
         ``placed_by_name`` warnings (row, id, name, place chosen, score) and
         ``missing_coordinates`` errors.
     """
-    missing = (norm["latitude"].isna() | norm["longitude"].isna()).to_numpy() & ~bad_coords
+    no_lat, no_lon = norm["latitude"].isna().to_numpy(), norm["longitude"].isna().to_numpy()
+    # one coordinate stated, the other empty: the stated one is not thrown away for a
+    # place found by name; the row is rejected (as a file with one coordinate column is)
+    half = (no_lat != no_lon) & ~bad_coords
+    missing = no_lat & no_lon & ~bad_coords
+    problems = [_half_coordinates(norm, half, no_lat)] if half.any() else []
     if not missing.any():
-        return []
+        return problems
     named = missing & norm["location"].notna().to_numpy()
-    problems = []
     unplaced = missing & ~named
     if named.any():
         idx = np.flatnonzero(named)
@@ -91,6 +95,27 @@ def place_by_name(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFra
         )
     )
     return problems
+
+
+def _half_coordinates(norm: pd.DataFrame, half: np.ndarray, no_lat: np.ndarray) -> pd.DataFrame:
+    """Errors for rows that state one coordinate and leave the other empty."""
+    found = []
+    for empty, given, rows in (
+        ("latitude", "longitude", half & no_lat),
+        ("longitude", "latitude", half & ~no_lat),
+    ):
+        text = [
+            f"{empty} is empty but {given} is {v:g}: give both coordinates, or neither to "
+            "place the event by its location name"
+            for v in norm.loc[rows, given]
+        ]
+        found.append(
+            problems_frame(
+                norm["row"], norm["event_id"], rows, "bad_coordinates", empty, "error",
+                lambda _m, text=text: text,
+            )
+        )  # fmt: skip
+    return pd.concat(found, ignore_index=True)
 
 
 def _placed_by_name(norm: pd.DataFrame, hit: np.ndarray, found: pd.DataFrame) -> pd.DataFrame:
