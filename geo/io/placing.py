@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.gazetteer import place_many
+from geo.gazetteer import NOT_FOUND, not_found_message, place_many
 from geo.io.layouts import problems_frame
 
 __all__ = ["place_by_name"]
@@ -67,11 +67,7 @@ def place_by_name(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFra
             mask = np.zeros(len(norm), dtype=bool)
             mask[lost] = True
             text = pd.Series("", index=norm.index, dtype="string")
-            text.iloc[lost] = (
-                "no coordinates; location '"
-                + norm["location"].iloc[lost].astype("string")
-                + "' not found in the embedded gazetteer"
-            )
+            text.iloc[lost] = _not_found(norm, lost)
             problems.append(
                 problems_frame(
                     norm["row"],
@@ -95,6 +91,26 @@ def place_by_name(norm: pd.DataFrame, bad_coords: np.ndarray) -> list[pd.DataFra
         )
     )
     return problems
+
+
+#: Most distinct unplaced names per chunk whose message says where else they exist.
+MAX_ELSEWHERE = 200
+
+
+def _not_found(norm: pd.DataFrame, lost: np.ndarray) -> list[str]:
+    """Say, for each unplaced row, that its name was not found, or in which countries it is."""
+    names = norm["location"].iloc[lost].astype(str).to_numpy()
+    stated = norm["iso3"].iloc[lost].fillna(norm["country"].iloc[lost]).to_numpy(dtype=object)
+    said: dict[tuple, str] = {}
+    for key in zip(names, stated, strict=True):
+        if key not in said:
+            name, country = key
+            country = country if isinstance(country, str) and country else None
+            reason = NOT_FOUND
+            if country is not None and len(said) < MAX_ELSEWHERE:
+                reason = not_found_message(name, country=country)
+            said[key] = f"no coordinates; location {name!r}: {reason}"
+    return [said[key] for key in zip(names, stated, strict=True)]
 
 
 def _half_coordinates(norm: pd.DataFrame, half: np.ndarray, no_lat: np.ndarray) -> pd.DataFrame:
