@@ -1187,3 +1187,18 @@ def test_a_row_with_one_coordinate_is_rejected_not_moved_to_its_place_name(tmp_p
     assert bad[["row", "field"]].values.tolist() == [[1, "latitude"], [2, "longitude"]]
     assert "longitude is 66.0923" in bad["message"].iloc[0]
     assert table.rows_read == len(table.events) + len(table.rejects)
+
+
+def test_a_column_that_looks_like_a_toll_is_named_when_no_fatalities_column_is_found(tmp_path):
+    """Tolls under another name are not silently unknown: a note names the flag."""
+    path = write_rows(
+        tmp_path / "k.csv", ["id", "lat", "lon", "killed_total"], [["a", "27.37", "62.33", "3"]]
+    )
+    table = read_events(path)
+    assert any("--fatalities-col killed_total" in note for note in table.notes)
+    assert table.events["fatalities"].isna().all()
+    named = read_events(path, fatalities_col="killed_total")
+    assert named.events["fatalities"].tolist() == [3]
+    assert not any("fatalities-col" in note for note in named.notes)
+    plain = write_rows(tmp_path / "p.csv", ["id", "lat", "lon"], [["a", "27.37", "62.33"]])
+    assert not any("fatalities" in note for note in read_events(plain).notes)

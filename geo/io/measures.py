@@ -7,6 +7,9 @@ errors reject the row, warnings keep it.
 
 from __future__ import annotations
 
+import re
+import shlex
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +17,7 @@ from geo.io.limits import MAX_FATALITIES
 from geo.io.problems import problems_frame, quoted_messages
 from geo.io.values import parse_numbers
 
-__all__ = ["coordinate_column", "fatalities_column"]
+__all__ = ["coordinate_column", "fatalities_column", "unread_tolls"]
 
 
 def coordinate_column(raw: pd.DataFrame, col: str | None, ids, problems: list) -> pd.Series | float:
@@ -110,3 +113,27 @@ def fatalities_column(
             )
         )
     return nums.where(~pd.Series(bad, index=nums.index)).round().astype("Int64")
+
+
+_TOLL_LIKE = re.compile(r"kill|dead|death|fatal|casualt", re.IGNORECASE)
+
+
+def unread_tolls(columns: list[str], mapping: dict) -> list[str]:
+    """Note a column that looks like a toll when no fatalities column was found.
+
+    Examples
+    --------
+    >>> unread_tolls(["id", "lat", "lon", "killed_total"], {"fatalities": None})[0][-42:]
+    'name it with --fatalities-col killed_total'
+    >>> unread_tolls(["id", "lat", "lon"], {"fatalities": None})
+    []
+    """
+    if mapping.get("fatalities") is not None:
+        return []
+    like = [str(c) for c in columns if _TOLL_LIKE.search(str(c))]
+    if not like:
+        return []
+    return [
+        f"no fatalities column (tried fatalities, deaths), so every toll is unknown; {like[0]} "
+        f"looks like one: name it with --fatalities-col {shlex.quote(like[0])}"
+    ]

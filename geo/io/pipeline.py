@@ -38,6 +38,7 @@ from geo.io.layouts import (
     normalise,
     problems_frame,
 )
+from geo.io.measures import unread_tolls
 from geo.io.options import EVENT_FORMATS, ReadOptions
 from geo.io.placing import place_by_name
 from geo.io.problems import merged_row_problems, row_width_problems
@@ -258,6 +259,7 @@ class ChunkReader:
                 else column_map(columns, layout, path=self.path, **names, **others)
             )
             self._required_columns(columns, mapping, layout)
+            self.notes += unread_tolls(columns, mapping)
             return mapping
         mapping = column_map([*columns, "latitude", "longitude"], "csv", path=self.path, **others)
         # rows without a geometry may still carry coordinate attributes
