@@ -144,15 +144,24 @@ def _province_polygons(found: pd.DataFrame) -> list:
 def _province_lookup(entries: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(ISO3, loose key of a province name or its alternate) to the province's ``place_id``."""
     provinces = entries[entries["kind"] == "province"]
-    table = {}
+    # a spelling belongs to the province that lists it first: its own name (rank -1),
+    # else the earliest alternate (a split province, as East Darfur out of South
+    # Darfur, keeps its parent's names among its later alternates); a spelling two
+    # provinces rank alike names neither, so it is never mapped to a wrong one
+    best: dict[tuple[str, str], tuple[int, str | None]] = {}
     for code, iso3, name, alt in zip(
         provinces["place_id"], provinces["iso3"], provinces["name"], provinces["alt"], strict=True
     ):
-        for spelling in [name, *str(alt or "").split("|")]:
+        for rank, spelling in enumerate([name, *str(alt or "").split("|")], start=-1):
             key = loose_key(spelling)
-            if key:  # an empty alternate must not match an empty hint
-                table[(iso3, key)] = code
-    return table
+            if not key:  # an empty alternate must not match an empty hint
+                continue
+            held = best.get((iso3, key))
+            if held is None or rank < held[0]:
+                best[(iso3, key)] = (rank, code)
+            elif rank == held[0] and held[1] != code:
+                best[(iso3, key)] = (rank, None)
+    return {key: code for key, (_rank, code) in best.items() if code is not None}
 
 
 def _province_code_table(entries: pd.DataFrame) -> pd.Series:

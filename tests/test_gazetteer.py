@@ -5,6 +5,7 @@ import pytest
 import shapely
 from rapidfuzz import fuzz
 
+import geo
 from geo import gazetteer
 from geo.gazetteer import (
     LOOSE_MIN,
@@ -256,3 +257,23 @@ def test_congo_as_a_hint_means_either_congo(query, iso3):
 def test_a_name_absent_from_both_congos_is_not_found_there():
     assert geocode("Saravan, Congo").empty
     assert not_found_message("Saravan, Congo").startswith("'Saravan' is not in COD/COG; found in")
+
+
+def test_a_split_provinces_old_names_stay_with_the_parent():
+    """East Darfur (split from South Darfur in 2012) lists its parent's names late, as
+    alternates: 'Southern Darfur', the provinces layer's own name for South Darfur, is
+    South Darfur, and a spelling both list alike names neither."""
+    from geo.gazetteer import province_codes
+
+    names = ["Southern Darfur", "South Darfur", "Eastern Darfur", "East Darfur", "Janub Darfur"]
+    codes = province_codes(pd.Series(names), pd.Series(["SDN"] * len(names))).tolist()
+    layer = geo.provinces()
+    south = layer.loc[layer["name_en"] == "South Darfur", "adm1_code"].item()
+    east = layer.loc[layer["name_en"] == "East Darfur", "adm1_code"].item()
+    assert codes[:4] == [south, south, east, east]
+    assert pd.isna(codes[4])
+    # every province's own layer name resolves to that province, in every country
+    own = province_codes(layer["name"], layer["adm0_a3"])
+    resolved = own.notna()
+    assert resolved.mean() > 0.97
+    assert (own[resolved] == layer.loc[resolved, "adm1_code"]).mean() > 0.995
