@@ -79,10 +79,10 @@ def split_error(path: str, layout, exc: Exception) -> InputError:
     row = _line_of(message)
     if any(text in message for text in _UNCLOSED):
         row = _unclosed_quote_row(path, layout)
-        message = f"a quoted field is not closed before the end of the file ({message})"
+        message = "a quoted field is not closed before the end of the file; fix the quote"
     elif row is None and "expected after '\"'" in message:
         row = _bad_quote_row(path, layout)
-        message = f"a quote in the wrong place: double it, or quote the whole field ({message})"
+        message = "a quote in the wrong place: double it, or quote the whole field"
     return InputError(path, row, None, _clean(message))
 
 
