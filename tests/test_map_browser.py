@@ -111,6 +111,18 @@ def test_clicking_an_event_opens_its_popup(seed_map):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_an_unknown_toll_reads_unknown_not_zero(tmp_path):
+    events = layers.events()
+    events["fatalities"] = events["fatalities"].astype("Float64")
+    events.loc[events["location"] == "Saravan", "fatalities"] = None
+    path = tmp_path / "unknown.html"
+    save_map(draw(events, offline=True), path)
+    with browser_page(offline=True) as page:
+        open_map(page, path)
+        assert "Fatalities\tunknown" in _click_event(page, "Saravan")  # known: 9, above
+
+
 def test_time_slider_plays_day_by_day(seed_map):
     set_day = """(i) => { var s = document.querySelector('.bm-slider input');
                    s.value = i; s.dispatchEvent(new Event('input')); }"""

@@ -67,7 +67,7 @@ class EventData(MacroElement):
             ['sub_event_type', 'actor1', 'actor2', 'attacker'].forEach(function (k) {
               if (fields[k]) { row(fields[k], text(k, i)); }
             });
-            row('Fatalities', num(P.fatalities[i], 0));
+            row('Fatalities', num(P.fatalities[i], 0) || 'unknown');  // blank is not 0
             var province = text('province', i), side = text('side', i);
             row('Province', province + (side ? (province ? ', ' : '') + side : ''));
             if (fields.admin1) { row(fields.admin1, text('admin1', i)); }
