@@ -144,23 +144,17 @@ def _province_polygons(found: pd.DataFrame) -> list:
 def _province_lookup(entries: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(ISO3, loose key of a province name or its alternate) to the province's ``place_id``."""
     provinces = entries[entries["kind"] == "province"]
-    # a spelling belongs to the province that lists it first: its own name (rank -1),
-    # else the earliest alternate (a split province, as East Darfur out of South
-    # Darfur, keeps its parent's names among its later alternates); a spelling two
-    # provinces rank alike names neither, so it is never mapped to a wrong one
+    # a spelling is the province's that ranks it first (its name, then alternates: East
+    # Darfur lists South Darfur's names late); ranked alike by two, it names neither
     best: dict[tuple[str, str], tuple[int, str | None]] = {}
     for code, iso3, name, alt in zip(
         provinces["place_id"], provinces["iso3"], provinces["name"], provinces["alt"], strict=True
     ):
         for rank, spelling in enumerate([name, *str(alt or "").split("|")], start=-1):
-            key = loose_key(spelling)
-            if not key:  # an empty alternate must not match an empty hint
-                continue
-            held = best.get((iso3, key))
-            if held is None or rank < held[0]:
-                best[(iso3, key)] = (rank, code)
-            elif rank == held[0] and held[1] != code:
-                best[(iso3, key)] = (rank, None)
+            key = loose_key(spelling)  # an empty alternate must not match an empty hint
+            held = best.get((iso3, key), (rank + 1, code))
+            if key and rank <= held[0]:
+                best[(iso3, key)] = (rank, code if rank < held[0] or held[1] == code else None)
     return {key: code for key, (_rank, code) in best.items() if code is not None}
 
 
