@@ -79,7 +79,6 @@ def map_cmd(
             prepare=functools.partial(_popup_text, names=theatre.names),
         ) as (analyzed, texts):
             render_map, save_map, merge_event_text = ready.result()
-            texts = [t for t in texts if t is not None]
             text = merge_event_text(texts) if texts else None
             m = render_map(analyzed, theatre, title=title, offline=offline, event_text=text)
             save_map(m, out, overwrite=overwrite)
@@ -102,8 +101,6 @@ def _preload(theatre):
 
 def _popup_text(chunk, names):
     """Build the popups' text of an analysed chunk, as a WebGL map shows it (no notes)."""
-    if len(chunk) == 0:
-        return None
-    from geo.mapping.popups import event_text
+    from geo.mapping.popups import event_text  # lazily: it loads folium
 
     return event_text(chunk, names=names, details=False)

@@ -238,8 +238,8 @@ def resolve_duplicates(parts: list[Part], ids: list[PartIds]) -> list[PartPlan]:
         if len(empty_ids):  # no copy of the part's arrays when every row has an id
             h = np.concatenate([h, _hash(empty_ids)])
             local = np.concatenate([local, found.empty])
-        hashes.append(np.asarray(h).view(np.uint64) if h.dtype == np.int64 else h)
-        locals_.append(np.asarray(local, dtype=np.int64))
+        hashes.append(h)  # 64-bit unsigned, as hash_ids gives them
+        locals_.append(local)
     # only the repeated hashes get a row of details: with 50M ids a frame of every id
     # took 6 GB of one worker; the hashes alone are 8 bytes each
     every = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
@@ -248,9 +248,7 @@ def resolve_duplicates(parts: list[Part], ids: list[PartIds]) -> list[PartPlan]:
     del ordered, every
     frames = []
     for k, (h, local) in enumerate(zip(hashes, locals_, strict=True)):
-        mine = (
-            np.flatnonzero(pd.Series(h).isin(twice).to_numpy()) if len(twice) else np.zeros(0, int)
-        )
+        mine = np.flatnonzero(pd.Series(h).isin(twice).to_numpy())
         frames.append(
             pd.DataFrame(
                 {
